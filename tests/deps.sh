@@ -1,0 +1,35 @@
+#!/bin/sh
+# deps.sh: make sure the Debian packages rstscope builds and tests with are here.
+# As root, installs what is missing with apt-get; otherwise says what to install.
+set -u
+missing=""
+need_pkg() { # pkg-config module, Debian package
+	pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"
+}
+need_cmd() { # command, Debian package
+	command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
+}
+need_cmd cc gcc
+need_cmd make make
+need_cmd pkg-config pkg-config
+need_pkg libpcap libpcap-dev
+need_pkg cmocka libcmocka-dev
+need_pkg jansson libjansson-dev
+need_cmd tcpdump tcpdump
+need_cmd jq jq
+need_cmd ip iproute2
+need_cmd unshare util-linux
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "deps: installing:$missing"
+	if [ ! -d /var/lib/apt/lists ] || [ -z "$(ls /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]; then
+		apt-get update -q || exit 1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing || {
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+	} || { echo "deps: apt-get install$missing failed" >&2; exit 1; }
+	exit 0
+fi
+echo "deps: missing Debian packages:$missing" >&2
+echo "deps: install them with:  sudo apt-get install$missing   (or run 'sudo make deps')" >&2
+exit 1
