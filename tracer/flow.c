@@ -1,0 +1,427 @@
+/* flow.c: the connection table, a chained hash plus two age lists (p0f style).
+ *
+ * Open connections sit on the open list in order of last activity; a
+ * connection that ends (RST, or a FIN each way) moves to the closed list, where
+ * it lingers for late segments until FLOW_CLOSED_KEEP newer ones have closed
+ * or FLOW_CLOSED_LINGER of capture time has passed. Retiring hands the
+ * connection to the caller's callback (for its summary) and frees it. */
+#include "flow.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FLOW_CLOSED_KEEP 4096
+#define FLOW_CLOSED_LINGER ((ts_ns)10 * 1000000000)
+#define FLOW_OPEN_MAX (1u << 21) /* hard cap: beyond it the least active is retired */
+#define FLOW_MIN_BUCKETS 1024
+
+struct conn_list {
+	struct conn *head, *tail;
+	uint64_t count;
+};
+
+struct flow_table {
+	struct conn **buckets;
+	uint32_t nbuckets; /* power of two */
+	uint64_t count;    /* connections held (open + closed) */
+	uint64_t next_id;
+	struct conn_list open, closed;
+	flow_retire_fn retire;
+	void *arg;
+};
+
+static void list_remove(struct conn_list *l, struct conn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		l->head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		l->tail = c->prev;
+	c->prev = c->next = NULL;
+	l->count--;
+}
+
+static void list_append(struct conn_list *l, struct conn *c)
+{
+	c->next = NULL;
+	c->prev = l->tail;
+	if (l->tail)
+		l->tail->next = c;
+	else
+		l->head = c;
+	l->tail = c;
+	l->count++;
+}
+
+/* FNV-1a over the normalised 5-tuple: endpoints in a fixed order, so both
+ * directions hash alike. */
+static uint32_t tuple_hash(uint8_t family, const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
+{
+	size_t alen = family == 4 ? 4 : 16;
+	int swap = memcmp(a, b, alen) > 0 || (memcmp(a, b, alen) == 0 && ap > bp);
+	const uint8_t *x = swap ? b : a, *y = swap ? a : b;
+	uint16_t xp = swap ? bp : ap, yp = swap ? ap : bp;
+	uint32_t h = 2166136261u ^ family;
+	for (size_t i = 0; i < alen; i++)
+		h = (h ^ x[i]) * 16777619u;
+	for (size_t i = 0; i < alen; i++)
+		h = (h ^ y[i]) * 16777619u;
+	h = (h ^ xp) * 16777619u;
+	h = (h ^ yp) * 16777619u;
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	h ^= h >> 12;
+	return h;
+}
+
+struct flow_table *flow_table_new(flow_retire_fn retire, void *arg)
+{
+	struct flow_table *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->nbuckets = FLOW_MIN_BUCKETS;
+	t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
+	if (!t->buckets) {
+		free(t);
+		return NULL;
+	}
+	t->next_id = 1;
+	t->retire = retire;
+	t->arg = arg;
+	return t;
+}
+
+static void unhash(struct flow_table *t, struct conn *c)
+{
+	struct conn **pp = &t->buckets[c->hash & (t->nbuckets - 1)];
+	while (*pp && *pp != c)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = c->hnext;
+}
+
+static void retire(struct flow_table *t, struct conn *c)
+{
+	unhash(t, c);
+	list_remove(c->closed ? &t->closed : &t->open, c);
+	t->count--;
+	if (t->retire)
+		t->retire(c, t->arg);
+	free(c);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct conn *x = *(const struct conn *const *)a, *y = *(const struct conn *const *)b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void flow_table_flush(struct flow_table *t)
+{
+	if (!t || t->count == 0)
+		return;
+	struct conn **all = malloc(t->count * sizeof *all);
+	size_t n = 0;
+	if (all) {
+		for (struct conn *c = t->open.head; c; c = c->next)
+			all[n++] = c;
+		for (struct conn *c = t->closed.head; c; c = c->next)
+			all[n++] = c;
+		qsort(all, n, sizeof *all, cmp_id);
+		for (size_t i = 0; i < n; i++)
+			retire(t, all[i]);
+		free(all);
+		return;
+	}
+	/* Out of memory for the sort: retire in list order rather than leak. */
+	while (t->open.head)
+		retire(t, t->open.head);
+	while (t->closed.head)
+		retire(t, t->closed.head);
+}
+
+void flow_table_free(struct flow_table *t)
+{
+	if (!t)
+		return;
+	flow_table_flush(t);
+	free(t->buckets);
+	free(t);
+}
+
+static void grow(struct flow_table *t)
+{
+	uint32_t nb = t->nbuckets * 2;
+	struct conn **b = calloc(nb, sizeof *b);
+	if (!b)
+		return; /* keep the longer chains; still correct */
+	for (uint32_t i = 0; i < t->nbuckets; i++) {
+		struct conn *c = t->buckets[i];
+		while (c) {
+			struct conn *next = c->hnext;
+			c->hnext = b[c->hash & (nb - 1)];
+			b[c->hash & (nb - 1)] = c;
+			c = next;
+		}
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = nb;
+}
+
+static struct conn *find(struct flow_table *t, uint32_t h, uint8_t family, const uint8_t *a,
+			 uint16_t ap, const uint8_t *b, uint16_t bp, int *dir)
+{
+	size_t alen = family == 4 ? 4 : 16;
+	for (struct conn *c = t->buckets[h & (t->nbuckets - 1)]; c; c = c->hnext) {
+		if (c->hash != h || c->family != family)
+			continue;
+		if (c->port[0] == ap && c->port[1] == bp && !memcmp(c->addr[0], a, alen) &&
+		    !memcmp(c->addr[1], b, alen)) {
+			*dir = 0;
+			return c;
+		}
+		if (c->port[0] == bp && c->port[1] == ap && !memcmp(c->addr[0], b, alen) &&
+		    !memcmp(c->addr[1], a, alen)) {
+			*dir = 1;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+struct conn *flow_lookup(struct flow_table *t, uint8_t family, const uint8_t *a, uint16_t aport,
+			 const uint8_t *b, uint16_t bport, int *dir)
+{
+	int d = 0;
+	struct conn *c = find(t, tuple_hash(family, a, aport, b, bport), family, a, aport, b, bport, &d);
+	if (dir)
+		*dir = d;
+	return c;
+}
+
+static void format_ep(struct conn *c, int s)
+{
+	char addr[INET6_ADDRSTRLEN];
+	inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->addr[s], addr, sizeof addr);
+	int n = snprintf(c->ep[s], sizeof c->ep[s], c->family == 4 ? "%s:%u" : "[%s]:%u", addr,
+			 (unsigned)c->port[s]);
+	c->ep_len[s] = (uint8_t)(n < (int)sizeof c->ep[s] ? n : (int)sizeof c->ep[s] - 1);
+}
+
+static struct conn *create(struct flow_table *t, uint32_t h, const struct tcp_segment *seg,
+			   uint64_t n, ts_ns ts)
+{
+	if (t->open.count >= FLOW_OPEN_MAX && t->open.head)
+		retire(t, t->open.head);
+	struct conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	/* The client is the SYN sender; a lone SYN-ACK names the server; else
+	 * the first segment's source is taken to be the client. */
+	int src_is_server = (seg->flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK);
+	size_t alen = seg->family == 4 ? 4 : 16;
+	int cs = src_is_server ? 1 : 0;
+	c->family = seg->family;
+	memcpy(c->addr[cs], seg->src, alen);
+	memcpy(c->addr[1 - cs], seg->dst, alen);
+	c->port[cs] = seg->sport;
+	c->port[1 - cs] = seg->dport;
+	c->hash = h;
+	c->id = t->next_id++;
+	c->first_ts = ts;
+	c->first_n = n;
+	c->rst_from = -1;
+	c->first_fin_from = -1;
+	format_ep(c, 0);
+	format_ep(c, 1);
+	uint32_t b = h & (t->nbuckets - 1);
+	c->hnext = t->buckets[b];
+	t->buckets[b] = c;
+	list_append(&t->open, c);
+	t->count++;
+	if (t->count > (uint64_t)t->nbuckets)
+		grow(t);
+	return c;
+}
+
+static void expire_closed(struct flow_table *t, ts_ns now)
+{
+	while (t->closed.head &&
+	       (t->closed.count > FLOW_CLOSED_KEEP || now - t->closed.head->closed_ts > FLOW_CLOSED_LINGER))
+		retire(t, t->closed.head);
+}
+
+static void mark_closed(struct flow_table *t, struct conn *c, ts_ns ts)
+{
+	if (c->closed)
+		return;
+	list_remove(&t->open, c);
+	c->closed = 1;
+	c->closed_ts = ts;
+	list_append(&t->closed, c);
+}
+
+/* Payload bytes of side s not acknowledged by the other side. */
+static uint64_t unacked(const struct flow_side *s)
+{
+	if (!s->sent_any)
+		return 0;
+	if (s->acked_any)
+		return seq_after(s->data_end, s->acked) ? s->data_end - s->acked : 0;
+	if (s->isn_known)
+		return seq_after(s->data_end, s->isn + 1) ? s->data_end - (s->isn + 1) : 0;
+	return s->data_after_fin;
+}
+
+int flow_update(struct flow_table *t, const struct tcp_segment *seg, uint64_t n, ts_ns ts,
+		struct seg_info *info)
+{
+	memset(info, 0, sizeof *info);
+	expire_closed(t, ts);
+	uint32_t h = tuple_hash(seg->family, seg->src, seg->sport, seg->dst, seg->dport);
+	int d = 0;
+	struct conn *c = find(t, h, seg->family, seg->src, seg->sport, seg->dst, seg->dport, &d);
+	int syn_only = (seg->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN;
+	if (c && syn_only && c->closed) {
+		/* The 4-tuple is reused by a new connection. */
+		retire(t, c);
+		c = NULL;
+	}
+	if (!c) {
+		c = create(t, h, seg, n, ts);
+		if (!c)
+			return -1;
+		info->new_conn = 1;
+		d = (seg->flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK) ? 1 : 0;
+	} else if (!c->closed) {
+		/* Keep the open list in order of last activity. */
+		list_remove(&t->open, c);
+		list_append(&t->open, c);
+	}
+	info->conn = c;
+	info->dir = d;
+	struct flow_side *me = &c->side[d], *peer = &c->side[1 - d];
+	c->last_ts = ts;
+	c->last_n = n;
+	me->pkts++;
+	me->bytes += seg->len;
+
+	if (seg->flags & TCPF_SYN) {
+		me->isn = seg->seq;
+		me->isn_known = 1;
+		c->syn_seen = 1;
+		if (!me->sent_any || seq_after(seg->seq + 1, me->data_end))
+			me->data_end = seg->seq + 1;
+		me->sent_any = 1;
+		info->note = (seg->flags & TCPF_ACK) ? NOTE_SYNACK : NOTE_SYN;
+	}
+	if (me->isn_known) {
+		info->rseq_ok = 1;
+		info->rseq = seg->seq - me->isn;
+	}
+	if ((seg->flags & TCPF_ACK) && peer->isn_known) {
+		info->rack_ok = 1;
+		info->rack = seg->ack - peer->isn;
+	}
+
+	/* New data, retransmission, or data where none belongs. */
+	if (seg->len > 0 && !(seg->flags & TCPF_RST)) {
+		uint32_t end = seg->seq + seg->len;
+		if (me->sent_any && !seq_after(end, me->data_end)) {
+			me->retrans++;
+			info->note = NOTE_RETRANSMIT;
+		} else {
+			me->data_end = end;
+			me->sent_any = 1;
+			me->last_data_n = n;
+			if (me->fin_n && !seq_after(me->fin_seq, seg->seq)) {
+				info->note = NOTE_DATA_AFTER_OWN_FIN;
+				info->note_ref = me->fin_n;
+			} else if (peer->fin_n) {
+				me->data_after_fin += seg->len;
+				info->note = NOTE_DATA_AFTER_PEER_FIN;
+				info->note_bytes = seg->len;
+				info->note_ref = peer->fin_n;
+			}
+		}
+	} else if (!me->sent_any && !(seg->flags & TCPF_RST)) {
+		me->data_end = seg->seq;
+		me->sent_any = 1;
+	}
+
+	/* What the other side acknowledged of ours, from this segment's ack. */
+	if (seg->flags & TCPF_ACK) {
+		if (!peer->acked_any || seq_after(seg->ack, peer->acked)) {
+			peer->acked = seg->ack;
+			peer->acked_any = 1;
+		}
+	}
+
+	if ((seg->flags & TCPF_FIN) && !me->fin_n) {
+		me->fin_n = n;
+		me->fin_seq = seg->seq + seg->len;
+		if (c->first_fin_from < 0)
+			c->first_fin_from = d;
+		if (info->note != NOTE_DATA_AFTER_PEER_FIN && info->note != NOTE_DATA_AFTER_OWN_FIN) {
+			info->note = peer->fin_n ? NOTE_FIN_BOTH : NOTE_FIN_HALF_CLOSE;
+			info->note_ref = peer->fin_n;
+		}
+		if (peer->fin_n)
+			mark_closed(t, c, ts);
+	}
+
+	if (seg->flags & TCPF_RST) {
+		uint64_t lost = unacked(peer);
+		if (!me->rst_n)
+			me->rst_n = n;
+		info->note_ref = peer->last_data_n;
+		if (!me->isn_known && peer->isn_known && !peer->acked_any && peer->pkts > 0 &&
+		    peer->bytes == 0) {
+			info->note = NOTE_RST_REFUSED;
+			info->note_ref = 0;
+		} else if (me->fin_n && peer->data_after_fin > 0) {
+			info->note = NOTE_RST_AFTER_FIN;
+		} else if (me->fin_n && peer->fin_n) {
+			info->note = NOTE_RST_AFTER_CLOSE;
+		} else {
+			info->note = NOTE_RST_ABORT;
+		}
+		/* Count each lost byte once, even when RSTs repeat. */
+		if (c->rst_from < 0) {
+			c->rst_from = d;
+			c->rst_lost_n = lost ? peer->last_data_n : 0;
+			c->lost = lost;
+			info->note_bytes = lost;
+		}
+		mark_closed(t, c, ts);
+	}
+	return 0;
+}
+
+uint64_t flow_open_count(const struct flow_table *t) { return t->open.count; }
+uint64_t flow_total_count(const struct flow_table *t) { return t->next_id - 1; }
+
+const char *flow_note_code(enum seg_note note)
+{
+	switch (note) {
+	case NOTE_NONE: return "";
+	case NOTE_SYN: return "syn";
+	case NOTE_SYNACK: return "synack";
+	case NOTE_FIN_HALF_CLOSE: return "fin_half_close";
+	case NOTE_FIN_BOTH: return "fin_both_closed";
+	case NOTE_DATA_AFTER_PEER_FIN: return "data_after_peer_fin";
+	case NOTE_DATA_AFTER_OWN_FIN: return "data_after_own_fin";
+	case NOTE_RST_AFTER_FIN: return "rst_after_fin";
+	case NOTE_RST_ABORT: return "rst_abort";
+	case NOTE_RST_REFUSED: return "rst_refused";
+	case NOTE_RST_AFTER_CLOSE: return "rst_after_close";
+	case NOTE_RETRANSMIT: return "retransmission";
+	}
+	return "";
+}

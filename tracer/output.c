@@ -1,0 +1,770 @@
+/* output.c: text timeline and JSON lines, formatted by hand into one large
+ * buffer and written in blocks: no printf and no localtime() per packet. */
+#include "output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OUT_BUF_SIZE (1u << 20)
+#define OUT_LINE_MAX 8192 /* no single line is longer (previews are capped) */
+
+struct out {
+	int fd;
+	struct out_opts opts;
+	struct obuf b;
+	ts_ns start;
+	int has_start;
+	int failed;
+	int64_t date_sec; /* cached UTC date of the last absolute time */
+	char date[32];
+	size_t date_len;
+};
+
+struct out *out_new(int fd, const struct out_opts *opts)
+{
+	struct out *o = calloc(1, sizeof *o);
+	if (!o)
+		return NULL;
+	o->b.p = malloc(OUT_BUF_SIZE);
+	if (!o->b.p) {
+		free(o);
+		return NULL;
+	}
+	o->b.cap = OUT_BUF_SIZE;
+	o->fd = fd;
+	o->opts = *opts;
+	o->date_sec = INT64_MIN;
+	return o;
+}
+
+int out_flush(struct out *o)
+{
+	size_t off = 0;
+	while (off < o->b.len) {
+		ssize_t w = write(o->fd, o->b.p + off, o->b.len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			o->failed = 1;
+			o->b.len = 0;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	o->b.len = 0;
+	return o->failed ? -1 : 0;
+}
+
+void out_free(struct out *o)
+{
+	if (!o)
+		return;
+	out_flush(o);
+	free(o->b.p);
+	free(o);
+}
+
+void out_set_start(struct out *o, ts_ns ts)
+{
+	o->start = ts;
+	o->has_start = 1;
+}
+int out_has_start(const struct out *o) { return o->has_start; }
+struct obuf *out_buf(struct out *o) { return &o->b; }
+const struct out_opts *out_options(const struct out *o) { return &o->opts; }
+
+void out_reserve(struct out *o, size_t n)
+{
+	if (o->b.len + n > o->b.cap)
+		out_flush(o);
+}
+
+void out_event_done(struct out *o)
+{
+	if (o->opts.line_buffered || o->b.len > o->b.cap - OUT_LINE_MAX)
+		out_flush(o);
+}
+
+/* The buffer always has OUT_LINE_MAX free when a line starts; these appends
+ * still check, so an over-long line is cut rather than overflowing. */
+void ob_mem(struct obuf *b, const void *s, size_t n)
+{
+	if (n > b->cap - b->len)
+		n = b->cap - b->len;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+void ob_str(struct obuf *b, const char *s) { ob_mem(b, s, strlen(s)); }
+void ob_char(struct obuf *b, char ch)
+{
+	if (b->len < b->cap)
+		b->p[b->len++] = ch;
+}
+
+void ob_u64(struct obuf *b, uint64_t v)
+{
+	char tmp[24];
+	int i = sizeof tmp;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	ob_mem(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
+void ob_i64(struct obuf *b, int64_t v)
+{
+	if (v < 0) {
+		ob_char(b, '-');
+		ob_u64(b, (uint64_t)0 - (uint64_t)v);
+	} else {
+		ob_u64(b, (uint64_t)v);
+	}
+}
+
+/* Exactly `digits` digits, zero-padded. */
+static void ob_frac(struct obuf *b, uint64_t v, int digits)
+{
+	char tmp[12];
+	for (int i = digits - 1; i >= 0; i--) {
+		tmp[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	ob_mem(b, tmp, (size_t)digits);
+}
+
+static void split_ts(ts_ns ts, int64_t *sec, int64_t *nsec)
+{
+	*sec = ts / 1000000000;
+	*nsec = ts % 1000000000;
+	if (*nsec < 0) {
+		*nsec += 1000000000;
+		(*sec)--;
+	}
+}
+
+void ob_ts_json(struct obuf *b, ts_ns ts)
+{
+	int64_t sec, nsec;
+	split_ts(ts, &sec, &nsec);
+	ob_char(b, '"');
+	ob_i64(b, sec);
+	ob_char(b, '.');
+	ob_frac(b, (uint64_t)nsec, 9);
+	ob_char(b, '"');
+}
+
+void ob_pad(struct obuf *b, size_t from, size_t width)
+{
+	while (b->len - from < width)
+		ob_char(b, ' ');
+}
+
+void ob_time(struct out *o, ts_ns ts)
+{
+	struct obuf *b = &o->b;
+	int64_t sec, nsec;
+	switch (o->opts.time) {
+	case TIME_REL: {
+		size_t from = b->len;
+		ts_ns rel = ts - o->start;
+		if (rel < 0) {
+			ob_char(b, '-');
+			rel = -rel;
+		}
+		split_ts(rel, &sec, &nsec);
+		ob_i64(b, sec);
+		ob_char(b, '.');
+		ob_frac(b, (uint64_t)nsec / 1000, 6);
+		if (b->len - from < 12) { /* right-align in 12 columns */
+			size_t w = b->len - from, pad = 12 - w;
+			memmove(b->p + from + pad, b->p + from, w);
+			memset(b->p + from, ' ', pad);
+			b->len += pad;
+		}
+		break;
+	}
+	case TIME_EPOCH:
+		split_ts(ts, &sec, &nsec);
+		ob_i64(b, sec);
+		ob_char(b, '.');
+		ob_frac(b, (uint64_t)nsec / 1000, 6);
+		break;
+	case TIME_ABS:
+		split_ts(ts, &sec, &nsec);
+		if (sec / 86400 != o->date_sec) {
+			time_t t = (time_t)sec;
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			o->date_len = strftime(o->date, sizeof o->date, "%Y-%m-%d ", &tm);
+			o->date_sec = sec / 86400;
+		}
+		ob_mem(b, o->date, o->date_len);
+		{
+			int64_t s = sec % 86400;
+			if (s < 0)
+				s += 86400;
+			ob_frac(b, (uint64_t)(s / 3600), 2);
+			ob_char(b, ':');
+			ob_frac(b, (uint64_t)(s / 60 % 60), 2);
+			ob_char(b, ':');
+			ob_frac(b, (uint64_t)(s % 60), 2);
+		}
+		ob_char(b, '.');
+		ob_frac(b, (uint64_t)nsec / 1000, 6);
+		break;
+	}
+}
+
+static const char hexd[] = "0123456789abcdef";
+
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs,
+ * no surrogates, nothing past U+10FFFF), or 0 when it is not one. */
+static size_t utf8_seq_len(const uint8_t *s, size_t avail)
+{
+	uint8_t c0 = s[0];
+	size_t len;
+	uint8_t lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
+	if (c0 >= 0xc2 && c0 <= 0xdf)
+		len = 2;
+	else if (c0 >= 0xe0 && c0 <= 0xef) {
+		len = 3;
+		if (c0 == 0xe0)
+			lo = 0xa0;
+		if (c0 == 0xed)
+			hi = 0x9f;
+	} else if (c0 >= 0xf0 && c0 <= 0xf4) {
+		len = 4;
+		if (c0 == 0xf0)
+			lo = 0x90;
+		if (c0 == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (avail < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t k = 2; k < len; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* JSON string body: valid UTF-8 kept, everything else \u00XX. */
+void ob_json_escape(struct obuf *b, const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = s[i];
+		if (ch == '"' || ch == '\\') {
+			ob_char(b, '\\');
+			ob_char(b, (char)ch);
+		} else if (ch == '\n') {
+			ob_str(b, "\\n");
+		} else if (ch == '\r') {
+			ob_str(b, "\\r");
+		} else if (ch == '\t') {
+			ob_str(b, "\\t");
+		} else if (ch >= 0x20 && ch < 0x7f) {
+			ob_char(b, (char)ch);
+		} else {
+			/* Keep a well-formed UTF-8 sequence; escape stray bytes. */
+			size_t need = utf8_seq_len(s + i, n - i);
+			int ok = need > 0;
+			if (ok) {
+				ob_mem(b, s + i, need);
+				i += need - 1;
+			} else {
+				ob_str(b, "\\u00");
+				ob_char(b, hexd[ch >> 4]);
+				ob_char(b, hexd[ch & 15]);
+			}
+		}
+	}
+}
+
+/* Text preview: printable ASCII, C escapes, \xNN; "..." past max bytes. */
+void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max)
+{
+	size_t m = n < max ? n : max;
+	for (size_t i = 0; i < m; i++) {
+		uint8_t ch = s[i];
+		if (ch == '"' || ch == '\\') {
+			ob_char(b, '\\');
+			ob_char(b, (char)ch);
+		} else if (ch == '\n') {
+			ob_str(b, "\\n");
+		} else if (ch == '\r') {
+			ob_str(b, "\\r");
+		} else if (ch == '\t') {
+			ob_str(b, "\\t");
+		} else if (ch >= 0x20 && ch < 0x7f) {
+			ob_char(b, (char)ch);
+		} else {
+			ob_str(b, "\\x");
+			ob_char(b, hexd[ch >> 4]);
+			ob_char(b, hexd[ch & 15]);
+		}
+	}
+	if (n > max)
+		ob_str(b, "...");
+}
+
+static void ob_opts_text(struct obuf *b, const struct tcp_opts *op)
+{
+	int first = 1;
+#define SEP() do { if (!first) ob_char(b, ','); first = 0; } while (0)
+	ob_str(b, " <");
+	if (op->has_mss) {
+		SEP();
+		ob_str(b, "mss ");
+		ob_u64(b, op->mss);
+	}
+	if (op->sack_ok) {
+		SEP();
+		ob_str(b, "sackOK");
+	}
+	if (op->has_ts) {
+		SEP();
+		ob_str(b, "TS val ");
+		ob_u64(b, op->ts_val);
+		ob_str(b, " ecr ");
+		ob_u64(b, op->ts_ecr);
+	}
+	if (op->has_wscale) {
+		SEP();
+		ob_str(b, "wscale ");
+		ob_u64(b, op->wscale);
+	}
+	if (op->sack_blocks) {
+		SEP();
+		ob_str(b, "sack ");
+		ob_u64(b, op->sack_blocks);
+	}
+	if (op->truncated) {
+		SEP();
+		ob_str(b, "|tcp");
+	}
+	ob_char(b, '>');
+#undef SEP
+}
+
+static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_info *in)
+{
+	const char *from = c->ep[in->dir], *to = c->ep[1 - in->dir];
+	switch (in->note) {
+	case NOTE_NONE:
+	case NOTE_SYN:
+	case NOTE_SYNACK:
+		return;
+	case NOTE_RETRANSMIT:
+		ob_str(b, "  -- retransmission");
+		return;
+	case NOTE_FIN_HALF_CLOSE:
+		ob_str(b, "  -- FIN: ");
+		ob_str(b, from);
+		ob_str(b, " will send no more (half-close); ");
+		ob_str(b, to);
+		ob_str(b, " can still send");
+		return;
+	case NOTE_FIN_BOTH:
+		ob_str(b, "  -- FIN: both sides have now closed");
+		return;
+	case NOTE_DATA_AFTER_PEER_FIN:
+		ob_str(b, "  -- ");
+		ob_u64(b, in->note_bytes);
+		ob_str(b, " bytes sent after the peer's FIN (record ");
+		ob_u64(b, in->note_ref);
+		ob_str(b, "): the peer may no longer have a socket to read them");
+		return;
+	case NOTE_DATA_AFTER_OWN_FIN:
+		ob_str(b, "  -- data after this side's own FIN (record ");
+		ob_u64(b, in->note_ref);
+		ob_str(b, "): invalid");
+		return;
+	case NOTE_RST_AFTER_FIN:
+		ob_str(b, "  -- RST: ");
+		ob_str(b, from);
+		ob_str(b, " had closed (FIN) and has no socket for the data");
+		if (in->note_ref) {
+			ob_str(b, " of record ");
+			ob_u64(b, in->note_ref);
+		}
+		ob_str(b, "; ");
+		ob_u64(b, in->note_bytes);
+		ob_str(b, in->note_bytes == 1 ? " byte is lost" : " bytes are lost");
+		return;
+	case NOTE_RST_ABORT:
+		ob_str(b, "  -- RST: ");
+		ob_str(b, from);
+		ob_str(b, " aborted the connection (no FIN before)");
+		if (in->note_bytes) {
+			ob_str(b, "; ");
+			ob_u64(b, in->note_bytes);
+			ob_str(b, " unacknowledged bytes from ");
+			ob_str(b, to);
+			ob_str(b, " are lost");
+		}
+		return;
+	case NOTE_RST_REFUSED:
+		ob_str(b, "  -- RST: nothing listens on ");
+		ob_str(b, from);
+		ob_str(b, ": connection refused");
+		return;
+	case NOTE_RST_AFTER_CLOSE:
+		ob_str(b, "  -- RST after both FINs: a late segment found no socket");
+		if (in->note_bytes) {
+			ob_str(b, "; ");
+			ob_u64(b, in->note_bytes);
+			ob_str(b, " bytes are lost");
+		}
+		return;
+	}
+}
+
+static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+			 const struct seg_info *in)
+{
+	struct obuf *b = &o->b;
+	const struct conn *c = in->conn;
+	size_t start = b->len;
+	ob_u64(b, n);
+	ob_pad(b, start, 5);
+	ob_char(b, ' ');
+	ob_time(o, ts);
+	ob_str(b, " #");
+	size_t col = b->len;
+	ob_u64(b, c->id);
+	ob_pad(b, col, 3);
+	ob_char(b, ' ');
+	/* The client is always on the left; the arrow shows the direction. */
+	col = b->len;
+	ob_mem(b, c->ep[0], c->ep_len[0]);
+	ob_str(b, in->dir == 0 ? " > " : " < ");
+	ob_mem(b, c->ep[1], c->ep_len[1]);
+	ob_pad(b, col, 36);
+	ob_str(b, " [");
+	char fl[16];
+	size_t fn = decode_flags_str(seg, fl, sizeof fl);
+	ob_mem(b, fl, fn);
+	ob_char(b, ']');
+	int rel = !o->opts.abs_seq && in->rseq_ok;
+	if (seg->len || !(seg->flags & TCPF_ACK) || (seg->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST))) {
+		ob_str(b, " seq ");
+		uint32_t s = rel ? in->rseq : seg->seq;
+		ob_u64(b, s);
+		if (seg->len) {
+			ob_char(b, ':');
+			ob_u64(b, (uint32_t)(s + seg->len));
+		}
+	}
+	if (seg->flags & TCPF_ACK) {
+		ob_str(b, " ack ");
+		ob_u64(b, !o->opts.abs_seq && in->rack_ok ? in->rack : seg->ack);
+	}
+	ob_str(b, " win ");
+	ob_u64(b, seg->win);
+	ob_str(b, " len ");
+	ob_u64(b, seg->len);
+	if (seg->opts.count || seg->hdr_truncated)
+		ob_opts_text(b, &seg->opts);
+	if (o->opts.preview && seg->caplen) {
+		ob_str(b, " \"");
+		ob_text_escape(b, seg->payload, seg->caplen, 32);
+		ob_char(b, '"');
+		if (seg->caplen < seg->len && seg->caplen <= 32)
+			ob_str(b, "[cut]");
+	}
+	ob_note_text(b, c, in);
+	ob_char(b, '\n');
+}
+
+static void json_key(struct obuf *b, const char *k)
+{
+	ob_str(b, ",\"");
+	ob_str(b, k);
+	ob_str(b, "\":");
+}
+
+static void json_ep(struct obuf *b, const char *k, const struct conn *c, int side)
+{
+	json_key(b, k);
+	ob_char(b, '"');
+	ob_mem(b, c->ep[side], c->ep_len[side]);
+	ob_char(b, '"');
+}
+
+static void json_n_or_null(struct obuf *b, const char *k, uint64_t v)
+{
+	json_key(b, k);
+	if (v)
+		ob_u64(b, v);
+	else
+		ob_str(b, "null");
+}
+
+static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+			 const struct seg_info *in)
+{
+	struct obuf *b = &o->b;
+	const struct conn *c = in->conn;
+	ob_str(b, "{\"kind\":\"segment\",\"ts\":");
+	ob_ts_json(b, ts);
+	json_key(b, "n");
+	ob_u64(b, n);
+	json_key(b, "conn");
+	ob_u64(b, c->id);
+	json_ep(b, "src", c, in->dir);
+	json_ep(b, "dst", c, 1 - in->dir);
+	json_key(b, "flags");
+	char fl[16];
+	size_t fn = decode_flags_str(seg, fl, sizeof fl);
+	ob_char(b, '"');
+	ob_mem(b, fl, fn);
+	ob_char(b, '"');
+	json_key(b, "seq");
+	ob_u64(b, seg->seq);
+	if (seg->flags & TCPF_ACK) {
+		json_key(b, "ack");
+		ob_u64(b, seg->ack);
+	}
+	json_key(b, "rseq");
+	if (in->rseq_ok)
+		ob_u64(b, in->rseq);
+	else
+		ob_str(b, "null");
+	if (seg->flags & TCPF_ACK) {
+		json_key(b, "rack");
+		if (in->rack_ok)
+			ob_u64(b, in->rack);
+		else
+			ob_str(b, "null");
+	}
+	json_key(b, "len");
+	ob_u64(b, seg->len);
+	json_key(b, "caplen");
+	ob_u64(b, seg->caplen);
+	json_key(b, "win");
+	ob_u64(b, seg->win);
+	const struct tcp_opts *op = &seg->opts;
+	if (op->has_mss || op->has_wscale || op->sack_ok || op->has_ts || op->sack_blocks) {
+		json_key(b, "opts");
+		ob_char(b, '{');
+		int first = 1;
+#define K(name) do { ob_str(b, first ? "\"" name "\":" : ",\"" name "\":"); first = 0; } while (0)
+		if (op->has_mss) {
+			K("mss");
+			ob_u64(b, op->mss);
+		}
+		if (op->has_wscale) {
+			K("wscale");
+			ob_u64(b, op->wscale);
+		}
+		if (op->sack_ok) {
+			K("sackOK");
+			ob_str(b, "true");
+		}
+		if (op->has_ts) {
+			K("ts");
+			ob_char(b, '[');
+			ob_u64(b, op->ts_val);
+			ob_char(b, ',');
+			ob_u64(b, op->ts_ecr);
+			ob_char(b, ']');
+		}
+		if (op->sack_blocks) {
+			K("sack");
+			ob_u64(b, op->sack_blocks);
+		}
+#undef K
+		ob_char(b, '}');
+	}
+	if (seg->hdr_truncated) {
+		json_key(b, "truncated");
+		ob_str(b, "true");
+	}
+	if (in->note != NOTE_NONE && in->note != NOTE_SYN && in->note != NOTE_SYNACK) {
+		json_key(b, "note");
+		ob_char(b, '"');
+		ob_str(b, flow_note_code(in->note));
+		ob_char(b, '"');
+		switch (in->note) {
+		case NOTE_RST_AFTER_FIN:
+		case NOTE_RST_ABORT:
+		case NOTE_RST_AFTER_CLOSE:
+			json_key(b, "lost");
+			ob_u64(b, in->note_bytes);
+			json_n_or_null(b, "answers", in->note_ref);
+			break;
+		case NOTE_DATA_AFTER_PEER_FIN:
+		case NOTE_DATA_AFTER_OWN_FIN:
+		case NOTE_FIN_BOTH:
+			json_n_or_null(b, "fin", in->note_ref);
+			break;
+		default:
+			break;
+		}
+	}
+	if (o->opts.preview && seg->caplen) {
+		json_key(b, "data");
+		ob_char(b, '"');
+		ob_json_escape(b, seg->payload, seg->caplen < 64 ? seg->caplen : 64);
+		ob_char(b, '"');
+	}
+	ob_str(b, "}\n");
+}
+
+void out_segment(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+		 const struct seg_info *info)
+{
+	out_reserve(o, OUT_LINE_MAX);
+	if (o->opts.json)
+		segment_json(o, n, ts, seg, info);
+	else
+		segment_text(o, n, ts, seg, info);
+	out_event_done(o);
+}
+
+static void summary_text(struct out *o, const struct conn *c)
+{
+	struct obuf *b = &o->b;
+	ob_char(b, '#');
+	ob_u64(b, c->id);
+	ob_char(b, ' ');
+	ob_mem(b, c->ep[0], c->ep_len[0]);
+	ob_str(b, " <-> ");
+	ob_mem(b, c->ep[1], c->ep_len[1]);
+	ob_str(b, ": ");
+	for (int s = 0; s < 2; s++) {
+		ob_str(b, s ? "; " : "");
+		ob_str(b, s ? "server " : "client ");
+		ob_u64(b, c->side[s].pkts);
+		ob_str(b, c->side[s].pkts == 1 ? " segment, " : " segments, ");
+		ob_u64(b, c->side[s].bytes);
+		ob_str(b, c->side[s].bytes == 1 ? " byte" : " bytes");
+		if (c->side[s].retrans) {
+			ob_str(b, " (");
+			ob_u64(b, c->side[s].retrans);
+			ob_str(b, " retransmitted)");
+		}
+	}
+	ob_char(b, '\n');
+	if (c->calls.calls) {
+		ob_str(b, "    calls: ");
+		ob_u64(b, c->calls.sends);
+		ob_str(b, " sends (");
+		ob_u64(b, c->calls.sends_failed);
+		ob_str(b, " failed), ");
+		ob_u64(b, c->calls.bytes_sent_ok);
+		ob_str(b, " bytes accepted by send(), ");
+		ob_u64(b, c->calls.bytes_acked);
+		ob_str(b, " acknowledged, ");
+		ob_u64(b, c->calls.bytes_lost);
+		ob_str(b, " lost\n");
+	}
+	ob_str(b, "    ended: ");
+	int any = 0;
+	if (c->first_fin_from >= 0) {
+		int f = c->first_fin_from;
+		ob_str(b, "FIN from ");
+		ob_str(b, f ? "server" : "client");
+		ob_str(b, " (record ");
+		ob_u64(b, c->side[f].fin_n);
+		ob_char(b, ')');
+		if (c->side[1 - f].fin_n) {
+			ob_str(b, ", FIN from ");
+			ob_str(b, f ? "client" : "server");
+			ob_str(b, " (record ");
+			ob_u64(b, c->side[1 - f].fin_n);
+			ob_char(b, ')');
+		}
+		any = 1;
+	}
+	if (c->rst_from >= 0) {
+		int r = c->rst_from;
+		ob_str(b, any ? "; RST from " : "RST from ");
+		ob_str(b, r ? "server" : "client");
+		ob_str(b, " (record ");
+		ob_u64(b, c->side[r].rst_n);
+		ob_char(b, ')');
+		if (c->rst_lost_n) {
+			ob_str(b, " answering record ");
+			ob_u64(b, c->rst_lost_n);
+		}
+		ob_str(b, ": ");
+		ob_u64(b, c->lost);
+		ob_str(b, c->lost == 1 ? " byte lost" : " bytes lost");
+		any = 1;
+	}
+	if (!any)
+		ob_str(b, c->syn_seen ? "still open at the end of the capture" :
+					"still open (no SYN seen: the capture began mid-connection)");
+	ob_char(b, '\n');
+}
+
+static void summary_json(struct out *o, const struct conn *c)
+{
+	struct obuf *b = &o->b;
+	ob_str(b, "{\"kind\":\"summary\",\"ts\":");
+	ob_ts_json(b, c->last_ts);
+	json_key(b, "conn");
+	ob_u64(b, c->id);
+	json_ep(b, "src", c, 0);
+	json_ep(b, "dst", c, 1);
+	json_key(b, "sends");
+	ob_u64(b, c->calls.sends);
+	json_key(b, "sends_failed");
+	ob_u64(b, c->calls.sends_failed);
+	json_key(b, "bytes_sent_ok");
+	ob_u64(b, c->calls.bytes_sent_ok);
+	json_key(b, "bytes_acked");
+	ob_u64(b, c->calls.bytes_acked);
+	json_key(b, "bytes_lost");
+	ob_u64(b, c->calls.calls ? c->calls.bytes_lost : c->lost);
+	json_n_or_null(b, "fin", c->first_fin_from >= 0 ? c->side[c->first_fin_from].fin_n : 0);
+	json_n_or_null(b, "rst", c->rst_from >= 0 ? c->side[c->rst_from].rst_n : 0);
+	json_key(b, "fin_from");
+	ob_str(b, c->first_fin_from < 0 ? "null" : c->first_fin_from ? "\"dst\"" : "\"src\"");
+	json_key(b, "rst_from");
+	ob_str(b, c->rst_from < 0 ? "null" : c->rst_from ? "\"dst\"" : "\"src\"");
+	json_n_or_null(b, "rst_answers", c->rst_lost_n);
+	json_key(b, "wire_lost");
+	ob_u64(b, c->lost);
+	json_key(b, "pkts");
+	ob_char(b, '[');
+	ob_u64(b, c->side[0].pkts);
+	ob_char(b, ',');
+	ob_u64(b, c->side[1].pkts);
+	ob_char(b, ']');
+	json_key(b, "bytes");
+	ob_char(b, '[');
+	ob_u64(b, c->side[0].bytes);
+	ob_char(b, ',');
+	ob_u64(b, c->side[1].bytes);
+	ob_char(b, ']');
+	json_key(b, "syn");
+	ob_str(b, c->syn_seen ? "true" : "false");
+	ob_str(b, "}\n");
+}
+
+void out_summary(struct out *o, const struct conn *c)
+{
+	out_reserve(o, OUT_LINE_MAX);
+	if (o->opts.json)
+		summary_json(o, c);
+	else
+		summary_text(o, c);
+	out_event_done(o);
+}
+
+void out_text(struct out *o, const char *line)
+{
+	if (o->opts.json)
+		return;
+	out_reserve(o, strlen(line) + 2);
+	ob_str(&o->b, line);
+	ob_char(&o->b, '\n');
+	out_event_done(o);
+}

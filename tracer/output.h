@@ -1,0 +1,59 @@
+/* output.h: the text timeline and JSON lines, behind one small interface. */
+#ifndef RSTSCOPE_OUTPUT_H
+#define RSTSCOPE_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "flow.h"
+
+enum time_mode { TIME_REL = 0, TIME_ABS, TIME_EPOCH };
+
+struct out_opts {
+	int json;          /* JSON lines instead of text */
+	enum time_mode time;
+	int abs_seq;       /* -S: absolute sequence numbers in text */
+	int preview;       /* payload preview in text and JSON */
+	int line_buffered; /* flush after every line (a terminal, live mode) */
+};
+
+struct out;
+
+struct out *out_new(int fd, const struct out_opts *opts);
+/* Flushes and frees; out_free(NULL) is safe. */
+void out_free(struct out *o);
+/* Time zero for relative times: the first record. */
+void out_set_start(struct out *o, ts_ns ts);
+int out_has_start(const struct out *o);
+
+void out_segment(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+		 const struct seg_info *info);
+void out_summary(struct out *o, const struct conn *c);
+/* A free-form text line (text mode only), e.g. the capture statistics. */
+void out_text(struct out *o, const char *line);
+/* Called after each event: flushes when line-buffered. */
+void out_event_done(struct out *o);
+/* Returns 0, or -1 when writing failed (errno set). */
+int out_flush(struct out *o);
+
+/* Low-level helpers shared by the other emitters (correlate). */
+struct obuf {
+	char *p;
+	size_t len, cap;
+};
+struct obuf *out_buf(struct out *o);
+const struct out_opts *out_options(const struct out *o);
+void out_reserve(struct out *o, size_t n);
+void ob_str(struct obuf *b, const char *s);
+void ob_mem(struct obuf *b, const void *s, size_t n);
+void ob_char(struct obuf *b, char ch);
+void ob_u64(struct obuf *b, uint64_t v);
+void ob_i64(struct obuf *b, int64_t v);
+void ob_ts_json(struct obuf *b, ts_ns ts);     /* "SECONDS.NANOSECONDS" with quotes */
+void ob_time(struct out *o, ts_ns ts);          /* the text time column */
+void ob_json_escape(struct obuf *b, const uint8_t *s, size_t n); /* no quotes */
+void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max);
+void ob_pad(struct obuf *b, size_t from, size_t width);
+
+#endif

@@ -1,0 +1,33 @@
+/* tracer.h: the pipeline: capture -> decode -> flow -> output. */
+#ifndef RSTSCOPE_TRACER_H
+#define RSTSCOPE_TRACER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output.h"
+
+struct tracer_opts {
+	const char *read_path;  /* -r FILE, "-" for standard input */
+	const char *filter;     /* BPF expression, NULL for every TCP segment */
+	uint64_t max_segments;  /* -c N, 0 for no limit */
+	int summaries;          /* print per-connection summaries at the end */
+	struct out_opts out;
+};
+
+/* Exit statuses, as documented in the man page. */
+enum { EXIT_CLEAN = 0, EXIT_DAMAGED = 1, EXIT_USAGE = 2 };
+
+/* Receives every message about the input (damaged records, statistics). */
+typedef void (*tracer_warn_fn)(const char *msg, void *arg);
+
+struct tracer;
+
+/* Opens the input and output; NULL with the reason in err. */
+struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_warn_fn warn,
+			  void *warn_arg, char *err, size_t errlen);
+/* Reads everything, prints, and returns EXIT_CLEAN, EXIT_DAMAGED or EXIT_USAGE. */
+int tracer_run(struct tracer *t);
+void tracer_free(struct tracer *t);
+
+#endif
