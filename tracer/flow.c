@@ -381,8 +381,8 @@ int flow_update(struct flow_table *t, const struct tcp_segment *seg, uint64_t n,
 		if (!me->rst_n)
 			me->rst_n = n;
 		info->note_ref = peer->last_data_n;
-		if (!me->isn_known && peer->isn_known && !peer->acked_any && peer->pkts > 0 &&
-		    peer->bytes == 0) {
+		/* Our first segment, answering their SYN: nothing listens here. */
+		if (!me->isn_known && peer->isn_known && me->pkts == 1 && peer->bytes == 0) {
 			info->note = NOTE_RST_REFUSED;
 			info->note_ref = 0;
 		} else if (me->fin_n && peer->data_after_fin > 0) {

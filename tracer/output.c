@@ -158,6 +158,19 @@ void ob_ts_json(struct obuf *b, ts_ns ts)
 	ob_char(b, '"');
 }
 
+void ob_rjust_u64(struct obuf *b, uint64_t v, size_t width)
+{
+	char tmp[24];
+	int i = sizeof tmp;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t w = sizeof tmp - (size_t)i; w < width; w++)
+		ob_char(b, ' ');
+	ob_mem(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
 void ob_pad(struct obuf *b, size_t from, size_t width)
 {
 	while (b->len - from < width)
@@ -180,8 +193,8 @@ void ob_time(struct out *o, ts_ns ts)
 		ob_i64(b, sec);
 		ob_char(b, '.');
 		ob_frac(b, (uint64_t)nsec / 1000, 6);
-		if (b->len - from < 12) { /* right-align in 12 columns */
-			size_t w = b->len - from, pad = 12 - w;
+		if (b->len - from < 10) { /* right-align in 10 columns */
+			size_t w = b->len - from, pad = 10 - w;
 			memmove(b->p + from + pad, b->p + from, w);
 			memset(b->p + from, ' ', pad);
 			b->len += pad;
@@ -429,9 +442,7 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 {
 	struct obuf *b = &o->b;
 	const struct conn *c = in->conn;
-	size_t start = b->len;
-	ob_u64(b, n);
-	ob_pad(b, start, 5);
+	ob_rjust_u64(b, n, 5);
 	ob_char(b, ' ');
 	ob_time(o, ts);
 	ob_str(b, " #");
@@ -445,11 +456,13 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 	ob_str(b, in->dir == 0 ? " > " : " < ");
 	ob_mem(b, c->ep[1], c->ep_len[1]);
 	ob_pad(b, col, 36);
+	col = b->len - 36;
 	ob_str(b, " [");
 	char fl[16];
 	size_t fn = decode_flags_str(seg, fl, sizeof fl);
 	ob_mem(b, fl, fn);
 	ob_char(b, ']');
+	ob_pad(b, col, 36 + 8); /* flags in a 6-column field */
 	int rel = !o->opts.abs_seq && in->rseq_ok;
 	if (seg->len || !(seg->flags & TCPF_ACK) || (seg->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST))) {
 		ob_str(b, " seq ");

@@ -55,5 +55,6 @@ void ob_time(struct out *o, ts_ns ts);          /* the text time column */
 void ob_json_escape(struct obuf *b, const uint8_t *s, size_t n); /* no quotes */
 void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max);
 void ob_pad(struct obuf *b, size_t from, size_t width);
+void ob_rjust_u64(struct obuf *b, uint64_t v, size_t width);
 
 #endif
