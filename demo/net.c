@@ -1,0 +1,116 @@
+/* net.c: loopback sockets for the demo and the notes its processes pass. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "demo.h"
+
+void net_loopback(int family, int port, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = in6addr_loopback;
+		in6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*in6);
+	} else {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		in->sin_port = htons((uint16_t)port);
+		*len = sizeof(*in);
+	}
+}
+
+int net_listen(int family, int port, struct sockaddr_storage *ss, socklen_t *len, char *err,
+	       size_t errlen)
+{
+	const char *host = family == AF_INET6 ? "::1" : "127.0.0.1";
+	int one = 1;
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot make a TCP socket for %s: %s", host, strerror(errno));
+		return -1;
+	}
+	/* Lets a fixed --port be used again at once, while connections of the
+	 * last run wait in TIME_WAIT; a port that a program listens on still
+	 * fails with EADDRINUSE. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	net_loopback(family, port, ss, len);
+	if (bind(fd, (struct sockaddr *)ss, *len) < 0) {
+		int e = errno;
+		if (e == EADDRINUSE)
+			snprintf(err, errlen,
+				 "port %d on %s is in use: choose another with --port, or leave "
+				 "--port out to use a free one",
+				 port, host);
+		else if (e == EADDRNOTAVAIL)
+			snprintf(err, errlen,
+				 "cannot use %s: %s (is the loopback interface up%s?)", host,
+				 strerror(e), family == AF_INET6 ? ", with IPv6" : "");
+		else if (e == EACCES)
+			snprintf(err, errlen, "port %d on %s: %s (ports below 1024 need root)",
+				 port, host, strerror(e));
+		else
+			snprintf(err, errlen, "cannot bind %s port %d: %s", host, port, strerror(e));
+		close(fd);
+		return -1;
+	}
+	if (listen(fd, 8) < 0) {
+		snprintf(err, errlen, "cannot listen on %s port %d: %s", host, port, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	*len = sizeof(*ss);
+	getsockname(fd, (struct sockaddr *)ss, len);
+	return fd;
+}
+
+int net_wait(int fd, short events, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = events};
+	int r;
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -1;
+	return r == 0 ? 0 : p.revents;
+}
+
+int net_unread(int fd)
+{
+	int n = 0;
+	if (ioctl(fd, FIONREAD, &n) < 0)
+		return -1;
+	return n;
+}
+
+int sync_put(int fd, char c)
+{
+	ssize_t r;
+	do
+		r = send(fd, &c, 1, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	return r == 1 ? 0 : -1;
+}
+
+int sync_get(int fd, int timeout_ms)
+{
+	char c;
+	ssize_t r;
+	int ev = net_wait(fd, POLLIN, timeout_ms);
+	if (ev == 0)
+		return -2;
+	do
+		r = recv(fd, &c, 1, 0);
+	while (r < 0 && errno == EINTR);
+	return r == 1 ? (unsigned char)c : -1;
+}

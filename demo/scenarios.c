@@ -1,0 +1,400 @@
+/* scenarios.c: the stories, each a server and a client process that step
+ * through it in lockstep: notes over a socketpair say "I have read it", and
+ * poll() says when a FIN or RST has arrived, so every run sees the same
+ * errnos; --pace only adds pauses a person can follow. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "demo.h"
+
+/* The seed's lines, sent exactly, without a trailing NUL. */
+#define HELLO "hello\n"
+#define DONT_LEAVE "dont leave\n"
+#define ARE_YOU_HERE "are you here?\n"
+#define QUESTION "????\n"
+#define DONE "done\n"
+#define HELLO_AGAIN "hello again\n"
+
+#define FIN_EVENTS POLLRDHUP
+#define RST_EVENTS (POLLHUP | POLLERR)
+
+#define NOTE_QUEUED "only queued: the server has closed, but send() just copies into the socket buffer"
+
+/* The server's start in every story: take the one connection and stop
+ * listening. */
+static int accept_one(struct side *s)
+{
+	int fd = step_accept(s, NULL);
+	if (fd >= 0) {
+		close(s->listen_fd);
+		s->listen_fd = -1;
+	}
+	return fd;
+}
+
+/* The client's start: "hello" and "dont leave", each read by the server
+ * before the next is sent. */
+static int client_opening(struct side *s, int *fdp)
+{
+	int fd = step_connect(s, 0, NULL);
+	if (fd < 0)
+		return -1;
+	*fdp = fd;
+	side_pace(s);
+	if (step_send(s, fd, HELLO, 6, 0, NULL) < 0 ||
+	    step_sync(s, 'r', "the server to read \"hello\"") < 0)
+		return -1;
+	side_pace(s);
+	return step_send(s, fd, DONT_LEAVE, 11, 0, NULL);
+}
+
+/* The client's end in the abortive stories: the RST has arrived while the
+ * connection was open both ways. */
+static int client_after_reset(struct side *s, int fd)
+{
+	if (step_wait(s, fd, RST_EVENTS, 0, "RST from the server") < 0)
+		return -1;
+	say(s, "an RST from the server has arrived: the connection is torn down, and the "
+	       "client's socket holds the error ECONNRESET until a call reports it");
+	side_pace(s);
+	if (step_send(s, fd, ARE_YOU_HERE, -1, ECONNRESET,
+		      "the RST came while the connection was open both ways: ECONNRESET") < 0 ||
+	    step_sigpipe(s, 0) < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, QUESTION, -1, EPIPE,
+		      "the error was reported once; now the socket is simply shut for sending: EPIPE") < 0 ||
+	    step_sigpipe(s, 1) < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
+/* ---- server-close (seed 000) ---- */
+
+static int server_close_server(struct side *s)
+{
+	int fd = accept_one(s);
+	if (fd < 0)
+		return -1;
+	if (step_recv(s, fd, HELLO, NULL) < 0)
+		return -1;
+	sync_put(s->sync_fd, 'r');
+	if (step_recv(s, fd, DONT_LEAVE, NULL) < 0)
+		return -1;
+	side_pace(s);
+	if (step_close(s, fd, "the kernel sends FIN, which only says \"I will send nothing more\"") < 0)
+		return -1;
+	say(s, "its process ends   (from now on nothing on the server's side reads this connection)");
+	return 0;
+}
+
+static int server_close_client(struct side *s)
+{
+	int fd = -1;
+	if (client_opening(s, &fd) < 0)
+		return -1;
+	if (step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
+		return -1;
+	say(s, "the server's FIN has arrived: it will send nothing more, but nothing tells the "
+	       "client that it has stopped reading");
+	side_pace(s);
+	if (step_send(s, fd, ARE_YOU_HERE, 14, 0, NOTE_QUEUED) < 0)
+		return -1;
+	if (step_wait(s, fd, RST_EVENTS, 0, "RST from the server's host") < 0)
+		return -1;
+	say(s, "the server's host answered those 14 bytes with RST: no socket there reads them, so "
+	       "they are lost; the client's socket now holds the error EPIPE");
+	side_pace(s);
+	if (step_send(s, fd, QUESTION, -1, EPIPE,
+		      "an RST after the server's FIN: the kernel reports EPIPE") < 0 ||
+	    step_sigpipe(s, 1) < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
+/* ---- abort-close ---- */
+
+static int abort_close_server(struct side *s)
+{
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+	int fd = accept_one(s);
+	if (fd < 0)
+		return -1;
+	if (step_recv(s, fd, HELLO, NULL) < 0)
+		return -1;
+	sync_put(s->sync_fd, 'r');
+	if (step_recv(s, fd, DONT_LEAVE, NULL) < 0)
+		return -1;
+	side_pace(s);
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0)
+		return differs(s, "setsockopt(SO_LINGER) failed: %s", strerror(errno));
+	say(s, "setsockopt(SO_LINGER, {on, 0 s}) = 0   (close() will now abort the connection "
+	       "instead of ending it in order)");
+	return step_close(s, fd, "with SO_LINGER 0 the kernel sends RST, not FIN: the connection "
+				 "is torn down at once");
+}
+
+static int abort_close_client(struct side *s)
+{
+	int fd = -1;
+	if (client_opening(s, &fd) < 0)
+		return -1;
+	return client_after_reset(s, fd);
+}
+
+/* ---- unread-close ---- */
+
+static int unread_close_server(struct side *s)
+{
+	int fd = accept_one(s), unread;
+	if (fd < 0)
+		return -1;
+	if (step_recv(s, fd, HELLO, NULL) < 0)
+		return -1;
+	sync_put(s->sync_fd, 'r');
+	if (step_sync(s, 's', "the client to send \"dont leave\"") < 0 ||
+	    step_wait(s, fd, POLLIN, 0, "\"dont leave\" from the client") < 0)
+		return -1;
+	unread = net_unread(fd);
+	if (unread != 11)
+		return differs(s, "expected 11 bytes waiting unread, found %d", unread);
+	say(s, "11 bytes (\"dont leave\\n\") have arrived and wait in its receive buffer; it "
+	       "does not read them");
+	side_pace(s);
+	return step_close(s, fd, "with data unread, the kernel sends RST instead of FIN "
+				 "(RFC 2525, 2.17): the client must learn that data was lost");
+}
+
+static int unread_close_client(struct side *s)
+{
+	int fd = -1;
+	if (client_opening(s, &fd) < 0)
+		return -1;
+	sync_put(s->sync_fd, 's');
+	return client_after_reset(s, fd);
+}
+
+/* ---- shutdown-write ---- */
+
+static int shutdown_write_server(struct side *s)
+{
+	int fd = accept_one(s), r;
+	if (fd < 0)
+		return -1;
+	if (step_recv(s, fd, HELLO, NULL) < 0)
+		return -1;
+	sync_put(s->sync_fd, 'r');
+	if (step_recv(s, fd, NULL, "the client's FIN: it will send nothing more; the server "
+				   "may still send") < 0)
+		return -1;
+	sync_put(s->sync_fd, 'f');
+	r = sync_get(s->sync_fd, DEMO_WAIT_MS + 2 * s->opt->pace_ms);
+	if (r == -1 && s->opt->sigpipe == SIGPIPE_MODE_DEFAULT) {
+		say(s, "the client process has ended; the server closes too");
+		return step_close(s, fd, NULL);
+	}
+	if (r != 'x')
+		return differs(s, "no word from the client after its failed send()");
+	side_pace(s);
+	if (step_send(s, fd, DONE, 5, 0, "this direction is still open") < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
+static int shutdown_write_client(struct side *s)
+{
+	int fd = step_connect(s, 0, NULL);
+	if (fd < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, HELLO, 6, 0, NULL) < 0 ||
+	    step_sync(s, 'r', "the server to read \"hello\"") < 0)
+		return -1;
+	side_pace(s);
+	if (step_shutdown(s, fd, SHUT_WR, "the client shuts its own sending side: its kernel sends "
+					  "FIN; it can still receive") < 0 ||
+	    step_sync(s, 'f', "the server to see the FIN") < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, ARE_YOU_HERE, -1, EPIPE,
+		      "its own sending side is shut: EPIPE at once, with nothing on the wire") < 0 ||
+	    step_sigpipe(s, 1) < 0)
+		return -1;
+	sync_put(s->sync_fd, 'x');
+	if (step_recv(s, fd, DONE, "receiving still works: only the sending side was shut") < 0 ||
+	    step_recv(s, fd, NULL, "the server's FIN") < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
+/* ---- client-exit (seed 004) ---- */
+
+static int client_exit_server(struct side *s)
+{
+	int fd = step_accept(s, NULL), took;
+	if (fd < 0)
+		return -1;
+	/* The seed's loop: recv(), then answer "done\n", whatever recv() said. */
+	if (step_recv(s, fd, HELLO, NULL) < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, DONE, 5, 0, NULL) < 0 || step_recv(s, fd, DONT_LEAVE, NULL) < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, DONE, 5, 0, NULL) < 0)
+		return -1;
+	if (step_recv(s, fd, NULL, "the client has closed its side (FIN); like the seed's "
+				   "server, this one does not look and answers anyway") < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, DONE, 5, 0,
+		      "only queued: the client has gone, but send() just copies into the socket buffer") < 0 ||
+	    step_wait(s, fd, RST_EVENTS, 0, "RST from the client's host") < 0)
+		return -1;
+	say(s, "the client's host answered those 5 bytes with RST: no process there reads them, so "
+	       "they are lost; the server's socket now holds the error EPIPE");
+	if (step_recv(s, fd, NULL, "still 0: the FIN came first, so recv() reports the end of "
+				   "the stream, not the error") < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, DONE, -1, EPIPE,
+		      "an RST after the client's FIN: the kernel reports EPIPE") < 0)
+		return -1;
+	took = s->opt->sigpipe == SIGPIPE_MODE_HANDLER;
+	if (step_sigpipe(s, 1) < 0)
+		return -1;
+	if (took)
+		say(s, "the handler's flag ends this session, not the process (the seed's fix: "
+		       "connected = 0)");
+	else
+		say(s, "send() failed: the server leaves this session");
+	if (step_close(s, fd, "the end of the first session") < 0)
+		return -1;
+	say(s, "back in accept(), waiting for the next client");
+	sync_put(s->sync_fd, 'a');
+
+	fd = accept_one(s);
+	if (fd < 0 || step_recv(s, fd, HELLO_AGAIN, NULL) < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, DONE, 5, 0, NULL) < 0)
+		return -1;
+	return step_close(s, fd, "the demo ends here");
+}
+
+static int client_exit_client(struct side *s)
+{
+	int fd = step_connect(s, 0, NULL);
+	if (fd < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, HELLO, 6, 0, NULL) < 0 || step_recv(s, fd, DONE, NULL) < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, DONT_LEAVE, 11, 0, NULL) < 0 || step_recv(s, fd, DONE, NULL) < 0)
+		return -1;
+	side_pace(s);
+	if (step_close(s, fd, "its input is over: it closes its socket, and the kernel sends FIN") < 0)
+		return -1;
+	say(s, "its process ends");
+	return 0;
+}
+
+static int client_exit_second(struct side *s)
+{
+	int fd;
+	if (s->opt->sigpipe == SIGPIPE_MODE_DEFAULT)
+		return step_connect(s, ECONNREFUSED, "nobody listens any more: SIGPIPE ended the "
+						      "server process, as in the seed before its fix");
+	fd = step_connect(s, 0, NULL);
+	if (fd < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, HELLO_AGAIN, 12, 0, NULL) < 0 || step_recv(s, fd, DONE, NULL) < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
+static int client_exit_parent(const struct scenario *sc, struct run *r)
+{
+	struct side server, client1, client2;
+	int dies = r->opt->sigpipe == SIGPIPE_MODE_DEFAULT;
+	struct proc procs[2];
+	int rc = 0, note;
+
+	(void)sc;
+	run_side(r, &server, "server", 1);
+	server.listen_fd = r->listen_fd;
+	server.sync_fd = r->sync[0];
+	procs[0] = (struct proc){run_spawn(r, &server, client_exit_server), "server",
+				 dies ? SIGPIPE : 0};
+	close(r->listen_fd);
+	r->listen_fd = -1;
+	close(r->sync[0]);
+	r->sync[0] = -1;
+
+	run_side(r, &client1, "client", 0);
+	procs[1] = (struct proc){run_spawn(r, &client1, client_exit_client), "client", 0};
+	if (run_wait(r, &procs[1], 1) < 0)
+		rc = -1;
+
+	/* The server says when it is back in accept(); or it has died. */
+	note = sync_get(r->sync[1], 2 * DEMO_WAIT_MS + 10 * r->opt->pace_ms);
+	if (note != 'a' && !dies) {
+		story("parent: the server did not get back to accept()");
+		rc = -1;
+	}
+	if (note == -1 && run_wait(r, &procs[0], 1) < 0) /* it has died: say so first */
+		rc = -1;
+
+	run_side(r, &client2, "client 2", 0);
+	procs[1] = (struct proc){run_spawn(r, &client2, client_exit_second), "client 2", 0};
+	if (run_wait(r, procs, 2) < 0) /* the server too, if it is still there */
+		rc = -1;
+	return rc;
+}
+
+/* ---- the table ---- */
+
+const struct scenario scenarios[] = {
+	{"server-close", "seed 000",
+	 "the server closes; the client's next send() still succeeds, the one after fails with "
+	 "EPIPE and SIGPIPE",
+	 "the client sends \"hello\" and \"dont leave\"; the server reads them and closes; the "
+	 "client sends again",
+	 0, server_close_server, server_close_client, NULL},
+	{"client-exit", "seed 004",
+	 "the client ends; the echo server's next send() draws an RST, the one after fails with "
+	 "EPIPE and SIGPIPE",
+	 "an echo server answers \"done\" to every line; its client goes away; the server answers "
+	 "anyway, then serves a second client",
+	 1, client_exit_server, client_exit_client, client_exit_parent},
+	{"abort-close", NULL,
+	 "the server closes with SO_LINGER 0: RST at once; the client gets ECONNRESET, then EPIPE "
+	 "and SIGPIPE",
+	 "the server aborts the connection (SO_LINGER 0) instead of closing it in order", 0,
+	 abort_close_server, abort_close_client, NULL},
+	{"unread-close", NULL,
+	 "the server closes with bytes unread: RST instead of FIN; the client gets ECONNRESET, then "
+	 "EPIPE and SIGPIPE",
+	 "the server closes while bytes from the client wait unread in its receive buffer", 0,
+	 unread_close_server, unread_close_client, NULL},
+	{"shutdown-write", NULL,
+	 "the client shuts down its own sending side: its next send() fails with EPIPE, nothing "
+	 "on the wire",
+	 "the client calls shutdown(SHUT_WR), then tries to send once more", 0,
+	 shutdown_write_server, shutdown_write_client, NULL},
+};
+const size_t scenario_count = sizeof(scenarios) / sizeof(scenarios[0]);
+
+const struct scenario *scenario_find(const char *name)
+{
+	for (size_t i = 0; i < scenario_count; i++)
+		if (strcmp(scenarios[i].name, name) == 0)
+			return &scenarios[i];
+	return NULL;
+}
