@@ -15,13 +15,14 @@ static const char *progname = "rstscope";
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s -r FILE [options] [filter expression]\n"
+		"Usage: %s -r FILE [-l SENDLOG] [options] [filter expression]\n"
 		"\n"
 		"Replays a saved capture (pcap or pcapng) and prints every TCP segment as a\n"
 		"per-connection timeline that explains FINs, RSTs and the bytes they lose.\n"
 		"\n"
 		"Input:\n"
 		"  -r, --read FILE        read a pcap or pcapng file ('-' for standard input)\n"
+		"  -l, --log FILE         a send log (JSON lines) to correlate with the capture\n"
 		"  [filter expression]    a BPF expression as in tcpdump (default: every TCP segment)\n"
 		"  -c, --count N          stop after N TCP segments\n"
 		"\n"
@@ -80,6 +81,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "read", required_argument, NULL, 'r' },
+		{ "log", required_argument, NULL, 'l' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "absolute-seq", no_argument, NULL, 'S' },
@@ -95,10 +97,13 @@ int main(int argc, char **argv)
 	opts.out.preview = 1;
 	opts.out.time = TIME_REL;
 	int c;
-	while ((c = getopt_long(argc, argv, "+r:c:Sx:nhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:l:c:Sx:nhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			opts.read_path = optarg;
+			break;
+		case 'l':
+			opts.sendlog = optarg;
 			break;
 		case 'c': {
 			char *end;

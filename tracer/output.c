@@ -364,7 +364,27 @@ static void ob_opts_text(struct obuf *b, const struct tcp_opts *op)
 #undef SEP
 }
 
-static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_info *in)
+/* "14 bytes are lost", or with the send log "the 14 bytes of send #3 are lost". */
+static void ob_lost(struct obuf *b, uint64_t bytes, const struct seg_extra *x)
+{
+	if (x && x->n_lost) {
+		ob_str(b, "the ");
+		ob_u64(b, bytes);
+		ob_str(b, bytes == 1 ? " byte of send #" : " bytes of send #");
+		for (int i = 0; i < x->n_lost; i++) {
+			if (i)
+				ob_str(b, i + 1 == x->n_lost ? " and #" : ", #");
+			ob_u64(b, x->lost_sends[i]);
+		}
+		ob_str(b, bytes == 1 ? " is lost" : " are lost");
+		return;
+	}
+	ob_u64(b, bytes);
+	ob_str(b, bytes == 1 ? " byte is lost" : " bytes are lost");
+}
+
+static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_info *in,
+			 const struct seg_extra *x)
 {
 	const char *from = c->ep[in->dir], *to = c->ep[1 - in->dir];
 	switch (in->note) {
@@ -378,12 +398,14 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 	case NOTE_FIN_HALF_CLOSE:
 		ob_str(b, "  -- FIN: ");
 		ob_str(b, from);
-		ob_str(b, " will send no more (half-close); ");
+		ob_str(b, " will send no more (FIN_WAIT); ");
 		ob_str(b, to);
-		ob_str(b, " can still send");
+		ob_str(b, " is now in CLOSE_WAIT and can still send");
 		return;
 	case NOTE_FIN_BOTH:
-		ob_str(b, "  -- FIN: both sides have now closed");
+		ob_str(b, "  -- FIN: ");
+		ob_str(b, from);
+		ob_str(b, " closes too (LAST_ACK); both directions are now closed");
 		return;
 	case NOTE_DATA_AFTER_PEER_FIN:
 		ob_str(b, "  -- ");
@@ -406,19 +428,17 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 			ob_u64(b, in->note_ref);
 		}
 		ob_str(b, "; ");
-		ob_u64(b, in->note_bytes);
-		ob_str(b, in->note_bytes == 1 ? " byte is lost" : " bytes are lost");
+		ob_lost(b, in->note_bytes, x);
 		return;
 	case NOTE_RST_ABORT:
 		ob_str(b, "  -- RST: ");
 		ob_str(b, from);
 		ob_str(b, " aborted the connection (no FIN before)");
 		if (in->note_bytes) {
-			ob_str(b, "; ");
-			ob_u64(b, in->note_bytes);
-			ob_str(b, " unacknowledged bytes from ");
+			ob_str(b, "; unacknowledged data from ");
 			ob_str(b, to);
-			ob_str(b, " are lost");
+			ob_str(b, ": ");
+			ob_lost(b, in->note_bytes, x);
 		}
 		return;
 	case NOTE_RST_REFUSED:
@@ -430,15 +450,14 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 		ob_str(b, "  -- RST after both FINs: a late segment found no socket");
 		if (in->note_bytes) {
 			ob_str(b, "; ");
-			ob_u64(b, in->note_bytes);
-			ob_str(b, " bytes are lost");
+			ob_lost(b, in->note_bytes, x);
 		}
 		return;
 	}
 }
 
 static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
-			 const struct seg_info *in)
+			 const struct seg_info *in, const struct seg_extra *x)
 {
 	struct obuf *b = &o->b;
 	const struct conn *c = in->conn;
@@ -490,7 +509,7 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		if (seg->caplen < seg->len && seg->caplen <= 32)
 			ob_str(b, "[cut]");
 	}
-	ob_note_text(b, c, in);
+	ob_note_text(b, c, in, x);
 	ob_char(b, '\n');
 }
 
@@ -519,7 +538,7 @@ static void json_n_or_null(struct obuf *b, const char *k, uint64_t v)
 }
 
 static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
-			 const struct seg_info *in)
+			 const struct seg_info *in, const struct seg_extra *x)
 {
 	struct obuf *b = &o->b;
 	const struct conn *c = in->conn;
@@ -620,6 +639,16 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 			break;
 		}
 	}
+	if (x && x->n_lost) {
+		json_key(b, "lost_calls");
+		ob_char(b, '[');
+		for (int i = 0; i < x->n_lost; i++) {
+			if (i)
+				ob_char(b, ',');
+			ob_u64(b, x->lost_lines[i]);
+		}
+		ob_char(b, ']');
+	}
 	if (o->opts.preview && seg->caplen) {
 		json_key(b, "data");
 		ob_char(b, '"');
@@ -629,15 +658,21 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 	ob_str(b, "}\n");
 }
 
-void out_segment(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
-		 const struct seg_info *info)
+void out_segment_x(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+		   const struct seg_info *info, const struct seg_extra *x)
 {
 	out_reserve(o, OUT_LINE_MAX);
 	if (o->opts.json)
-		segment_json(o, n, ts, seg, info);
+		segment_json(o, n, ts, seg, info, x);
 	else
-		segment_text(o, n, ts, seg, info);
+		segment_text(o, n, ts, seg, info, x);
 	out_event_done(o);
+}
+
+void out_segment(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+		 const struct seg_info *info)
+{
+	out_segment_x(o, n, ts, seg, info, NULL);
 }
 
 static void summary_text(struct out *o, const struct conn *c)

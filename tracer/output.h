@@ -29,6 +29,14 @@ int out_has_start(const struct out *o);
 
 void out_segment(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 		 const struct seg_info *info);
+/* What the correlator adds to a segment row: the sends an RST lost. */
+struct seg_extra {
+	uint8_t n_lost;
+	const uint64_t *lost_lines; /* their send-log lines */
+	const uint32_t *lost_sends; /* their send numbers on the connection */
+};
+void out_segment_x(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+		   const struct seg_info *info, const struct seg_extra *x);
 void out_summary(struct out *o, const struct conn *c);
 /* A free-form text line (text mode only), e.g. the capture statistics. */
 void out_text(struct out *o, const char *line);

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "capture.h"
+#include "correlate.h"
 #include "decode.h"
 #include "flow.h"
+#include "sendlog.h"
 #include "sumstore.h"
 
 #define WARN_LIMIT 50 /* per kind of damage; the rest are counted */
@@ -27,6 +29,8 @@ struct tracer {
 	struct out *out;
 	struct flow_table *flows;
 	struct sumstore *sums;
+	struct sendlog *log;
+	struct correlator *corr;
 	tracer_warn_fn warn;
 	void *warn_arg;
 	FILE *file;        /* the savefile's stream, to spot oversized records */
@@ -64,6 +68,8 @@ static void damage(struct tracer *t, uint64_t n, const char *what)
 static void retire_cb(const struct conn *c, void *arg)
 {
 	struct tracer *t = arg;
+	if (t->corr)
+		corr_conn_retire(t->corr, (struct conn *)c);
 	if (t->sums && sumstore_put(t->sums, c) != 0 && !t->store_failed) {
 		t->store_failed = 1;
 		warnf(t, "cannot save connection summaries to the temporary file; summaries will be incomplete");
@@ -107,6 +113,8 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	if (t->has_prog && !pcap_offline_filter(&t->prog, h, bytes))
 		return;
 
+	if (t->corr)
+		corr_advance(t->corr, ts);
 	struct tcp_segment seg;
 	const char *why = NULL;
 	int r = decode_packet(t->dlt, bytes, h->caplen, &seg, &why);
@@ -137,7 +145,10 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 		damage(t, n, "out of memory for the connection table; segment skipped");
 		return;
 	}
-	out_segment(t->out, n, ts, &seg, &info);
+	if (t->corr)
+		corr_segment(t->corr, n, ts, &seg, &info);
+	else
+		out_segment(t->out, n, ts, &seg, &info);
 	t->segments++;
 	if (t->opts.max_segments && t->segments >= t->opts.max_segments) {
 		t->stop = 1;
@@ -187,6 +198,16 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	if (opts->sendlog) {
+		t->log = sendlog_open(opts->sendlog, 0, err, errlen);
+		if (!t->log)
+			goto fail;
+		t->corr = corr_new(t->out, t->flows, t->log, t->warn, t->warn_arg);
+		if (!t->corr) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
 	return t;
 fail:
 	tracer_free(t);
@@ -208,11 +229,15 @@ int tracer_run(struct tracer *t)
 		      (unsigned long long)t->n + 1, pcap_geterr(t->p));
 		rc = EXIT_DAMAGED;
 	}
+	if (t->corr)
+		corr_finish(t->corr);
 	flow_table_flush(t->flows);
 	if (t->opts.summaries) {
 		if (!t->opts.out.json && t->segments)
 			out_text(t->out, "");
 		sumstore_each(t->sums, print_summary_cb, t->out);
+		if (t->corr)
+			corr_summary(t->corr);
 	}
 	if (out_flush(t->out) != 0) {
 		warnf(t, "cannot write the output: %s", strerror(errno));
@@ -227,6 +252,12 @@ int tracer_run(struct tracer *t)
 		      (unsigned long long)t->damaged, t->damaged == 1 ? "" : "s");
 		rc = EXIT_DAMAGED;
 	}
+	if (t->corr && corr_bad_lines(t->corr)) {
+		warnf(t, "%s: %llu malformed line%s skipped (see above); the rest was used",
+		      sendlog_path(t->log), (unsigned long long)corr_bad_lines(t->corr),
+		      corr_bad_lines(t->corr) == 1 ? "" : "s");
+		rc = EXIT_DAMAGED;
+	}
 	if (t->store_failed)
 		rc = EXIT_DAMAGED;
 	return rc;
@@ -237,6 +268,8 @@ void tracer_free(struct tracer *t)
 	if (!t)
 		return;
 	flow_table_free(t->flows);
+	corr_free(t->corr);
+	sendlog_free(t->log);
 	out_free(t->out);
 	sumstore_free(t->sums);
 	if (t->has_prog)

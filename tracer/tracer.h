@@ -9,6 +9,7 @@
 
 struct tracer_opts {
 	const char *read_path;  /* -r FILE, "-" for standard input */
+	const char *sendlog;    /* -l FILE: the send log to correlate, or NULL */
 	const char *filter;     /* BPF expression, NULL for every TCP segment */
 	uint64_t max_segments;  /* -c N, 0 for no limit */
 	int summaries;          /* print per-connection summaries at the end */

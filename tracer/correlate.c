@@ -1,0 +1,1153 @@
+/* correlate.c: tie each send() to its segments, and each failure to its cause.
+ *
+ * The map between the two worlds is the stream offset: a send() that returned
+ * ret at offset off put bytes [off, off+ret) of the stream on the wire, and
+ * those are sequence numbers ISN+1+off onward. With no SYN in the capture the
+ * ISN is unknown, and a send is matched to the segments its side sent since
+ * the previous send (by time), which the output says. */
+#include "correlate.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RECENT 32      /* data segments remembered per side, for later calls */
+#define PEND_MAX 256   /* unsettled sends per side before the oldest is forced */
+#define ROW_SEGS 8     /* segment numbers kept per send row */
+#define ROW_LOST 4     /* send numbers named per RST row */
+#define QUEUE_MAX 65536 /* rows held before the oldest is forced out */
+#define LOOKAHEAD_NS ((ts_ns)50 * 1000000) /* log disorder tolerated between processes */
+#define SCAN_BACK 4096 /* rows searched from the tail for a back-annotation */
+
+enum row_kind { ROW_SEG, ROW_CALL };
+
+/* Why a failed call failed. */
+enum cause {
+	CAUSE_NONE = 0,
+	CAUSE_RST_CLOSE_WAIT,
+	CAUSE_RST_ESTABLISHED,
+	CAUSE_AFTER_ECONNRESET,
+	CAUSE_LOCAL_SHUTDOWN,
+	CAUSE_UNKNOWN,
+};
+
+static const char *cause_code(enum cause c)
+{
+	switch (c) {
+	case CAUSE_RST_CLOSE_WAIT: return "rst_in_close_wait";
+	case CAUSE_RST_ESTABLISHED: return "rst_in_established";
+	case CAUSE_AFTER_ECONNRESET: return "after_econnreset";
+	case CAUSE_LOCAL_SHUTDOWN: return "local_shutdown";
+	default: return "unknown";
+	}
+}
+
+struct cconn;
+
+struct row {
+	uint64_t id;
+	ts_ns ts;
+	uint8_t kind;
+	uint8_t pending;        /* a send whose fate is not known yet */
+	/* ROW_SEG */
+	uint64_t n;
+	struct tcp_segment seg;
+	uint8_t payload[64];
+	struct seg_info info;
+	struct conn conn;       /* a copy: the live one may be retired first */
+	uint64_t lost_lines[ROW_LOST];
+	uint32_t lost_sends[ROW_LOST];
+	uint8_t n_lost;
+	/* ROW_CALL */
+	struct call call;
+	struct cconn *cc;       /* valid while pending */
+	uint64_t conn_id;       /* 0: no captured connection */
+	int side;               /* 0 client, 1 server, -1 unknown */
+	uint32_t send_no;
+	uint64_t segs[ROW_SEGS], retrans[ROW_SEGS];
+	uint8_t nsegs, nretrans, segs_more;
+	uint8_t by_time;        /* matched by time: no SYN captured */
+	uint64_t acked, lost;
+	uint8_t settled_how;    /* 0 acked, 1 reset, 2 closed, 3 end of input, 4 forced */
+	uint64_t settle_n;      /* the RST that lost it */
+	uint64_t fin_n;         /* the peer's FIN before the call, if any */
+	enum cause cause;
+	uint64_t cause_n;
+	uint8_t sigpipe;        /* the kernel raised SIGPIPE */
+	uint64_t sig_line;      /* the log's signal event for it */
+	char disposition[12];
+	uint8_t killed;         /* an exit event says SIGPIPE killed the process */
+	uint8_t was_reset;      /* the connection had already been reset */
+	uint64_t exit_line;
+};
+
+struct recent_seg {
+	uint64_t n;
+	uint32_t a, b;          /* stream offsets [a, b) (ISN known) */
+	uint8_t retrans, used;
+};
+
+struct cside {
+	uint32_t sends;
+	struct row *pend[PEND_MAX];
+	int npend;
+	struct recent_seg recent[RECENT];
+	int rhead, rcount;
+	uint8_t shut_wr, econnreset;
+};
+
+struct cconn {
+	struct conn *c;
+	struct cside side[2];
+	uint8_t reset;
+	int rst_from;
+	uint64_t rst_n, rst_row;
+	uint8_t rst_after_fin;  /* the RST sender had sent its FIN first */
+};
+
+/* The last failed send of each process, for the signal events after it. */
+struct pid_slot {
+	int64_t pid;
+	uint64_t row_id;        /* its last failed EPIPE send, while queued */
+	uint64_t sig_line;      /* a SIGPIPE logged before that send returned */
+	ts_ns sig_ts;
+	char sig_disp[12];
+	uint8_t has_ep, family; /* its last socket call, for an exit by signal */
+	uint8_t laddr[16], paddr[16];
+	uint16_t lport, pport;
+};
+#define PID_SLOTS 64
+
+struct correlator {
+	struct out *out;
+	struct flow_table *flows;
+	struct sendlog *log;
+	corr_warn_fn warn;
+	void *warn_arg;
+	/* The queue: row pointers in time order, as a ring. */
+	struct row **q;
+	size_t qcap, qhead, qlen;
+	struct row *free_rows;  /* a free list, threaded through row.id */
+	uint64_t next_id;
+	ts_ns now;
+	/* Log look-ahead: a min-heap by (ts, line). */
+	struct call *heap;
+	size_t hlen, hcap;
+	int log_eof;
+	ts_ns log_last_ts;
+	struct pid_slot pids[PID_SLOTS];
+	uint64_t unmatched, unmatched_first, bad_lines;
+	uint64_t unmatched_sends, unmatched_failed;
+};
+
+/* ---- rows ---------------------------------------------------------------- */
+
+static struct row *row_alloc(struct correlator *k)
+{
+	struct row *r = k->free_rows;
+	if (r)
+		k->free_rows = *(struct row **)r;
+	else
+		r = malloc(sizeof *r);
+	if (!r)
+		return NULL;
+	/* Only the common head is cleared here: each kind fills its own part. */
+	r->pending = 0;
+	r->id = ++k->next_id;
+	return r;
+}
+
+static void row_release(struct correlator *k, struct row *r)
+{
+	*(struct row **)r = k->free_rows;
+	k->free_rows = r;
+}
+
+static struct row **qat(struct correlator *k, size_t i) { return &k->q[(k->qhead + i) % k->qcap]; }
+
+static int q_grow(struct correlator *k)
+{
+	size_t ncap = k->qcap ? k->qcap * 2 : 1024;
+	struct row **nq = malloc(ncap * sizeof *nq);
+	if (!nq)
+		return -1;
+	for (size_t i = 0; i < k->qlen; i++)
+		nq[i] = *qat(k, i);
+	free(k->q);
+	k->q = nq;
+	k->qcap = ncap;
+	k->qhead = 0;
+	return 0;
+}
+
+/* Rows in time order; at equal times a segment goes before a call (the
+ * kernel puts the bytes on the wire before send() returns). */
+static int row_before(const struct row *a, const struct row *b)
+{
+	if (a->ts != b->ts)
+		return a->ts < b->ts;
+	return a->kind == ROW_SEG && b->kind == ROW_CALL;
+}
+
+static void print_row(struct correlator *k, struct row *r);
+static void settle(struct correlator *k, struct row *r, uint8_t how);
+
+static void q_push(struct correlator *k, struct row *r)
+{
+	if (k->qlen == QUEUE_MAX) {
+		struct row *h = *qat(k, 0);
+		if (h->pending)
+			settle(k, h, 4);
+		print_row(k, h);
+		k->qhead = (k->qhead + 1) % k->qcap;
+		k->qlen--;
+		row_release(k, h);
+	}
+	if (k->qlen == k->qcap && q_grow(k) != 0) {
+		print_row(k, r); /* no memory to queue it: print it as it is */
+		row_release(k, r);
+		return;
+	}
+	size_t i = k->qlen++;
+	*qat(k, i) = r;
+	while (i > 0 && row_before(r, *qat(k, i - 1))) {
+		*qat(k, i) = *qat(k, i - 1);
+		*qat(k, i - 1) = r;
+		i--;
+	}
+}
+
+static struct row *q_find(struct correlator *k, uint64_t id)
+{
+	if (!id)
+		return NULL;
+	for (size_t i = k->qlen, seen = 0; i > 0 && seen < SCAN_BACK; i--, seen++) {
+		struct row *r = *qat(k, i - 1);
+		if (r->id == id)
+			return r;
+	}
+	return NULL;
+}
+
+/* ---- per-connection state ------------------------------------------------- */
+
+static struct cconn *cc_get(struct conn *c)
+{
+	if (!c->user) {
+		struct cconn *cc = calloc(1, sizeof *cc);
+		if (!cc)
+			return NULL;
+		cc->c = c;
+		cc->rst_from = -1;
+		c->user = cc;
+	}
+	return c->user;
+}
+
+/* Stream offset of a sequence number on side s; 0 if the ISN is unknown. */
+static int stream_off(const struct conn *c, int s, uint32_t seq, uint32_t *off)
+{
+	if (!c->side[s].isn_known)
+		return 0;
+	*off = seq - (c->side[s].isn + 1);
+	return 1;
+}
+
+static int overlaps(uint32_t a1, uint32_t l1, uint32_t a2, uint32_t l2)
+{
+	return (int32_t)(a2 - a1) < (int32_t)l1 && (int32_t)(a1 - a2) < (int32_t)l2 && l1 && l2;
+}
+
+static void add_seg(struct row *r, uint64_t n, int retrans)
+{
+	uint64_t *list = retrans ? r->retrans : r->segs;
+	uint8_t *cnt = retrans ? &r->nretrans : &r->nsegs;
+	for (int i = 0; i < *cnt; i++)
+		if (list[i] == n)
+			return;
+	if (*cnt < ROW_SEGS)
+		list[(*cnt)++] = n;
+	else
+		r->segs_more = 1;
+}
+
+/* Bytes of this send that the other side has acknowledged. */
+static uint64_t acked_of(const struct conn *c, int s, const struct row *r)
+{
+	const struct flow_side *fs = &c->side[s];
+	if (!fs->acked_any || !fs->isn_known)
+		return r->acked;
+	uint32_t a = fs->acked - (fs->isn + 1);
+	uint32_t off = (uint32_t)r->call.off;
+	int32_t d = (int32_t)(a - off);
+	if (d <= 0)
+		return 0;
+	return (uint64_t)d > (uint64_t)r->call.ret ? (uint64_t)r->call.ret : (uint64_t)d;
+}
+
+static void pend_remove(struct cside *cs, struct row *r)
+{
+	for (int i = 0; i < cs->npend; i++)
+		if (cs->pend[i] == r) {
+			memmove(cs->pend + i, cs->pend + i + 1, (size_t)(cs->npend - i - 1) * sizeof *cs->pend);
+			cs->npend--;
+			return;
+		}
+}
+
+/* A send's fate is known: count it in its connection's summary. */
+static void settle(struct correlator *k, struct row *r, uint8_t how)
+{
+	(void)k;
+	if (!r->pending)
+		return;
+	r->pending = 0;
+	r->settled_how = how;
+	struct cconn *cc = r->cc;
+	if (cc) {
+		if (how != 4 && how != 3)
+			r->acked = acked_of(cc->c, r->side, r);
+		else if (cc->c)
+			r->acked = acked_of(cc->c, r->side, r);
+		if (how == 1 || how == 2)
+			r->lost = (uint64_t)r->call.ret - r->acked;
+		if (how == 3 && (cc->reset || cc->c->closed))
+			r->lost = (uint64_t)r->call.ret - r->acked;
+		cc->c->calls.bytes_acked += r->acked;
+		cc->c->calls.bytes_lost += r->lost;
+		pend_remove(&cc->side[r->side], r);
+	}
+	r->cc = NULL;
+}
+
+/* ---- rendering ----------------------------------------------------------- */
+
+static const char *side_name(int side) { return side == 0 ? "client" : side == 1 ? "server" : NULL; }
+
+static void json_u64_list(struct obuf *b, const char *key, const uint64_t *v, int n)
+{
+	ob_str(b, ",\"");
+	ob_str(b, key);
+	ob_str(b, "\":[");
+	for (int i = 0; i < n; i++) {
+		if (i)
+			ob_char(b, ',');
+		ob_u64(b, v[i]);
+	}
+	ob_char(b, ']');
+}
+
+static void json_str(struct obuf *b, const char *key, const char *v)
+{
+	ob_str(b, ",\"");
+	ob_str(b, key);
+	ob_str(b, "\":");
+	if (!v) {
+		ob_str(b, "null");
+		return;
+	}
+	ob_char(b, '"');
+	ob_json_escape(b, (const uint8_t *)v, strlen(v));
+	ob_char(b, '"');
+}
+
+static void json_int(struct obuf *b, const char *key, int64_t v, int present)
+{
+	ob_str(b, ",\"");
+	ob_str(b, key);
+	ob_str(b, "\":");
+	if (present)
+		ob_i64(b, v);
+	else
+		ob_str(b, "null");
+}
+
+/* One sentence for a failed call's cause. */
+static void cause_text(struct obuf *b, const struct row *r)
+{
+	switch (r->cause) {
+	case CAUSE_RST_CLOSE_WAIT:
+		ob_str(b, "the RST at record ");
+		ob_u64(b, r->cause_n);
+		ob_str(b, " came after the peer's FIN (CLOSE_WAIT): the kernel marks the socket broken, so send() fails with EPIPE");
+		break;
+	case CAUSE_RST_ESTABLISHED:
+		ob_str(b, "the RST at record ");
+		ob_u64(b, r->cause_n);
+		ob_str(b, " came with no FIN before (abortive close): the first call after it reports ECONNRESET");
+		break;
+	case CAUSE_AFTER_ECONNRESET:
+		ob_str(b, "the connection was already reset (RST at record ");
+		ob_u64(b, r->cause_n);
+		ob_str(b, ", ECONNRESET reported before): every later send() fails with EPIPE");
+		break;
+	case CAUSE_LOCAL_SHUTDOWN:
+		ob_str(b, "this side shut down its sending direction (SHUT_WR): send() fails with EPIPE, nothing goes on the wire");
+		break;
+	case CAUSE_UNKNOWN:
+	case CAUSE_NONE:
+		if (!r->conn_id)
+			ob_str(b, "no captured connection matches this call, so there is no evidence of the cause");
+		else if (!strcmp(r->call.err, "EPIPE"))
+			ob_str(b, "cause unknown: no RST reached this side and no shutdown was logged");
+		else if (!strcmp(r->call.err, "ECONNRESET"))
+			ob_str(b, "cause unknown: no RST without a FIN before it reached this side");
+		else
+			ob_str(b, "cause unknown: this error is not explained by segments on the wire");
+		break;
+	}
+}
+
+static void sig_text(struct obuf *b, const struct row *r)
+{
+	if (r->sigpipe) {
+		ob_str(b, "; SIGPIPE raised");
+		if (r->killed)
+			ob_str(b, ": it killed the process");
+		else if (!strcmp(r->disposition, "handler"))
+			ob_str(b, ", caught by a handler");
+		else if (!strcmp(r->disposition, "ignore"))
+			ob_str(b, ", ignored (SIG_IGN)");
+	} else if (!strcmp(r->call.err, "EPIPE") && r->call.nosignal) {
+		ob_str(b, "; no SIGPIPE: MSG_NOSIGNAL");
+	} else if (!strcmp(r->call.err, "ECONNRESET")) {
+		ob_str(b, "; no signal");
+	}
+}
+
+static void call_text(struct correlator *k, struct row *r)
+{
+	struct obuf *b = out_buf(k->out);
+	const struct call *c = &r->call;
+	ob_char(b, ' ');
+	size_t col = b->len;
+	ob_char(b, 'L');
+	ob_u64(b, c->line);
+	ob_pad(b, col, 4);
+	ob_char(b, ' ');
+	ob_time(k->out, r->ts);
+	ob_str(b, " ");
+	col = b->len;
+	if (r->conn_id) {
+		ob_char(b, '#');
+		ob_u64(b, r->conn_id);
+	}
+	ob_pad(b, col, 4);
+	ob_char(b, ' ');
+	const char *who = side_name(r->side);
+	if (who) {
+		ob_str(b, who);
+		ob_char(b, ' ');
+	}
+	ob_str(b, "pid ");
+	ob_i64(b, c->pid);
+	ob_char(b, ' ');
+	switch (c->event) {
+	case EV_SEND:
+		if (r->send_no) {
+			ob_str(b, "send #");
+			ob_u64(b, r->send_no);
+			ob_char(b, ' ');
+		} else {
+			ob_str(b, "send");
+		}
+		break;
+	case EV_SIGNAL:
+		ob_str(b, "signal ");
+		ob_str(b, c->sig);
+		if (c->disposition[0]) {
+			ob_str(b, " (");
+			ob_str(b, c->disposition);
+			ob_char(b, ')');
+		}
+		break;
+	case EV_EXIT:
+		if (c->exit_sig[0]) {
+			ob_str(b, "exit: killed by ");
+			ob_str(b, c->exit_sig);
+		} else {
+			ob_str(b, "exit: status ");
+			ob_i64(b, c->status);
+		}
+		break;
+	default:
+		ob_str(b, sendlog_event_name(c->event));
+		break;
+	}
+	if (c->event != EV_SIGNAL && c->event != EV_EXIT) {
+		ob_char(b, '(');
+		if (c->event == EV_SHUTDOWN && c->how[0])
+			ob_str(b, c->how);
+		else if (c->has_data) {
+			ob_char(b, '"');
+			ob_text_escape(b, c->data, c->data_len, 32);
+			ob_char(b, '"');
+			if (c->len >= 0) {
+				ob_str(b, ", ");
+				ob_i64(b, c->len);
+			}
+		} else if (c->len >= 0)
+			ob_i64(b, c->len);
+		if (c->flags[0]) {
+			ob_str(b, ", ");
+			ob_str(b, c->flags);
+		}
+		ob_str(b, ") = ");
+		ob_i64(b, c->ret);
+		if (c->ret == -1) {
+			ob_char(b, ' ');
+			ob_str(b, c->err);
+		}
+	}
+	/* The note: what this call means. */
+	if (c->event == EV_SEND && c->ret >= 0 && r->conn_id) {
+		int any = 0;
+		if (r->fin_n) {
+			ob_str(b, "  -- only queued: the peer had closed (FIN at record ");
+			ob_u64(b, r->fin_n);
+			ob_char(b, ')');
+			any = 1;
+		}
+		if (r->lost) {
+			ob_str(b, any ? "; " : "  -- ");
+			ob_u64(b, r->lost);
+			ob_str(b, r->lost == 1 ? " byte" : " bytes");
+			ob_str(b, " never acknowledged: lost");
+			if (r->settle_n) {
+				ob_str(b, " with the RST at record ");
+				ob_u64(b, r->settle_n);
+			}
+			any = 1;
+		} else if (r->settled_how == 3 && r->acked < (uint64_t)c->ret) {
+			ob_str(b, any ? "; " : "  -- ");
+			ob_str(b, "not yet acknowledged when the capture ended");
+			any = 1;
+		}
+		if (r->by_time) {
+			ob_str(b, any ? "; " : "  -- ");
+			ob_str(b, "no SYN captured: matched to segments by time");
+		}
+	} else if (c->ret == -1 && (c->event == EV_SEND || c->event == EV_RECV)) {
+		ob_str(b, "  -- ");
+		cause_text(b, r);
+		if (c->event == EV_SEND)
+			sig_text(b, r);
+	} else if (c->event == EV_RECV && c->ret == 0) {
+		ob_str(b, "  -- end of stream: the peer's FIN");
+	} else if (c->event == EV_SHUTDOWN && c->ret == 0 && strstr(c->how, "WR")) {
+		ob_str(b, "  -- this side sends FIN; any later send() fails with EPIPE");
+	} else if (c->event == EV_CLOSE && c->ret == 0 && r->conn_id && !r->was_reset) {
+		ob_str(b, "  -- the socket is gone: data arriving now draws an RST");
+	} else if (c->event == EV_EXIT && r->killed) {
+		ob_str(b, "  -- it died inside a send() that never returned: ");
+		cause_text(b, r);
+		ob_str(b, "; SIGPIPE's default action ended the process");
+	} else if (c->event == EV_SIGNAL && !strcmp(c->disposition, "handler")) {
+		ob_str(b, "  -- the handler ran; the process goes on");
+	} else if (c->event == EV_SIGNAL && !strcmp(c->disposition, "ignore")) {
+		ob_str(b, "  -- ignored: only the EPIPE return value tells");
+	}
+	if (!r->conn_id && c->has_ep)
+		ob_str(b, "  (no captured connection matches)");
+	ob_char(b, '\n');
+}
+
+static void call_json(struct correlator *k, struct row *r)
+{
+	struct obuf *b = out_buf(k->out);
+	const struct call *c = &r->call;
+	int sock = c->event != EV_SIGNAL && c->event != EV_EXIT;
+	ob_str(b, "{\"kind\":\"call\",\"ts\":");
+	ob_ts_json(b, r->ts);
+	json_int(b, "line", (int64_t)c->line, 1);
+	json_str(b, "event", sendlog_event_name(c->event));
+	json_int(b, "pid", c->pid, 1);
+	json_int(b, "fd", c->fd, sock && c->fd >= 0);
+	json_int(b, "conn", (int64_t)r->conn_id, r->conn_id != 0);
+	json_str(b, "side", side_name(r->side));
+	json_int(b, "ret", c->ret, sock);
+	json_str(b, "errno", c->err[0] ? c->err : NULL);
+	json_int(b, "off", c->off, c->off >= 0);
+	if (c->len >= 0)
+		json_int(b, "len", c->len, 1);
+	if (c->event == EV_SEND) {
+		json_int(b, "send", r->send_no, 1);
+		json_u64_list(b, "segments", r->segs, r->nsegs);
+		if (r->nretrans)
+			json_u64_list(b, "retransmissions", r->retrans, r->nretrans);
+		json_int(b, "acked", (int64_t)r->acked, 1);
+		json_int(b, "lost", (int64_t)r->lost, 1);
+		if (r->by_time)
+			json_str(b, "mapping", "time");
+		if (r->fin_n)
+			json_int(b, "after_fin", (int64_t)r->fin_n, 1);
+		if (r->settle_n)
+			json_int(b, "lost_at", (int64_t)r->settle_n, 1);
+	}
+	if (c->ret == -1 && sock) {
+		ob_str(b, ",\"cause\":{\"n\":");
+		if (r->cause_n)
+			ob_u64(b, r->cause_n);
+		else
+			ob_str(b, "null");
+		ob_str(b, ",\"why\":\"");
+		ob_str(b, cause_code(r->cause));
+		ob_str(b, "\",\"text\":\"");
+		size_t from = b->len;
+		cause_text(b, r);
+		(void)from;
+		ob_str(b, "\"}");
+		if (c->event == EV_SEND) {
+			ob_str(b, ",\"sigpipe\":");
+			ob_str(b, r->sigpipe ? "true" : "false");
+			if (r->sig_line)
+				json_int(b, "signal_line", (int64_t)r->sig_line, 1);
+			if (r->disposition[0])
+				json_str(b, "disposition", r->disposition);
+			if (r->killed) {
+				json_str(b, "process", "killed by SIGPIPE");
+				json_int(b, "exit_line", (int64_t)r->exit_line, 1);
+			}
+		}
+	}
+	if (c->event == EV_SIGNAL) {
+		json_str(b, "sig", c->sig);
+		json_str(b, "disposition", c->disposition[0] ? c->disposition : NULL);
+	}
+	if (c->event == EV_EXIT && r->killed) {
+		ob_str(b, ",\"cause\":{\"n\":");
+		if (r->cause_n)
+			ob_u64(b, r->cause_n);
+		else
+			ob_str(b, "null");
+		ob_str(b, ",\"why\":\"");
+		ob_str(b, cause_code(r->cause));
+		ob_str(b, "\"},\"sigpipe\":true");
+	}
+	if (c->event == EV_EXIT) {
+		json_int(b, "status", c->status, c->status >= 0);
+		json_str(b, "signal", c->exit_sig[0] ? c->exit_sig : NULL);
+	}
+	if (c->event == EV_SHUTDOWN && c->how[0])
+		json_str(b, "how", c->how);
+	ob_str(b, "}\n");
+}
+
+static void print_row(struct correlator *k, struct row *r)
+{
+	if (r->kind == ROW_SEG) {
+		struct seg_extra x = { r->n_lost, r->lost_lines, r->lost_sends };
+		r->seg.payload = r->payload;
+		r->info.conn = &r->conn;
+		out_segment_x(k->out, r->n, r->ts, &r->seg, &r->info, r->n_lost ? &x : NULL);
+		return;
+	}
+	out_reserve(k->out, 8192);
+	if (out_options(k->out)->json)
+		call_json(k, r);
+	else
+		call_text(k, r);
+	out_event_done(k->out);
+}
+
+/* ---- calls ---------------------------------------------------------------- */
+
+static struct pid_slot *pid_slot(struct correlator *k, int64_t pid)
+{
+	struct pid_slot *s = &k->pids[(uint64_t)pid % PID_SLOTS];
+	if (s->pid != pid) {
+		memset(s, 0, sizeof *s);
+		s->pid = pid;
+	}
+	return s;
+}
+
+static void explain_failure(struct correlator *k, struct row *r, struct cconn *cc)
+{
+	const struct call *c = &r->call;
+	int s = r->side;
+	int epipe = !strcmp(c->err, "EPIPE"), reset = !strcmp(c->err, "ECONNRESET");
+	r->cause = CAUSE_UNKNOWN;
+	if (cc && cc->reset && cc->rst_from == 1 - s) {
+		r->cause_n = cc->rst_n;
+		if (epipe && cc->rst_after_fin)
+			r->cause = CAUSE_RST_CLOSE_WAIT;
+		else if (epipe && cc->side[s].econnreset)
+			r->cause = CAUSE_AFTER_ECONNRESET;
+		else if (reset && !cc->rst_after_fin)
+			r->cause = CAUSE_RST_ESTABLISHED;
+		else if (epipe)
+			r->cause = CAUSE_AFTER_ECONNRESET; /* the ECONNRESET went to another call (recv) */
+		else
+			r->cause_n = 0;
+	} else if (cc && epipe && (cc->side[s].shut_wr || cc->c->side[s].fin_n)) {
+		r->cause = CAUSE_LOCAL_SHUTDOWN;
+	}
+	if (cc && reset)
+		cc->side[s].econnreset = 1;
+	if (c->event == EV_SEND && epipe && !c->nosignal) {
+		struct pid_slot *ps = pid_slot(k, c->pid);
+		r->sigpipe = 1;
+		ps->row_id = r->id;
+		/* A handler (or the writer, for SIG_IGN) logs the signal before
+		 * send() returns: claim it. */
+		if (ps->sig_line && c->ts - ps->sig_ts < (ts_ns)1000000000) {
+			r->sig_line = ps->sig_line;
+			snprintf(r->disposition, sizeof r->disposition, "%s", ps->sig_disp);
+			ps->sig_line = 0;
+		}
+	}
+}
+
+/* A process killed by SIGPIPE never logs the send() it died in: explain the
+ * exit from the last connection it used. */
+static void explain_exit(struct correlator *k, struct row *r, struct pid_slot *ps)
+{
+	if (!ps->has_ep)
+		return;
+	int dir = 0;
+	struct conn *conn = flow_lookup(k->flows, ps->family, ps->laddr, ps->lport, ps->paddr, ps->pport, &dir);
+	if (!conn)
+		return;
+	struct cconn *cc = cc_get(conn);
+	r->conn_id = conn->id;
+	r->side = dir;
+	snprintf(r->call.err, sizeof r->call.err, "EPIPE");
+	explain_failure(k, r, cc);
+	r->call.err[0] = '\0';
+	r->killed = 1;
+	r->sigpipe = 1;
+	snprintf(r->disposition, sizeof r->disposition, "default");
+}
+
+static void process_call(struct correlator *k, const struct call *c)
+{
+	struct row *r = row_alloc(k);
+	if (!r)
+		return;
+	memset(&r->call, 0, sizeof *r - offsetof(struct row, call));
+	r->kind = ROW_CALL;
+	r->ts = c->ts;
+	r->call = *c;
+	r->side = -1;
+	struct cconn *cc = NULL;
+	struct conn *conn = NULL;
+	if (c->has_ep) {
+		int dir = 0;
+		conn = flow_lookup(k->flows, c->family, c->laddr, c->lport, c->paddr, c->pport, &dir);
+		if (conn) {
+			r->conn_id = conn->id;
+			r->side = dir; /* our local endpoint is the side that sends "from" it */
+			conn->calls.calls++;
+			cc = cc_get(conn);
+			if (cc)
+				r->was_reset = cc->reset;
+		} else if (c->event != EV_CLOSE || c->ret != 0) {
+			if (!k->unmatched++)
+				k->unmatched_first = c->line;
+			if (c->event == EV_SEND) {
+				k->unmatched_sends++;
+				if (c->ret < 0)
+					k->unmatched_failed++;
+			}
+		}
+	}
+	if (c->has_ep) {
+		struct pid_slot *ps = pid_slot(k, c->pid);
+		ps->has_ep = 1;
+		ps->family = c->family;
+		memcpy(ps->laddr, c->laddr, 16);
+		memcpy(ps->paddr, c->paddr, 16);
+		ps->lport = c->lport;
+		ps->pport = c->pport;
+	}
+	switch (c->event) {
+	case EV_SEND:
+		if (cc) {
+			struct cside *cs = &cc->side[r->side];
+			r->send_no = ++cs->sends;
+			conn->calls.sends++;
+		}
+		if (c->ret < 0) {
+			if (conn)
+				conn->calls.sends_failed++;
+			explain_failure(k, r, cc);
+			break;
+		}
+		if (!cc)
+			break;
+		{
+			struct cside *cs = &cc->side[r->side];
+			conn->calls.bytes_sent_ok += (uint64_t)c->ret;
+			if (conn->side[1 - r->side].fin_n)
+				r->fin_n = conn->side[1 - r->side].fin_n;
+			/* The segments that carried it, already seen. */
+			int have_isn = conn->side[r->side].isn_known;
+			for (int i = 0; i < cs->rcount; i++) {
+				struct recent_seg *g = &cs->recent[(cs->rhead + RECENT - 1 - i) % RECENT];
+				if (have_isn) {
+					if (overlaps((uint32_t)c->off, (uint32_t)c->ret, g->a, g->b - g->a))
+						add_seg(r, g->n, g->retrans);
+				} else if (!g->used) {
+					g->used = 1;
+					add_seg(r, g->n, g->retrans);
+					r->by_time = 1;
+				}
+			}
+			if (!have_isn)
+				r->by_time = 1;
+			r->acked = acked_of(conn, r->side, r);
+			r->pending = 1;
+			r->cc = cc;
+			if (r->acked >= (uint64_t)c->ret && have_isn) {
+				settle(k, r, 0);
+			} else if (cc->reset) {
+				/* The RST came in before this call returned (it usually
+				 * does on loopback): its bytes are already lost. */
+				r->settle_n = cc->rst_n;
+				settle(k, r, 1);
+				struct row *rst = q_find(k, cc->rst_row);
+				if (rst && rst->n_lost < ROW_LOST && r->lost) {
+					rst->lost_lines[rst->n_lost] = c->line;
+					rst->lost_sends[rst->n_lost++] = r->send_no;
+				}
+			} else {
+				if (cs->npend == PEND_MAX)
+					settle(k, cs->pend[0], 4);
+				cs->pend[cs->npend++] = r;
+			}
+		}
+		break;
+	case EV_RECV:
+		if (c->ret < 0)
+			explain_failure(k, r, cc);
+		break;
+	case EV_SHUTDOWN:
+		if (cc && c->ret == 0 && (strstr(c->how, "WR") || !c->how[0]))
+			cc->side[r->side].shut_wr = 1;
+		break;
+	case EV_SIGNAL: {
+		struct pid_slot *ps = pid_slot(k, c->pid);
+		struct row *f = q_find(k, ps->row_id);
+		if (strcmp(c->sig, "SIGPIPE") != 0)
+			break;
+		if (f && !f->sig_line) {
+			f->sig_line = c->line;
+			snprintf(f->disposition, sizeof f->disposition, "%s", c->disposition);
+			r->conn_id = f->conn_id;
+			r->side = f->side;
+		} else {
+			ps->sig_line = c->line;
+			ps->sig_ts = c->ts;
+			snprintf(ps->sig_disp, sizeof ps->sig_disp, "%s", c->disposition);
+		}
+		break;
+	}
+	case EV_EXIT: {
+		struct pid_slot *ps = pid_slot(k, c->pid);
+		struct row *f = q_find(k, ps->row_id);
+		if (strcmp(c->exit_sig, "SIGPIPE") != 0)
+			break;
+		if (f) {
+			f->killed = 1;
+			f->exit_line = c->line;
+			snprintf(f->disposition, sizeof f->disposition, "default");
+			r->conn_id = f->conn_id;
+			r->side = f->side;
+		} else {
+			explain_exit(k, r, ps);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	q_push(k, r);
+}
+
+/* ---- the log look-ahead heap ---------------------------------------------- */
+
+static int call_before(const struct call *a, const struct call *b)
+{
+	return a->ts != b->ts ? a->ts < b->ts : a->line < b->line;
+}
+
+static void heap_push(struct correlator *k, const struct call *c)
+{
+	if (k->hlen == k->hcap) {
+		size_t ncap = k->hcap ? k->hcap * 2 : 64;
+		struct call *nh = realloc(k->heap, ncap * sizeof *nh);
+		if (!nh)
+			return;
+		k->heap = nh;
+		k->hcap = ncap;
+	}
+	size_t i = k->hlen++;
+	k->heap[i] = *c;
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (!call_before(&k->heap[i], &k->heap[p]))
+			break;
+		struct call t = k->heap[i];
+		k->heap[i] = k->heap[p];
+		k->heap[p] = t;
+		i = p;
+	}
+}
+
+static void heap_pop(struct correlator *k, struct call *out)
+{
+	*out = k->heap[0];
+	k->heap[0] = k->heap[--k->hlen];
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < k->hlen && call_before(&k->heap[l], &k->heap[m]))
+			m = l;
+		if (r < k->hlen && call_before(&k->heap[r], &k->heap[m]))
+			m = r;
+		if (m == i)
+			break;
+		struct call t = k->heap[i];
+		k->heap[i] = k->heap[m];
+		k->heap[m] = t;
+		i = m;
+	}
+}
+
+/* Reads log lines until one is later than until (or the log ends for now). */
+static void read_log(struct correlator *k, ts_ns until)
+{
+	if (!k->log)
+		return;
+	while (k->log_last_ts <= until) {
+		struct call c;
+		char err[512];
+		int r = sendlog_next(k->log, &c, err, sizeof err);
+		if (r == 0) {
+			k->log_eof = 1;
+			return;
+		}
+		if (r < 0) {
+			k->bad_lines++;
+			if (k->warn)
+				k->warn(err, k->warn_arg);
+			continue;
+		}
+		k->log_eof = 0;
+		if (c.ts > k->log_last_ts)
+			k->log_last_ts = c.ts;
+		heap_push(k, &c);
+	}
+}
+
+/* ---- the public side -------------------------------------------------------- */
+
+struct correlator *corr_new(struct out *o, struct flow_table *flows, struct sendlog *log,
+			    corr_warn_fn warn, void *warn_arg)
+{
+	struct correlator *k = calloc(1, sizeof *k);
+	if (!k)
+		return NULL;
+	k->out = o;
+	k->flows = flows;
+	k->log = log;
+	k->warn = warn;
+	k->warn_arg = warn_arg;
+	k->log_last_ts = INT64_MIN;
+	k->now = INT64_MIN;
+	return k;
+}
+
+void corr_flush(struct correlator *k, ts_ns now)
+{
+	if (now > k->now)
+		k->now = now;
+	while (k->qlen) {
+		struct row *h = *qat(k, 0);
+		if (h->ts > k->now - CORR_SETTLE_NS)
+			break;
+		if (h->pending) {
+			struct cconn *cc = h->cc;
+			if (cc && (cc->c->closed || cc->reset))
+				settle(k, h, 2);
+			else
+				break; /* wait for its acknowledgment */
+		}
+		print_row(k, h);
+		k->qhead = (k->qhead + 1) % k->qcap;
+		k->qlen--;
+		row_release(k, h);
+	}
+}
+
+void corr_advance(struct correlator *k, ts_ns now)
+{
+	read_log(k, now + LOOKAHEAD_NS);
+	while (k->hlen && k->heap[0].ts < now) {
+		struct call c;
+		heap_pop(k, &c);
+		process_call(k, &c);
+	}
+	corr_flush(k, now);
+}
+
+void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+		  const struct seg_info *info)
+{
+	struct conn *conn = info->conn;
+	struct cconn *cc = cc_get(conn);
+	struct row *r = row_alloc(k);
+	if (!r)
+		return;
+	r->kind = ROW_SEG;
+	r->ts = ts;
+	r->n = n;
+	r->n_lost = 0;
+	r->seg = *seg;
+	size_t pl = seg->caplen < sizeof r->payload ? seg->caplen : sizeof r->payload;
+	if (pl)
+		memcpy(r->payload, seg->payload, pl);
+	r->seg.caplen = seg->caplen; /* the preview shows at most 64 bytes anyway */
+	r->info = *info;
+	r->conn = *conn;
+	int s = info->dir;
+	if (cc) {
+		struct cside *cs = &cc->side[s];
+		/* Data: remember it, and give it to the sends it carries. */
+		uint32_t a;
+		if (seg->len && !(seg->flags & TCPF_RST)) {
+			struct recent_seg *g = &cs->recent[cs->rhead];
+			cs->rhead = (cs->rhead + 1) % RECENT;
+			if (cs->rcount < RECENT)
+				cs->rcount++;
+			g->n = n;
+			g->retrans = info->note == NOTE_RETRANSMIT;
+			g->used = 0;
+			if (stream_off(conn, s, seg->seq, &a)) {
+				g->a = a;
+				g->b = a + seg->len;
+				for (int i = 0; i < cs->npend; i++) {
+					struct row *p = cs->pend[i];
+					if (overlaps((uint32_t)p->call.off, (uint32_t)p->call.ret, g->a, seg->len))
+						add_seg(p, n, g->retrans);
+				}
+			} else {
+				g->a = g->b = 0;
+			}
+		}
+		/* Acknowledgments settle the other side's sends. */
+		if (seg->flags & TCPF_ACK) {
+			struct cside *os = &cc->side[1 - s];
+			for (int i = 0; i < os->npend;) {
+				struct row *p = os->pend[i];
+				p->acked = acked_of(conn, 1 - s, p);
+				if (p->acked >= (uint64_t)p->call.ret && conn->side[1 - s].isn_known)
+					settle(k, p, 0); /* removes it from pend */
+				else
+					i++;
+			}
+		}
+		if ((seg->flags & TCPF_RST) && !cc->reset) {
+			cc->reset = 1;
+			cc->rst_from = s;
+			cc->rst_n = n;
+			cc->rst_row = r->id;
+			cc->rst_after_fin = conn->side[s].fin_n != 0;
+			/* Whatever is unacknowledged now is lost, both ways. */
+			for (int side = 0; side < 2; side++) {
+				struct cside *ps = &cc->side[side];
+				while (ps->npend) {
+					struct row *p = ps->pend[0];
+					p->settle_n = n;
+					settle(k, p, 1);
+					if (side != s && p->lost && r->n_lost < ROW_LOST) {
+						r->lost_lines[r->n_lost] = p->call.line;
+						r->lost_sends[r->n_lost++] = p->send_no;
+					}
+				}
+			}
+		}
+	}
+	q_push(k, r);
+	corr_flush(k, ts);
+}
+
+void corr_conn_retire(struct correlator *k, struct conn *c)
+{
+	struct cconn *cc = c->user;
+	if (!cc)
+		return;
+	for (int s = 0; s < 2; s++)
+		while (cc->side[s].npend)
+			settle(k, cc->side[s].pend[0], c->closed || cc->reset ? 2 : 3);
+	free(cc);
+	c->user = NULL;
+}
+
+void corr_finish(struct correlator *k)
+{
+	read_log(k, INT64_MAX);
+	while (k->hlen) {
+		struct call c;
+		heap_pop(k, &c);
+		process_call(k, &c);
+		read_log(k, INT64_MAX);
+	}
+	/* Everything still pending: the input has ended. */
+	for (size_t i = 0; i < k->qlen; i++) {
+		struct row *r = *qat(k, i);
+		if (r->pending)
+			settle(k, r, 3);
+	}
+	corr_flush(k, INT64_MAX);
+}
+
+uint64_t corr_unmatched(const struct correlator *k) { return k->unmatched; }
+uint64_t corr_bad_lines(const struct correlator *k) { return k->bad_lines; }
+
+void corr_summary(struct correlator *k)
+{
+	if (!k->unmatched)
+		return;
+	struct obuf *b = out_buf(k->out);
+	out_reserve(k->out, 1024);
+	if (out_options(k->out)->json) {
+		ob_str(b, "{\"kind\":\"summary\",\"ts\":");
+		ob_ts_json(b, k->log_last_ts > 0 ? k->log_last_ts : 0);
+		ob_str(b, ",\"conn\":null,\"calls\":");
+		ob_u64(b, k->unmatched);
+		ob_str(b, ",\"sends\":");
+		ob_u64(b, k->unmatched_sends);
+		ob_str(b, ",\"sends_failed\":");
+		ob_u64(b, k->unmatched_failed);
+		ob_str(b, ",\"first_line\":");
+		ob_u64(b, k->unmatched_first);
+		ob_str(b, "}\n");
+	} else {
+		ob_str(b, "no connection: ");
+		ob_u64(b, k->unmatched);
+		ob_str(b, k->unmatched == 1 ? " logged call" : " logged calls");
+		ob_str(b, " matched no captured connection (first: line ");
+		ob_u64(b, k->unmatched_first);
+		ob_str(b, "); is the capture from the same run and interface?\n");
+	}
+	out_event_done(k->out);
+}
+
+void corr_free(struct correlator *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < k->qlen; i++)
+		free(*qat(k, i));
+	while (k->free_rows) {
+		struct row *r = k->free_rows;
+		k->free_rows = *(struct row **)r;
+		free(r);
+	}
+	free(k->q);
+	free(k->heap);
+	free(k);
+}

@@ -1,0 +1,46 @@
+/* correlate.h: merge send-log calls with captured segments, and explain.
+ *
+ * Packets and calls are merged in time order. Each becomes a row in a short
+ * queue; a row is printed once it is older than the settle window and, for a
+ * send(), once its fate is known (acknowledged, lost to an RST or close, or
+ * the input ended). Later evidence can still annotate queued rows: the RST
+ * that arrives a few microseconds before the send() that caused it returns,
+ * the SIGPIPE logged just after the failed call. */
+#ifndef RSTSCOPE_CORRELATE_H
+#define RSTSCOPE_CORRELATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "flow.h"
+#include "output.h"
+#include "sendlog.h"
+
+#define CORR_SETTLE_NS ((ts_ns)250 * 1000000) /* the reorder/settle window */
+
+struct correlator;
+typedef void (*corr_warn_fn)(const char *msg, void *arg);
+
+struct correlator *corr_new(struct out *o, struct flow_table *flows, struct sendlog *log,
+			    corr_warn_fn warn, void *warn_arg);
+void corr_free(struct correlator *k);
+
+/* Reads and processes every logged call earlier than `now`. */
+void corr_advance(struct correlator *k, ts_ns now);
+/* Takes one segment, just accounted by flow_update(). */
+void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+		  const struct seg_info *info);
+/* Prints every row that is final by `now` (live mode calls this on a timer). */
+void corr_flush(struct correlator *k, ts_ns now);
+/* End of input: reads the rest of the log, resolves and prints everything. */
+void corr_finish(struct correlator *k);
+/* A connection is about to be retired: settle its sends first. */
+void corr_conn_retire(struct correlator *k, struct conn *c);
+/* Calls that matched no captured connection; malformed log lines. */
+uint64_t corr_unmatched(const struct correlator *k);
+uint64_t corr_bad_lines(const struct correlator *k);
+/* The summary row for calls with no captured connection (if any). */
+void corr_summary(struct correlator *k);
+
+#endif
