@@ -19,7 +19,7 @@ while read -r name cap opts; do
 	*) if [ -e "$dir/$cap" ]; then src="-r $dir/$cap"; else src="-r $top/$cap"; fi ;;
 	esac
 	# shellcheck disable=SC2086 # options are words by design
-	(cd "$dir" && "$RSTSCOPE" $src $opts <"$stdin" >"$tmp/out" 2>"$tmp/err"); rc=$?
+	(cd "$top" && "$RSTSCOPE" $src $opts <"$stdin" >"$tmp/out" 2>"$tmp/err"); rc=$?
 	{
 		cat "$tmp/out"
 		echo "--- stderr"

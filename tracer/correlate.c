@@ -503,10 +503,15 @@ static void call_text(struct correlator *k, struct row *r)
 	/* The note: what this call means. */
 	if (c->event == EV_SEND && c->ret >= 0 && r->conn_id) {
 		int any = 0;
-		if (r->fin_n) {
+		if (r->fin_n && (r->lost || r->pending || r->acked < (uint64_t)c->ret)) {
 			ob_str(b, "  -- only queued: the peer had closed (FIN at record ");
 			ob_u64(b, r->fin_n);
 			ob_char(b, ')');
+			any = 1;
+		} else if (r->fin_n) {
+			ob_str(b, "  -- sent after the peer's FIN (record ");
+			ob_u64(b, r->fin_n);
+			ob_str(b, "), and acknowledged: the peer had only shut down its sending side");
 			any = 1;
 		}
 		if (r->lost) {
@@ -537,7 +542,7 @@ static void call_text(struct correlator *k, struct row *r)
 		ob_str(b, "  -- end of stream: the peer's FIN");
 	} else if (c->event == EV_SHUTDOWN && c->ret == 0 && strstr(c->how, "WR")) {
 		ob_str(b, "  -- this side sends FIN; any later send() fails with EPIPE");
-	} else if (c->event == EV_CLOSE && c->ret == 0 && r->conn_id && !r->was_reset) {
+	} else if (c->event == EV_CLOSE && c->ret == 0 && r->conn_id && !r->was_reset && !r->fin_n) {
 		ob_str(b, "  -- the socket is gone: data arriving now draws an RST");
 	} else if (c->event == EV_EXIT && r->killed) {
 		ob_str(b, "  -- it died inside a send() that never returned: ");
@@ -581,7 +586,7 @@ static void call_json(struct correlator *k, struct row *r)
 		if (r->by_time)
 			json_str(b, "mapping", "time");
 		if (r->fin_n)
-			json_int(b, "after_fin", (int64_t)r->fin_n, 1);
+			json_int(b, "after_fin", (int64_t)r->fin_n, 1); /* sent after the peer's FIN */
 		if (r->settle_n)
 			json_int(b, "lost_at", (int64_t)r->settle_n, 1);
 	}
@@ -743,6 +748,7 @@ static void process_call(struct correlator *k, const struct call *c)
 			cc = cc_get(conn);
 			if (cc)
 				r->was_reset = cc->reset;
+			r->fin_n = conn->side[1 - dir].fin_n; /* the peer's FIN, if already seen */
 		} else if (c->event != EV_CLOSE || c->ret != 0) {
 			if (!k->unmatched++)
 				k->unmatched_first = c->line;
@@ -780,8 +786,6 @@ static void process_call(struct correlator *k, const struct call *c)
 		{
 			struct cside *cs = &cc->side[r->side];
 			conn->calls.bytes_sent_ok += (uint64_t)c->ret;
-			if (conn->side[1 - r->side].fin_n)
-				r->fin_n = conn->side[1 - r->side].fin_n;
 			/* The segments that carried it, already seen. */
 			int have_isn = conn->side[r->side].isn_known;
 			for (int i = 0; i < cs->rcount; i++) {
@@ -797,6 +801,10 @@ static void process_call(struct correlator *k, const struct call *c)
 			}
 			if (!have_isn)
 				r->by_time = 1;
+			/* A call can return late (the process was not running): what
+			 * counts is whether its bytes left after the peer's FIN. */
+			if (r->fin_n && r->nsegs && r->segs[0] < r->fin_n)
+				r->fin_n = 0;
 			r->acked = acked_of(conn, r->side, r);
 			r->pending = 1;
 			r->cc = cc;

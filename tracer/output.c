@@ -433,7 +433,7 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 	case NOTE_RST_ABORT:
 		ob_str(b, "  -- RST: ");
 		ob_str(b, from);
-		ob_str(b, " aborted the connection (no FIN before)");
+		ob_str(b, " aborted the connection (no FIN before: SO_LINGER 0, or close() with unread data)");
 		if (in->note_bytes) {
 			ob_str(b, "; unacknowledged data from ");
 			ob_str(b, to);
