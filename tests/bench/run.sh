@@ -1,0 +1,211 @@
+#!/bin/sh
+# run.sh: `make bench`: rstscope's throughput and memory against tcpdump and a
+# bare libpcap loop, on generated loopback-like captures. A report, not a test:
+# exits 0 when every contender ran (whether or not a target was met), 1 when
+# something failed to run, 2 when the environment is incomplete.
+#
+# Environment (set by make): RSTSCOPE (./rstscope), TOOLS (build/tools with
+# benchgen, pcapcount and peakrss). Knobs: BENCH_PACKETS (the main capture,
+# default 2000000), BENCH_RUNS (runs per contender, best one kept, default 3),
+# BENCH_SMALL and BENCH_LARGE (the memory captures, default 1M and 4M packets),
+# TMPDIR (where the captures go: about 750 MB, removed at the end).
+#
+# The main capture (BENCH_PACKETS packets, > 150,000 connections, a quarter of
+# them IPv6) is read by each contender BENCH_RUNS times, in rounds, output to
+# /dev/null; the fastest run counts. rstscope's peak memory is also measured
+# on captures of 1M and 4M packets: it should not grow with the capture.
+# tcpdump keeps relative-sequence state for every connection it has ever seen
+# (never freed, searched linearly per hash bucket), so its throughput falls as
+# the connection count grows; that is part of what is measured. tcpdump -S
+# (absolute sequence numbers, no such state) is shown for information.
+set -u
+
+: "${RSTSCOPE:?RSTSCOPE is not set (run: make bench)}"
+: "${TOOLS:?TOOLS is not set (run: make bench)}"
+MAIN_N=${BENCH_PACKETS:-2000000}
+RUNS=${BENCH_RUNS:-3}
+MEM_SMALL=${BENCH_SMALL:-1000000}
+MEM_LARGE=${BENCH_LARGE:-4000000}
+
+for tool in benchgen pcapcount peakrss; do
+	if [ ! -x "$TOOLS/$tool" ]; then
+		echo "bench: $TOOLS/$tool is missing; build it with: make tools" >&2
+		exit 2
+	fi
+done
+if [ ! -x "$RSTSCOPE" ]; then
+	echo "bench: $RSTSCOPE is missing; build it with: make" >&2
+	exit 2
+fi
+if ! command -v tcpdump >/dev/null 2>&1; then
+	echo "bench: tcpdump is not installed (sudo apt-get install tcpdump, or sudo make deps)" >&2
+	exit 2
+fi
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/rstscope-bench.XXXXXX") || exit 2
+trap 'rm -rf "$dir"' EXIT
+trap 'rm -rf "$dir"; exit 130' INT TERM
+
+fail() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+# measure CMD...: runs CMD under peakrss, stdout to /dev/null; sets W (wall
+# seconds) and R (peak RSS, MB). A command that fails ends the bench.
+measure() {
+	: >"$dir/m"
+	if ! "$TOOLS/peakrss" -o "$dir/m" "$@" >/dev/null 2>"$dir/err"; then
+		echo "bench: failed: $*" >&2
+		sed -n '1,20s/^/  /p' "$dir/err" "$dir/m" >&2
+		exit 1
+	fi
+	W=$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' "$dir/m")
+	R=$(sed -n 's/.*rss_mb=\([0-9.]*\).*/\1/p' "$dir/m")
+	[ -n "$W" ] && [ -n "$R" ] || fail "peakrss gave no measurement for: $*"
+}
+
+# gen N NAME [LOG]: writes $dir/NAME.pcap (and the send log); sets CONNS.
+gen() {
+	if [ $# -ge 3 ]; then
+		"$TOOLS/benchgen" -n "$1" -o "$dir/$2.pcap" -l "$3" 2>"$dir/gen.err"
+	else
+		"$TOOLS/benchgen" -n "$1" -o "$dir/$2.pcap" 2>"$dir/gen.err"
+	fi || { cat "$dir/gen.err" >&2; fail "benchgen -n $1 failed"; }
+	CONNS=$(sed -n 's/.* packets, \([0-9]*\) connections.*/\1/p' "$dir/gen.err")
+	V6=$(sed -n 's/.* connections (\([0-9]*\) IPv6.*/\1/p' "$dir/gen.err")
+	LOGLINES=$(sed -n 's/.* sends and \([0-9]*\) lines logged.*/\1/p' "$dir/gen.err")
+	# The bare loop doubles as a check that the capture reads back whole.
+	got=$("$TOOLS/pcapcount" "$dir/$2.pcap") || fail "pcapcount cannot read $dir/$2.pcap"
+	[ "$got" = "$1" ] || fail "$2.pcap holds $got records, not $1"
+}
+
+# Correlation needs -l SENDLOG, which not every build has.
+has_log=0
+if "$RSTSCOPE" --help 2>&1 | grep -qE -- '(^|[[:space:],])-l([[:space:],=]|$)'; then
+	has_log=1
+fi
+
+echo "rstscope bench: $("$RSTSCOPE" --version 2>/dev/null | head -n1); $(tcpdump --version 2>&1 | head -n1)"
+echo "machine: $(nproc 2>/dev/null || echo '?') CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n1)"
+echo "generating captures in $dir ..."
+t0=$(date +%s)
+gen "$MEM_SMALL" small
+conns_small=$CONNS
+gen "$MEM_LARGE" large
+conns_large=$CONNS
+if [ "$has_log" = 1 ]; then
+	gen "$MAIN_N" main "$dir/main.sendlog"
+else
+	gen "$MAIN_N" main
+fi
+conns_main=$CONNS v6_main=$V6
+main_mb=$(( $(wc -c <"$dir/main.pcap") / 1048576 ))
+echo "generated in $(( $(date +%s) - t0 )) s"
+echo
+
+# Contenders: name and command; the capture is $F, the send log $L.
+F=$dir/main.pcap
+L=$dir/main.sendlog
+set -- bare tcpdump tcpdump_S text json
+[ "$has_log" = 1 ] && set -- "$@" log
+contenders="$*"
+
+run_one() {
+	case $1 in
+	bare) measure "$TOOLS/pcapcount" "$F" ;;
+	tcpdump) measure env TZ=UTC tcpdump -nn -tt -r "$F" ;;
+	tcpdump_S) measure env TZ=UTC tcpdump -S -nn -tt -r "$F" ;;
+	text) measure "$RSTSCOPE" -r "$F" ;;
+	json) measure "$RSTSCOPE" --json -r "$F" ;;
+	log) measure "$RSTSCOPE" -r "$F" -l "$L" ;;
+	esac
+}
+
+# Rounds, so that noise from the machine spreads over every contender; per
+# contender the best wall time and the highest peak RSS are kept.
+: >"$dir/results"
+r=1
+while [ "$r" -le "$RUNS" ]; do
+	for c in $contenders; do
+		run_one "$c"
+		echo "$c $W $R" >>"$dir/results"
+	done
+	r=$((r + 1))
+done
+
+measure "$RSTSCOPE" -r "$dir/small.pcap"
+small_w=$W small_r=$R
+measure "$RSTSCOPE" -r "$dir/large.pcap"
+large_w=$W large_r=$R
+
+awk -v n="$MAIN_N" -v runs="$RUNS" -v conns="$conns_main" -v v6="$v6_main" -v mb="$main_mb" \
+    -v has_log="$has_log" -v loglines="${LOGLINES:-0}" \
+    -v sn="$MEM_SMALL" -v sw="$small_w" -v sr="$small_r" -v sc="$conns_small" \
+    -v ln="$MEM_LARGE" -v lw="$large_w" -v lr="$large_r" -v lc="$conns_large" '
+function commas(x,   s, out) {
+	s = sprintf("%.0f", x); out = ""
+	while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) }
+	return s out
+}
+function short(x) { return x % 1000000 == 0 ? (x / 1000000) "M" : x % 1000 == 0 ? (x / 1000) "k" : x }
+function target(ok, what, measured) {
+	printf "  %-4s  %-42s %s\n", ok < 0 ? "n/a" : ok ? "PASS" : "MISS", what, measured
+}
+{
+	if (!($1 in best) || $2 < best[$1]) best[$1] = $2
+	if (!($1 in peak) || $3 > peak[$1]) peak[$1] = $3
+}
+END {
+	label["bare"] = "bare pcap_loop, count only"
+	label["tcpdump"] = "TZ=UTC tcpdump -nn -tt -r"
+	label["tcpdump_S"] = "  (info) the same with -S"
+	label["text"] = "rstscope -r (text)"
+	label["json"] = "rstscope --json -r"
+	label["log"] = "rstscope -r -l SENDLOG"
+	order = "bare tcpdump tcpdump_S text json log"
+	printf "main capture: %s packets, %s connections (%s IPv6), %d MB", commas(n), commas(conns), commas(v6), mb
+	if (has_log) printf "; send log: %s lines", commas(loglines)
+	printf "\nbest of %d runs, output to /dev/null\n\n", runs
+	printf "%-28s %9s %8s %12s %10s %9s %8s\n", "contender", "packets", "seconds", "packets/s", "/tcpdump", "/bare", "peak MB"
+	for (i = 1; i <= split(order, o, " "); i++) {
+		c = o[i]
+		if (!(c in best)) continue
+		pps[c] = best[c] > 0 ? n / best[c] : 0
+	}
+	for (i = 1; i <= split(order, o, " "); i++) {
+		c = o[i]
+		if (!(c in best)) continue
+		rt = pps["tcpdump"] > 0 ? pps[c] / pps["tcpdump"] : 0
+		rb = pps["bare"] > 0 ? pps[c] / pps["bare"] : 0
+		printf "%-28s %9s %8.3f %12s %9.2fx %8.1f%% %8.1f\n", label[c], commas(n), best[c], commas(pps[c]), rt, 100 * rb, peak[c]
+	}
+	if (!has_log) printf "%-28s correlation: not available in this build\n", label["log"]
+	printf "\nrstscope -r (text), one run each, peak memory by capture size:\n"
+	printf "  %9s packets  %7s connections  %7.3f s  %12s packets/s  peak %5.1f MB\n", commas(sn), commas(sc), sw, commas(sn / sw), sr
+	printf "  %9s packets  %7s connections  %7.3f s  %12s packets/s  peak %5.1f MB\n", commas(ln), commas(lc), lw, commas(ln / lw), lr
+
+	maxpeak = sr > lr ? sr : lr; what = "text, " commas(sr > lr ? sn : ln) " packets"
+	if (peak["text"] > maxpeak) { maxpeak = peak["text"]; what = "text" }
+	if (peak["json"] > maxpeak) { maxpeak = peak["json"]; what = "--json" }
+	if (("log" in peak) && peak["log"] > maxpeak) { maxpeak = peak["log"]; what = "-l SENDLOG" }
+	d = lr - sr; if (d < 0) d = -d
+	same = (d <= 2 || d <= 0.10 * (sr > lr ? sr : lr))
+
+	printf "\ntargets:\n"
+	x = pps["text"] / pps["tcpdump"]
+	target(x >= 3, "text throughput >= 3x tcpdump", sprintf("%.2fx", x))
+	x = pps["text"] / pps["bare"]
+	target(x >= 0.40, "text throughput >= 40% of the bare loop", sprintf("%.1f%%", 100 * x))
+	target(maxpeak < 64, "peak memory < 64 MB", sprintf("highest %.1f MB (%s)", maxpeak, what))
+	target(same, "same peak for " short(sn) " and " short(ln) " packets", sprintf("%.1f vs %.1f MB (within 10%% or 2 MB)", sr, lr))
+	if (has_log) {
+		x = pps["log"] / pps["text"]
+		target(x >= 0.70, "with send log >= 70% of text throughput", sprintf("%.1f%%", 100 * x))
+	} else {
+		target(-1, "with send log >= 70% of text throughput", "correlation: not available in this build")
+	}
+}' "$dir/results"
+echo
+echo "bench: done in $(( $(date +%s) - t0 )) s"
+exit 0
