@@ -139,6 +139,7 @@ struct proc {
 	pid_t pid;
 	const char *who;
 	int expect_sig; /* the signal that should end it, or 0: it should exit 0 */
+	int close_after; /* a descriptor the parent closes once it has ended, or -1 */
 };
 
 /* Fork a process that runs fn(s) and exits 0 if it went as the story says,

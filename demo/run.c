@@ -115,6 +115,8 @@ int run_wait(struct run *r, struct proc *procs, int n)
 					continue;
 				if (judge(&procs[i], r->ended[next].status) < 0)
 					rc = -1;
+				if (procs[i].close_after >= 0)
+					close(procs[i].close_after);
 				procs[i].pid = 0;
 				left--;
 			}
@@ -133,7 +135,8 @@ int run_pair(const struct scenario *sc, struct run *r)
 	run_side(r, &server, "server", sc->server_instrumented);
 	server.listen_fd = r->listen_fd;
 	server.sync_fd = r->sync[0];
-	procs[0] = (struct proc){run_spawn(r, &server, sc->server), "server", kill_server ? SIGPIPE : 0};
+	procs[0] = (struct proc){run_spawn(r, &server, sc->server), "server",
+				 kill_server ? SIGPIPE : 0, -1};
 	/* The listening socket is the server's alone from now on: when the
 	 * server process ends, nobody listens any more. */
 	close(r->listen_fd);
@@ -143,8 +146,11 @@ int run_pair(const struct scenario *sc, struct run *r)
 
 	run_side(r, &client, "client", !sc->server_instrumented);
 	client.sync_fd = r->sync[1];
-	procs[1] = (struct proc){run_spawn(r, &client, sc->client), "client", kill_client ? SIGPIPE : 0};
-	close(r->sync[1]);
+	/* The parent keeps the client's end of the notes until it has said how
+	 * the client ended: only then does the server see it gone, so the
+	 * story tells the death before the server's reaction to it. */
+	procs[1] = (struct proc){run_spawn(r, &client, sc->client), "client",
+				 kill_client ? SIGPIPE : 0, r->sync[1]};
 	r->sync[1] = -1;
 	if (procs[0].pid < 0 || procs[1].pid < 0) {
 		story("cannot fork: %s", strerror(errno));

@@ -24,39 +24,106 @@
 
 #define NOTE_QUEUED "only queued: the server has closed, but send() just copies into the socket buffer"
 
-/* The server's start in every story: take the one connection and stop
- * listening. */
-static int accept_one(struct side *s)
+/* Notes between the two sides. A side that acts tells the other once it has
+ * printed its step, and the other waits for that before it reacts, so that
+ * the story prints in the order things happen. The notes never stand in for
+ * the kernel: a FIN or RST is awaited with poll() on the socket itself. */
+#define NOTE_CONNECTED 'k'
+#define NOTE_ACCEPTED 'e'
+#define NOTE_SENT 's'
+#define NOTE_READ 'r'
+#define NOTE_CLOSED 'c'
+#define NOTE_SHUT 'w'
+#define NOTE_SAW_FIN 'f'
+#define NOTE_FAILED 'x'
+#define NOTE_ACCEPTING 'a'
+
+static void tell(const struct side *s, char note) { sync_put(s->sync_fd, note); }
+
+/* Take a connection, once the client has told it connected; stop listening
+ * unless more clients are to come. */
+static int accept_next(struct side *s, int more)
 {
-	int fd = step_accept(s, NULL);
-	if (fd >= 0) {
+	int fd;
+	if (step_sync(s, NOTE_CONNECTED, "the client to connect") < 0)
+		return -1;
+	fd = step_accept(s, NULL);
+	if (fd < 0)
+		return -1;
+	if (!more) {
 		close(s->listen_fd);
 		s->listen_fd = -1;
 	}
+	tell(s, NOTE_ACCEPTED);
 	return fd;
+}
+
+/* The server's start in most stories: its one connection. */
+static int accept_one(struct side *s) { return accept_next(s, 0); }
+
+static int connect_one(struct side *s)
+{
+	int fd = step_connect(s, 0, NULL);
+	if (fd < 0)
+		return -1;
+	tell(s, NOTE_CONNECTED);
+	if (step_sync(s, NOTE_ACCEPTED, "the server to accept") < 0)
+		return -1;
+	return fd;
+}
+
+/* send str, as the story expects, and tell the other side. */
+static int send_told(struct side *s, int fd, const char *str, long want, const char *note)
+{
+	if (step_send(s, fd, str, want, 0, note) < 0)
+		return -1;
+	tell(s, NOTE_SENT);
+	return 0;
+}
+
+/* recv once the other side has told that it sent. */
+static int recv_told(struct side *s, int fd, const char *want, const char *note)
+{
+	if (step_sync(s, NOTE_SENT, "the other side to send") < 0)
+		return -1;
+	return step_recv(s, fd, want, note);
 }
 
 /* The client's start: "hello" and "dont leave", each read by the server
  * before the next is sent. */
 static int client_opening(struct side *s, int *fdp)
 {
-	int fd = step_connect(s, 0, NULL);
+	int fd = connect_one(s);
 	if (fd < 0)
 		return -1;
 	*fdp = fd;
 	side_pace(s);
-	if (step_send(s, fd, HELLO, 6, 0, NULL) < 0 ||
-	    step_sync(s, 'r', "the server to read \"hello\"") < 0)
+	if (send_told(s, fd, HELLO, 6, NULL) < 0 ||
+	    step_sync(s, NOTE_READ, "the server to read \"hello\"") < 0)
 		return -1;
 	side_pace(s);
-	return step_send(s, fd, DONT_LEAVE, 11, 0, NULL);
+	return send_told(s, fd, DONT_LEAVE, 11, NULL);
+}
+
+/* The server's start: read "hello", and "dont leave" unless told not to. */
+static int server_opening(struct side *s, int *fdp, int read_second)
+{
+	int fd = accept_one(s);
+	if (fd < 0)
+		return -1;
+	*fdp = fd;
+	if (recv_told(s, fd, HELLO, NULL) < 0)
+		return -1;
+	tell(s, NOTE_READ);
+	return read_second ? recv_told(s, fd, DONT_LEAVE, NULL) : 0;
 }
 
 /* The client's end in the abortive stories: the RST has arrived while the
  * connection was open both ways. */
 static int client_after_reset(struct side *s, int fd)
 {
-	if (step_wait(s, fd, RST_EVENTS, 0, "RST from the server") < 0)
+	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
+	    step_wait(s, fd, RST_EVENTS, 0, "RST from the server") < 0)
 		return -1;
 	say(s, "an RST from the server has arrived: the connection is torn down, and the "
 	       "client's socket holds the error ECONNRESET until a call reports it");
@@ -77,18 +144,14 @@ static int client_after_reset(struct side *s, int fd)
 
 static int server_close_server(struct side *s)
 {
-	int fd = accept_one(s);
-	if (fd < 0)
-		return -1;
-	if (step_recv(s, fd, HELLO, NULL) < 0)
-		return -1;
-	sync_put(s->sync_fd, 'r');
-	if (step_recv(s, fd, DONT_LEAVE, NULL) < 0)
+	int fd = -1;
+	if (server_opening(s, &fd, 1) < 0)
 		return -1;
 	side_pace(s);
 	if (step_close(s, fd, "the kernel sends FIN, which only says \"I will send nothing more\"") < 0)
 		return -1;
 	say(s, "its process ends   (from now on nothing on the server's side reads this connection)");
+	tell(s, NOTE_CLOSED);
 	return 0;
 }
 
@@ -97,7 +160,8 @@ static int server_close_client(struct side *s)
 	int fd = -1;
 	if (client_opening(s, &fd) < 0)
 		return -1;
-	if (step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
+	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
+	    step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
 		return -1;
 	say(s, "the server's FIN has arrived: it will send nothing more, but nothing tells the "
 	       "client that it has stopped reading");
@@ -121,21 +185,19 @@ static int server_close_client(struct side *s)
 static int abort_close_server(struct side *s)
 {
 	struct linger lg = {.l_onoff = 1, .l_linger = 0};
-	int fd = accept_one(s);
-	if (fd < 0)
-		return -1;
-	if (step_recv(s, fd, HELLO, NULL) < 0)
-		return -1;
-	sync_put(s->sync_fd, 'r');
-	if (step_recv(s, fd, DONT_LEAVE, NULL) < 0)
+	int fd = -1;
+	if (server_opening(s, &fd, 1) < 0)
 		return -1;
 	side_pace(s);
 	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0)
 		return differs(s, "setsockopt(SO_LINGER) failed: %s", strerror(errno));
 	say(s, "setsockopt(SO_LINGER, {on, 0 s}) = 0   (close() will now abort the connection "
 	       "instead of ending it in order)");
-	return step_close(s, fd, "with SO_LINGER 0 the kernel sends RST, not FIN: the connection "
-				 "is torn down at once");
+	if (step_close(s, fd, "with SO_LINGER 0 the kernel sends RST, not FIN: the connection "
+			      "is torn down at once") < 0)
+		return -1;
+	tell(s, NOTE_CLOSED);
+	return 0;
 }
 
 static int abort_close_client(struct side *s)
@@ -150,13 +212,10 @@ static int abort_close_client(struct side *s)
 
 static int unread_close_server(struct side *s)
 {
-	int fd = accept_one(s), unread;
-	if (fd < 0)
+	int fd = -1, unread;
+	if (server_opening(s, &fd, 0) < 0)
 		return -1;
-	if (step_recv(s, fd, HELLO, NULL) < 0)
-		return -1;
-	sync_put(s->sync_fd, 'r');
-	if (step_sync(s, 's', "the client to send \"dont leave\"") < 0 ||
+	if (step_sync(s, NOTE_SENT, "the client to send \"dont leave\"") < 0 ||
 	    step_wait(s, fd, POLLIN, 0, "\"dont leave\" from the client") < 0)
 		return -1;
 	unread = net_unread(fd);
@@ -165,8 +224,11 @@ static int unread_close_server(struct side *s)
 	say(s, "11 bytes (\"dont leave\\n\") have arrived and wait in its receive buffer; it "
 	       "does not read them");
 	side_pace(s);
-	return step_close(s, fd, "with data unread, the kernel sends RST instead of FIN "
-				 "(RFC 2525, 2.17): the client must learn that data was lost");
+	if (step_close(s, fd, "with data unread, the kernel sends RST instead of FIN "
+			      "(RFC 2525, 2.17): the client must learn that data was lost") < 0)
+		return -1;
+	tell(s, NOTE_CLOSED);
+	return 0;
 }
 
 static int unread_close_client(struct side *s)
@@ -174,7 +236,6 @@ static int unread_close_client(struct side *s)
 	int fd = -1;
 	if (client_opening(s, &fd) < 0)
 		return -1;
-	sync_put(s->sync_fd, 's');
 	return client_after_reset(s, fd);
 }
 
@@ -182,50 +243,56 @@ static int unread_close_client(struct side *s)
 
 static int shutdown_write_server(struct side *s)
 {
-	int fd = accept_one(s), r;
-	if (fd < 0)
+	int fd = -1, r;
+	if (server_opening(s, &fd, 0) < 0)
 		return -1;
-	if (step_recv(s, fd, HELLO, NULL) < 0)
-		return -1;
-	sync_put(s->sync_fd, 'r');
-	if (step_recv(s, fd, NULL, "the client's FIN: it will send nothing more; the server "
+	if (step_sync(s, NOTE_SHUT, "the client to shut down its sending side") < 0 ||
+	    step_recv(s, fd, NULL, "the client's FIN: it will send nothing more; the server "
 				   "may still send") < 0)
 		return -1;
-	sync_put(s->sync_fd, 'f');
+	tell(s, NOTE_SAW_FIN);
 	r = sync_get(s->sync_fd, DEMO_WAIT_MS + 2 * s->opt->pace_ms);
 	if (r == -1 && s->opt->sigpipe == SIGPIPE_MODE_DEFAULT) {
 		say(s, "the client process has ended; the server closes too");
 		return step_close(s, fd, NULL);
 	}
-	if (r != 'x')
+	if (r != NOTE_FAILED)
 		return differs(s, "no word from the client after its failed send()");
 	side_pace(s);
-	if (step_send(s, fd, DONE, 5, 0, "this direction is still open") < 0)
+	if (send_told(s, fd, DONE, 5, "this direction is still open") < 0 ||
+	    step_sync(s, NOTE_READ, "the client to read \"done\"") < 0 ||
+	    step_close(s, fd, NULL) < 0)
 		return -1;
-	return step_close(s, fd, NULL);
+	tell(s, NOTE_CLOSED);
+	return 0;
 }
 
 static int shutdown_write_client(struct side *s)
 {
-	int fd = step_connect(s, 0, NULL);
+	int fd = connect_one(s);
 	if (fd < 0)
 		return -1;
 	side_pace(s);
-	if (step_send(s, fd, HELLO, 6, 0, NULL) < 0 ||
-	    step_sync(s, 'r', "the server to read \"hello\"") < 0)
+	if (send_told(s, fd, HELLO, 6, NULL) < 0 ||
+	    step_sync(s, NOTE_READ, "the server to read \"hello\"") < 0)
 		return -1;
 	side_pace(s);
 	if (step_shutdown(s, fd, SHUT_WR, "the client shuts its own sending side: its kernel sends "
-					  "FIN; it can still receive") < 0 ||
-	    step_sync(s, 'f', "the server to see the FIN") < 0)
+					  "FIN; it can still receive") < 0)
+		return -1;
+	tell(s, NOTE_SHUT);
+	if (step_sync(s, NOTE_SAW_FIN, "the server to see the FIN") < 0)
 		return -1;
 	side_pace(s);
 	if (step_send(s, fd, ARE_YOU_HERE, -1, EPIPE,
 		      "its own sending side is shut: EPIPE at once, with nothing on the wire") < 0 ||
 	    step_sigpipe(s, 1) < 0)
 		return -1;
-	sync_put(s->sync_fd, 'x');
-	if (step_recv(s, fd, DONE, "receiving still works: only the sending side was shut") < 0 ||
+	tell(s, NOTE_FAILED);
+	if (recv_told(s, fd, DONE, "receiving still works: only the sending side was shut") < 0)
+		return -1;
+	tell(s, NOTE_READ);
+	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
 	    step_recv(s, fd, NULL, "the server's FIN") < 0)
 		return -1;
 	return step_close(s, fd, NULL);
@@ -235,17 +302,18 @@ static int shutdown_write_client(struct side *s)
 
 static int client_exit_server(struct side *s)
 {
-	int fd = step_accept(s, NULL), took;
-	if (fd < 0)
-		return -1;
+	int fd, took;
+
 	/* The seed's loop: recv(), then answer "done\n", whatever recv() said. */
-	if (step_recv(s, fd, HELLO, NULL) < 0)
+	fd = accept_next(s, 1);
+	if (fd < 0 || recv_told(s, fd, HELLO, NULL) < 0)
 		return -1;
 	side_pace(s);
-	if (step_send(s, fd, DONE, 5, 0, NULL) < 0 || step_recv(s, fd, DONT_LEAVE, NULL) < 0)
+	if (send_told(s, fd, DONE, 5, NULL) < 0 || recv_told(s, fd, DONT_LEAVE, NULL) < 0)
 		return -1;
 	side_pace(s);
-	if (step_send(s, fd, DONE, 5, 0, NULL) < 0)
+	if (send_told(s, fd, DONE, 5, NULL) < 0 ||
+	    step_sync(s, NOTE_CLOSED, "the client to close") < 0)
 		return -1;
 	if (step_recv(s, fd, NULL, "the client has closed its side (FIN); like the seed's "
 				   "server, this one does not look and answers anyway") < 0)
@@ -275,32 +343,37 @@ static int client_exit_server(struct side *s)
 	if (step_close(s, fd, "the end of the first session") < 0)
 		return -1;
 	say(s, "back in accept(), waiting for the next client");
-	sync_put(s->sync_fd, 'a');
+	tell(s, NOTE_ACCEPTING);
 
 	fd = accept_one(s);
-	if (fd < 0 || step_recv(s, fd, HELLO_AGAIN, NULL) < 0)
+	if (fd < 0 || recv_told(s, fd, HELLO_AGAIN, NULL) < 0)
 		return -1;
 	side_pace(s);
-	if (step_send(s, fd, DONE, 5, 0, NULL) < 0)
+	if (send_told(s, fd, DONE, 5, NULL) < 0 ||
+	    step_sync(s, NOTE_READ, "the client to read \"done\"") < 0)
 		return -1;
-	return step_close(s, fd, "the demo ends here");
+	if (step_close(s, fd, "the demo ends here") < 0)
+		return -1;
+	tell(s, NOTE_CLOSED);
+	return 0;
 }
 
 static int client_exit_client(struct side *s)
 {
-	int fd = step_connect(s, 0, NULL);
+	int fd = connect_one(s);
 	if (fd < 0)
 		return -1;
 	side_pace(s);
-	if (step_send(s, fd, HELLO, 6, 0, NULL) < 0 || step_recv(s, fd, DONE, NULL) < 0)
+	if (send_told(s, fd, HELLO, 6, NULL) < 0 || recv_told(s, fd, DONE, NULL) < 0)
 		return -1;
 	side_pace(s);
-	if (step_send(s, fd, DONT_LEAVE, 11, 0, NULL) < 0 || step_recv(s, fd, DONE, NULL) < 0)
+	if (send_told(s, fd, DONT_LEAVE, 11, NULL) < 0 || recv_told(s, fd, DONE, NULL) < 0)
 		return -1;
 	side_pace(s);
 	if (step_close(s, fd, "its input is over: it closes its socket, and the kernel sends FIN") < 0)
 		return -1;
 	say(s, "its process ends");
+	tell(s, NOTE_CLOSED);
 	return 0;
 }
 
@@ -310,11 +383,14 @@ static int client_exit_second(struct side *s)
 	if (s->opt->sigpipe == SIGPIPE_MODE_DEFAULT)
 		return step_connect(s, ECONNREFUSED, "nobody listens any more: SIGPIPE ended the "
 						      "server process, as in the seed before its fix");
-	fd = step_connect(s, 0, NULL);
+	fd = connect_one(s);
 	if (fd < 0)
 		return -1;
 	side_pace(s);
-	if (step_send(s, fd, HELLO_AGAIN, 12, 0, NULL) < 0 || step_recv(s, fd, DONE, NULL) < 0)
+	if (send_told(s, fd, HELLO_AGAIN, 12, NULL) < 0 || recv_told(s, fd, DONE, NULL) < 0)
+		return -1;
+	tell(s, NOTE_READ);
+	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0)
 		return -1;
 	return step_close(s, fd, NULL);
 }
@@ -331,20 +407,22 @@ static int client_exit_parent(const struct scenario *sc, struct run *r)
 	server.listen_fd = r->listen_fd;
 	server.sync_fd = r->sync[0];
 	procs[0] = (struct proc){run_spawn(r, &server, client_exit_server), "server",
-				 dies ? SIGPIPE : 0};
+				 dies ? SIGPIPE : 0, -1};
 	close(r->listen_fd);
 	r->listen_fd = -1;
 	close(r->sync[0]);
 	r->sync[0] = -1;
 
+	/* The clients take turns at the notes' other end; between them the
+	 * parent holds it, and hears when the server is back in accept(). */
 	run_side(r, &client1, "client", 0);
-	procs[1] = (struct proc){run_spawn(r, &client1, client_exit_client), "client", 0};
+	client1.sync_fd = r->sync[1];
+	procs[1] = (struct proc){run_spawn(r, &client1, client_exit_client), "client", 0, -1};
 	if (run_wait(r, &procs[1], 1) < 0)
 		rc = -1;
 
-	/* The server says when it is back in accept(); or it has died. */
 	note = sync_get(r->sync[1], 2 * DEMO_WAIT_MS + 10 * r->opt->pace_ms);
-	if (note != 'a' && !dies) {
+	if (note != NOTE_ACCEPTING && !dies) {
 		story("parent: the server did not get back to accept()");
 		rc = -1;
 	}
@@ -352,7 +430,8 @@ static int client_exit_parent(const struct scenario *sc, struct run *r)
 		rc = -1;
 
 	run_side(r, &client2, "client 2", 0);
-	procs[1] = (struct proc){run_spawn(r, &client2, client_exit_second), "client 2", 0};
+	client2.sync_fd = r->sync[1];
+	procs[1] = (struct proc){run_spawn(r, &client2, client_exit_second), "client 2", 0, -1};
 	if (run_wait(r, procs, 2) < 0) /* the server too, if it is still there */
 		rc = -1;
 	return rc;
