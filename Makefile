@@ -105,7 +105,7 @@ demo: deps all
 	@$(SCRIPT_ENV) sh tests/demo.sh $(SCENARIO)
 
 captures: deps all
-	@$(SCRIPT_ENV) sh tests/record-captures.sh
+	@$(SCRIPT_ENV) sh tests/record-captures.sh && echo "captures: re-recorded; now run make golden-update and read git diff tests/golden"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

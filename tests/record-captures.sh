@@ -1,49 +1,44 @@
 #!/bin/sh
-# record-captures.sh: record each demo scenario (capture + send log) into
-# captures/, for replay and the golden tests. Needs root: each recording runs
-# in a private network namespace (unshare -n) with only lo, so nothing else
-# is on the wire. Usage: sudo make captures
+# record-captures.sh [DIR]: record each scenario of tests/scenarios.list with
+# the tracer live alongside the demo: DIR/NAME.pcap (rstscope -w), the send
+# log DIR/NAME.sendlog, and what the live run printed, DIR/NAME.live.json.
+# Needs root: each recording runs in a private network namespace (unshare -n)
+# with only lo up, so nothing else is on the wire.
+#   sudo make captures     records into captures/ (and drops the .live.json)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-out=${CAPTURES_DIR:-$top/captures}
+out=${1:-$top/captures}
+RSTSCOPE=${RSTSCOPE:-$top/rstscope}
 RSTSCOPE_DEMO=${RSTSCOPE_DEMO:-$top/rstscope-demo}
+keep_live=${KEEP_LIVE:-0}
 if [ "$(id -u)" != 0 ]; then
-	echo "record-captures: recording needs root (a network namespace and a capture): run 'sudo make captures'" >&2
+	echo "record-captures: recording needs root (a network namespace and a live capture): run 'sudo make captures'" >&2
 	exit 2
 fi
-command -v tcpdump >/dev/null || { echo "record-captures: tcpdump is missing (make deps)" >&2; exit 2; }
-mkdir -p "$out"
-# NAME  SCENARIO  DEMO-OPTIONS
-cat <<'LIST' | while read -r name scenario opts; do
-server-close      server-close
-server-close-v6   server-close   -6
-client-exit       client-exit
-abort-close       abort-close
-unread-close      unread-close
-shutdown-write    shutdown-write
-sigpipe-default   server-close   --sigpipe default
-sigpipe-ignore    server-close   --sigpipe ignore
-nosignal          abort-close    --sigpipe nosignal
-LIST
-	[ -n "$name" ] || continue
-	pcap=$out/$name.pcap log=$out/$name.sendlog
-	rm -f "$pcap" "$log"
+mkdir -p "$out" || exit 2
+status=0
+while read -r name scenario opts; do
+	case "$name" in ''|'#'*) continue ;; esac
+	pcap=$out/$name.pcap log=$out/$name.sendlog live=$out/$name.live.json
+	rm -f "$pcap" "$log" "$live"
+	# The demo's own story goes to NAME.story; its exit status (0: the
+	# kernel behaved as the story says) comes back through rstscope.
 	# shellcheck disable=SC2086
 	unshare -n sh -c '
-		ip link set lo up
-		tcpdump -i lo -U --immediate-mode --time-stamp-precision=nano -s 256 -w "$1" tcp 2>/dev/null &
-		tp=$!
-		sleep 0.5
-		"$2" $4 --pace 100 --log "$3" "$5" >/dev/null; rc=$?
-		sleep 0.3
-		kill -INT $tp; wait $tp
-		exit $rc
-	' sh "$pcap" "$RSTSCOPE_DEMO" "$log" "$opts" "$scenario"
+		ip link set lo up || exit 3
+		exec "$1" --json -w "$2" -l "$3" -- sh -c "exec \"\$0\" \"\$@\" >\"$5\"" "$4" $6
+	' sh "$RSTSCOPE" "$pcap" "$log" "$RSTSCOPE_DEMO" "$out/$name.story" "$opts --pace 100 $scenario" \
+		>"$live" 2>"$out/$name.err"
 	rc=$?
 	if [ $rc -ne 0 ]; then
-		echo "record-captures: $name: the demo exited $rc (the kernel did not behave as the story says)" >&2
-		exit 1
+		echo "record-captures: $name: exit $rc (the demo says the kernel did not behave as the story says, or the capture failed):" >&2
+		cat "$out/$name.err" "$out/$name.story" >&2
+		status=1
+	else
+		echo "recorded $name: $(wc -c <"$pcap") bytes of capture, $(wc -l <"$log") log lines"
 	fi
-	echo "recorded $name: $(wc -c <"$pcap") bytes of capture, $(wc -l <"$log") log lines"
-done
+	rm -f "$out/$name.story"
+	[ "$keep_live" = 1 ] || rm -f "$live" "$out/$name.err"
+done <"$here/scenarios.list"
+exit $status

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +16,32 @@ static const char *progname = "rstscope";
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s -r FILE [-l SENDLOG] [options] [filter expression]\n"
+		"Usage: %s [-i IFACE] [-l SENDLOG] [options] [filter expression]\n"
+		"       %s -r FILE [-l SENDLOG] [options] [filter expression]\n"
+		"       %s [options] -- COMMAND [ARGS...]\n"
 		"\n"
-		"Replays a saved capture (pcap or pcapng) and prints every TCP segment as a\n"
-		"per-connection timeline that explains FINs, RSTs and the bytes they lose.\n"
+		"Shows why send() succeeds after the peer has closed and why the next one\n"
+		"fails with EPIPE: every TCP segment as a per-connection timeline, merged\n"
+		"with the calls of a send log, each failure tied to the segment that caused\n"
+		"it and each lost byte counted.\n"
 		"\n"
 		"Input:\n"
-		"  -r, --read FILE        read a pcap or pcapng file ('-' for standard input)\n"
-		"  -l, --log FILE         a send log (JSON lines) to correlate with the capture\n"
-		"  [filter expression]    a BPF expression as in tcpdump (default: every TCP segment)\n"
+		"  -i, --interface IFACE  capture live on IFACE (default: lo; 'any' works too);\n"
+		"                         needs root or CAP_NET_RAW (privileges are dropped\n"
+		"                         once the capture is open)\n"
+		"  -r, --read FILE        replay a pcap or pcapng file ('-' for standard input)\n"
+		"  -l, --log FILE         a send log (JSON lines) to correlate; live, it is\n"
+		"                         followed as it grows and may not exist yet\n"
+		"  -- COMMAND [ARGS]      run COMMAND with RSTSCOPE_LOG set to the send log (a\n"
+		"                         new temporary file, or -l FILE, emptied first), trace\n"
+		"                         until it exits, and exit with its status\n"
+		"  [filter expression]    a BPF expression as in tcpdump (default: TCP)\n"
 		"  -c, --count N          stop after N TCP segments\n"
+		"      --duration S       live: stop after S seconds\n"
+		"  -w, --write FILE       live: save every captured packet to FILE (pcap)\n"
+		"  -Z, --user USER        live, as root: run as USER once the capture is open\n"
+		"                         (default: the sudo caller, if any)\n"
+		"  -B, --buffer-size KiB  live: the kernel capture buffer\n"
 		"\n"
 		"Output:\n"
 		"      --json             one JSON object per line (keys in rstscope(1))\n"
@@ -39,8 +56,8 @@ static void usage(FILE *f)
 		"  -V, --version          the version\n"
 		"\n"
 		"Exit status: 0 clean, 1 the input was damaged (what was readable was shown),\n"
-		"2 usage error or the input cannot be opened.\n",
-		progname);
+		"2 usage error or the input cannot be opened; with a COMMAND, its status.\n",
+		progname, progname, progname);
 }
 
 static void warn_stderr(const char *msg, void *arg)
@@ -75,13 +92,24 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-enum { OPT_JSON = 256, OPT_TIME, OPT_NO_SUMMARY };
+enum { OPT_JSON = 256, OPT_TIME, OPT_NO_SUMMARY, OPT_DURATION };
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	tracer_request_stop();
+}
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "user", required_argument, NULL, 'Z' },
+		{ "buffer-size", required_argument, NULL, 'B' },
+		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "count", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "absolute-seq", no_argument, NULL, 'S' },
@@ -97,7 +125,7 @@ int main(int argc, char **argv)
 	opts.out.preview = 1;
 	opts.out.time = TIME_REL;
 	int c;
-	while ((c = getopt_long(argc, argv, "+r:l:c:Sx:nhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:l:i:w:Z:B:c:Sx:nhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			opts.read_path = optarg;
@@ -105,6 +133,31 @@ int main(int argc, char **argv)
 		case 'l':
 			opts.sendlog = optarg;
 			break;
+		case 'i':
+			opts.iface = optarg;
+			break;
+		case 'w':
+			opts.write_path = optarg;
+			break;
+		case 'Z':
+			opts.user = optarg;
+			break;
+		case 'B': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v <= 0 || v > 4 * 1024 * 1024)
+				return die_usage("-B wants a buffer size in KiB (1 to 4194304), not '%s'", optarg);
+			opts.buffer_kib = (int)v;
+			break;
+		}
+		case OPT_DURATION: {
+			char *end;
+			double v = strtod(optarg, &end);
+			if (*end || !(v > 0) || v > 1e9)
+				return die_usage("--duration wants a positive number of seconds, not '%s'", optarg);
+			opts.duration = v;
+			break;
+		}
 		case 'c': {
 			char *end;
 			errno = 0;
@@ -154,11 +207,27 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!opts.read_path)
-		return die_usage("%s", "nothing to read: give a capture with -r FILE");
+	/* Words before "--" are a filter expression, words after it a command. */
+	int nargs = argc - optind, cmd_at = -1;
+	if (optind > 1 && !strcmp(argv[optind - 1], "--"))
+		cmd_at = 0, nargs = 0;
+	for (int i = 0; cmd_at < 0 && i < nargs; i++)
+		if (!strcmp(argv[optind + i], "--"))
+			cmd_at = i + 1, nargs = i;
+	if (cmd_at >= 0) {
+		if (argv[optind + cmd_at] == NULL || optind + cmd_at >= argc)
+			return die_usage("%s", "-- wants a command to run");
+		opts.command = argv + optind + cmd_at;
+	}
+	if (opts.read_path && opts.iface)
+		return die_usage("%s", "-r and -i both given: replay a file or capture live, not both");
+	if (opts.read_path && (opts.command || opts.write_path || opts.user || opts.buffer_kib || opts.duration > 0))
+		return die_usage("%s", "-w, -Z, -B, --duration and -- COMMAND are for live capture, not with -r");
+	if (!opts.read_path && !opts.iface)
+		opts.iface = "lo";
 	char *filter = NULL;
-	if (optind < argc) {
-		filter = join_args(argc - optind, argv + optind);
+	if (nargs > 0) {
+		filter = join_args(nargs, argv + optind);
 		if (!filter) {
 			fprintf(stderr, "%s: out of memory\n", progname);
 			return EXIT_USAGE;
@@ -167,6 +236,16 @@ int main(int argc, char **argv)
 	}
 	opts.out.line_buffered = isatty(STDOUT_FILENO);
 
+	if (!opts.read_path) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_stop_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		if (opts.command)
+			signal(SIGCHLD, SIG_DFL);
+	}
 	char err[1024] = "";
 	struct tracer *t = tracer_new(&opts, STDOUT_FILENO, warn_stderr, NULL, err, sizeof err);
 	if (!t) {

@@ -3,12 +3,18 @@
  * allocates or makes a system call (output is written in large blocks). */
 #include "tracer.h"
 
-#include <pcap/pcap.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "correlate.h"
@@ -18,6 +24,13 @@
 #include "sumstore.h"
 
 #define WARN_LIMIT 50 /* per kind of damage; the rest are counted */
+#define TICK_MS 50    /* live mode: how often the log is read and rows settle */
+#define CHILD_GRACE_NS ((ts_ns)300 * 1000000) /* trace on after the command exits */
+
+/* Set from a signal handler: the only global state (CONVENTIONS habit 5). */
+static volatile sig_atomic_t stop_requested;
+
+void tracer_request_stop(void) { stop_requested = 1; }
 
 struct tracer {
 	struct tracer_opts opts;
@@ -41,6 +54,11 @@ struct tracer {
 	uint64_t first_snap_cut;
 	int store_failed;
 	int stop;
+	int live;
+	pcap_dumper_t *dumper;
+	char *tmp_log;     /* a send log we created for -- COMMAND */
+	pid_t child;
+	int child_status, child_done;
 };
 
 static void warnf(struct tracer *t, const char *fmt, ...)
@@ -80,6 +98,8 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 {
 	struct tracer *t = (struct tracer *)user;
 	uint64_t n = ++t->n;
+	if (t->dumper)
+		pcap_dump((u_char *)t->dumper, h, bytes);
 	ts_ns ts = (ts_ns)h->ts.tv_sec * 1000000000 + (ts_ns)h->ts.tv_usec;
 	if (!out_has_start(t->out))
 		out_set_start(t->out, ts);
@@ -110,7 +130,7 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 		damage(t, n, "zero-length frame");
 		return;
 	}
-	if (t->has_prog && !pcap_offline_filter(&t->prog, h, bytes))
+	if (t->has_prog && !t->live && !pcap_offline_filter(&t->prog, h, bytes))
 		return;
 
 	if (t->corr)
@@ -152,7 +172,8 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	t->segments++;
 	if (t->opts.max_segments && t->segments >= t->opts.max_segments) {
 		t->stop = 1;
-		pcap_breakloop(t->p);
+		if (!t->live)
+			pcap_breakloop(t->p);
 	}
 }
 
@@ -167,10 +188,23 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 	t->opts = *opts;
 	t->warn = warn;
 	t->warn_arg = warn_arg;
-	t->name = strcmp(opts->read_path, "-") == 0 ? "standard input" : opts->read_path;
-	t->p = capture_open_offline(opts->read_path, err, errlen);
-	if (!t->p)
-		goto fail;
+	t->live = opts->read_path == NULL;
+	if (t->live) {
+		char w[PCAP_ERRBUF_SIZE + 64];
+		t->name = opts->iface;
+		t->p = capture_open_live(opts->iface, opts->buffer_kib, w, sizeof w, err, errlen);
+		if (!t->p)
+			goto fail;
+		if (w[0])
+			warnf(t, "warning: %s", w);
+		if (!strcmp(opts->iface, "any") && pcap_set_datalink(t->p, DLT_LINUX_SLL2) != 0)
+			warnf(t, "warning: any: %s", pcap_geterr(t->p));
+	} else {
+		t->name = strcmp(opts->read_path, "-") == 0 ? "standard input" : opts->read_path;
+		t->p = capture_open_offline(opts->read_path, err, errlen);
+		if (!t->p)
+			goto fail;
+	}
 	t->dlt = pcap_datalink(t->p);
 	if (!decode_linktype_supported(t->dlt)) {
 		char buf[32];
@@ -178,12 +212,34 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 			 capture_dlt_name(t->dlt, buf, sizeof buf), decode_supported_names());
 		goto fail;
 	}
-	if (opts->filter) {
-		if (capture_compile(t->p, opts->filter, &t->prog, err, errlen) != 0)
+	if (opts->filter || t->live) {
+		/* Live, the kernel filters (TCP only by default); a file is
+		 * filtered here, record by record, to keep record numbers. */
+		const char *expr = opts->filter ? opts->filter : "tcp";
+		if (capture_compile(t->p, expr, &t->prog, err, errlen) != 0)
 			goto fail;
 		t->has_prog = 1;
+		if (t->live && pcap_setfilter(t->p, &t->prog) != 0) {
+			snprintf(err, errlen, "%s: cannot set the filter: %s", t->name, pcap_geterr(t->p));
+			goto fail;
+		}
 	}
-	t->file = pcap_file(t->p);
+	if (t->live) {
+		char who[128] = "";
+		if (capture_drop_privileges(opts->user, who, sizeof who, err, errlen) != 0)
+			goto fail;
+		char buf[32];
+		warnf(t, "listening on %s, link-type %s%s%s", t->name, capture_dlt_name(t->dlt, buf, sizeof buf),
+		      who[0] ? "; running as " : "", who);
+	}
+	if (opts->write_path) {
+		t->dumper = pcap_dump_open(t->p, opts->write_path);
+		if (!t->dumper) {
+			snprintf(err, errlen, "-w %s: %s", opts->write_path, pcap_geterr(t->p));
+			goto fail;
+		}
+	}
+	t->file = t->live ? NULL : pcap_file(t->p);
 	t->file_pos = -1;
 	if (t->file && pcap_major_version(t->p) == 2) {
 		/* Classic pcap (pcapng reports 1.0): records follow the 24-byte header. */
@@ -198,8 +254,39 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (opts->sendlog) {
-		t->log = sendlog_open(opts->sendlog, 0, err, errlen);
+	const char *logpath = opts->sendlog;
+	if (opts->command) {
+		/* The command writes the log: start it empty (or make one). */
+		if (!logpath) {
+			const char *dir = getenv("TMPDIR");
+			if (!dir || !*dir)
+				dir = "/tmp";
+			size_t n = strlen(dir) + 40;
+			t->tmp_log = malloc(n);
+			if (!t->tmp_log) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+			snprintf(t->tmp_log, n, "%s/rstscope-XXXXXX.sendlog", dir);
+			int fd = mkstemps(t->tmp_log, 8);
+			if (fd < 0) {
+				snprintf(err, errlen, "cannot create a send log in %s: %s", dir, strerror(errno));
+				goto fail;
+			}
+			close(fd);
+			logpath = t->tmp_log;
+		} else {
+			int fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (fd < 0) {
+				snprintf(err, errlen, "-l %s: %s", logpath, strerror(errno));
+				goto fail;
+			}
+			close(fd);
+		}
+		warnf(t, "send log: %s (RSTSCOPE_LOG for the command)", logpath);
+	}
+	if (logpath) {
+		t->log = sendlog_open(logpath, t->live, err, errlen);
 		if (!t->log)
 			goto fail;
 		t->corr = corr_new(t->out, t->flows, t->log, t->warn, t->warn_arg);
@@ -219,11 +306,118 @@ static void print_summary_cb(const struct conn *c, void *arg)
 	out_summary(arg, c);
 }
 
+static ts_ns now_realtime(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (ts_ns)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Starts the command with RSTSCOPE_LOG set; it runs as this process now
+ * does, privileges already dropped. */
+static int spawn(struct tracer *t)
+{
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		setenv("RSTSCOPE_LOG", sendlog_path(t->log), 1);
+		/* The command gets none of our descriptors (the capture socket,
+		 * the log, the dump file); only the error pipe, close-on-exec. */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != pipefd[1])
+				close(fd);
+		execvp(t->opts.command[0], t->opts.command);
+		int e = errno;
+		if (write(pipefd[1], &e, sizeof e) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	int e = 0;
+	ssize_t r = read(pipefd[0], &e, sizeof e);
+	close(pipefd[0]);
+	if (r == (ssize_t)sizeof e) {
+		waitpid(pid, NULL, 0);
+		warnf(t, "%s: %s", t->opts.command[0], strerror(e));
+		errno = e;
+		return -2;
+	}
+	t->child = pid;
+	return 0;
+}
+
+/* Live: poll the capture, read the log as it grows, settle rows on a tick. */
+static int run_live(struct tracer *t)
+{
+	int fd = pcap_get_selectable_fd(t->p);
+	char ebuf[PCAP_ERRBUF_SIZE];
+	if (pcap_setnonblock(t->p, 1, ebuf) != 0)
+		warnf(t, "warning: %s", ebuf);
+	if (t->opts.command) {
+		int r = spawn(t);
+		if (r != 0) {
+			if (r == -1)
+				warnf(t, "cannot start %s: %s", t->opts.command[0], strerror(errno));
+			return 127;
+		}
+	}
+	ts_ns start = now_realtime(), child_end = 0;
+	ts_ns deadline = t->opts.duration > 0 ? start + (ts_ns)(t->opts.duration * 1e9) : 0;
+	while (!stop_requested && !t->stop) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		poll(&pfd, fd >= 0 ? 1 : 0, TICK_MS);
+		if (pcap_dispatch(t->p, -1, on_record, (u_char *)t) == PCAP_ERROR) {
+			warnf(t, "%s: %s", t->name, pcap_geterr(t->p));
+			break;
+		}
+		ts_ns now = now_realtime();
+		if (t->corr)
+			corr_advance(t->corr, now);
+		if (t->dumper)
+			pcap_dump_flush(t->dumper);
+		if (t->child && !t->child_done) {
+			int st;
+			if (waitpid(t->child, &st, WNOHANG) == t->child) {
+				t->child_done = 1;
+				t->child_status = st;
+				child_end = now;
+			}
+		}
+		if (t->child_done && now - child_end > CHILD_GRACE_NS)
+			break;
+		if (deadline && now >= deadline)
+			break;
+	}
+	/* Everything the kernel already captured is still shown. */
+	while (!t->stop && pcap_dispatch(t->p, -1, on_record, (u_char *)t) > 0)
+		;
+	struct pcap_stat ps;
+	if (pcap_stats(t->p, &ps) == 0)
+		warnf(t, "%llu segments shown; %u packets received by filter, %u dropped by kernel, %u dropped by interface%s",
+		      (unsigned long long)t->segments, ps.ps_recv, ps.ps_drop, ps.ps_ifdrop,
+		      t->dlt == DLT_EN10MB && !strcmp(t->name, "lo") ?
+			      " (on lo the kernel counts each packet twice, leaving and arriving)" : "");
+	if (t->child && !t->child_done) {
+		/* Stopped first (Ctrl-C, -c, --duration): the command keeps its
+		 * own course; wait for it as strace does. */
+		waitpid(t->child, &t->child_status, 0);
+		t->child_done = 1;
+	}
+	return 0;
+}
+
 int tracer_run(struct tracer *t)
 {
 	int rc = EXIT_CLEAN;
-	int r = pcap_loop(t->p, -1, on_record, (u_char *)t);
-	if (r == PCAP_ERROR) {
+	if (t->live) {
+		run_live(t);
+	} else if (pcap_loop(t->p, -1, on_record, (u_char *)t) == PCAP_ERROR) {
 		/* libpcap stops at a damaged record; report it by number. */
 		warnf(t, "%s: record %llu: %s; stopped reading there", t->name,
 		      (unsigned long long)t->n + 1, pcap_geterr(t->p));
@@ -260,6 +454,13 @@ int tracer_run(struct tracer *t)
 	}
 	if (t->store_failed)
 		rc = EXIT_DAMAGED;
+	if (t->child) {
+		/* As strace: the command's own status. */
+		if (WIFEXITED(t->child_status))
+			return WEXITSTATUS(t->child_status);
+		if (WIFSIGNALED(t->child_status))
+			return 128 + WTERMSIG(t->child_status);
+	}
 	return rc;
 }
 
@@ -272,6 +473,9 @@ void tracer_free(struct tracer *t)
 	sendlog_free(t->log);
 	out_free(t->out);
 	sumstore_free(t->sums);
+	if (t->dumper)
+		pcap_dump_close(t->dumper);
+	free(t->tmp_log);
 	if (t->has_prog)
 		pcap_freecode(&t->prog);
 	if (t->p)

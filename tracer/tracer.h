@@ -9,6 +9,12 @@
 
 struct tracer_opts {
 	const char *read_path;  /* -r FILE, "-" for standard input */
+	const char *iface;      /* -i IFACE: live capture (when read_path is NULL) */
+	const char *write_path; /* -w FILE: save every captured packet */
+	const char *user;       /* -Z USER: drop privileges to this user */
+	int buffer_kib;         /* -B KiB: kernel capture buffer, 0 for the default */
+	double duration;        /* --duration S: stop after S seconds, 0 for never */
+	char **command;         /* -- COMMAND ARGS: run it, trace until it exits */
 	const char *sendlog;    /* -l FILE: the send log to correlate, or NULL */
 	const char *filter;     /* BPF expression, NULL for every TCP segment */
 	uint64_t max_segments;  /* -c N, 0 for no limit */
@@ -27,8 +33,11 @@ struct tracer;
 /* Opens the input and output; NULL with the reason in err. */
 struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_warn_fn warn,
 			  void *warn_arg, char *err, size_t errlen);
-/* Reads everything, prints, and returns EXIT_CLEAN, EXIT_DAMAGED or EXIT_USAGE. */
+/* Reads everything, prints, and returns EXIT_CLEAN, EXIT_DAMAGED or EXIT_USAGE;
+ * with a command, the command's exit status (128 + signal if it was killed). */
 int tracer_run(struct tracer *t);
+/* From a signal handler: stop a live capture (async-signal-safe). */
+void tracer_request_stop(void);
 void tracer_free(struct tracer *t);
 
 #endif

@@ -1,0 +1,116 @@
+#!/bin/sh
+# check_live.sh: the tracer live alongside the demo, as root, each run in a
+# private network namespace (unshare -n) with only lo up:
+#  1. every scenario of tests/scenarios.list recorded live (rstscope -w -l --
+#     rstscope-demo): the demo's own check passes, nothing is dropped, the live
+#     JSON rows equal those of replaying the saved pair, and the verdicts are
+#     the kernel's (tests/captures.expect);
+#  2. stopped by SIGINT 50 ms after the last packet, the tracer has printed it
+#     (tcpdump, capturing alongside, is the witness);
+#  3. a flood (bounded in count and time) through a tiny buffer and a slow
+#     reader: the statistics account for every packet, shown or dropped.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+RSTSCOPE=${RSTSCOPE:-$top/rstscope}
+RSTSCOPE_DEMO=${RSTSCOPE_DEMO:-$top/rstscope-demo}
+TOOLS=${TOOLS:-$top/build/tools}
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: live tests need root (they capture in a private network namespace): run 'sudo make check'"
+	exit 0
+fi
+if ! unshare -n true 2>/dev/null; then
+	echo "SKIP: live tests need network namespaces (unshare -n failed here)"
+	exit 0
+fi
+command -v jq >/dev/null || { echo "SKIP: jq is not installed (make deps)"; exit 0; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# 1. Every scenario, live.
+if KEEP_LIVE=1 RSTSCOPE=$RSTSCOPE RSTSCOPE_DEMO=$RSTSCOPE_DEMO sh "$here/record-captures.sh" "$tmp/rec" >"$tmp/rec.log" 2>&1; then
+	ok "every scenario recorded live; the demo's checks passed"
+else
+	bad "recording the scenarios live:"; cat "$tmp/rec.log"
+fi
+while read -r name scenario opts; do
+	case "$name" in ''|'#'*) continue ;; esac
+	d=$tmp/rec
+	[ -e "$d/$name.live.json" ] || { bad "$name: no live output"; continue; }
+	if grep -q ' 0 dropped by kernel, 0 dropped by interface' "$d/$name.err"; then
+		ok "$name: no packet dropped"
+	else
+		bad "$name: drops while tracing the demo:"; cat "$d/$name.err"
+	fi
+	"$RSTSCOPE" --json -r "$d/$name.pcap" -l "$d/$name.sendlog" >"$d/$name.replay.json" 2>"$d/$name.replay.err"
+	if cmp -s "$d/$name.live.json" "$d/$name.replay.json"; then
+		ok "$name: live rows = replayed rows ($(wc -l <"$d/$name.live.json") rows)"
+	else
+		bad "$name: the live rows differ from replaying the saved capture and log:"
+		diff "$d/$name.live.json" "$d/$name.replay.json" | head -20
+	fi
+done <"$here/scenarios.list"
+if CAPTURES_DIR=$tmp/rec RSTSCOPE=$RSTSCOPE sh "$here/check_captures.sh" >"$tmp/verdicts" 2>&1; then
+	ok "live verdicts are the kernel's: $(tail -1 "$tmp/verdicts")"
+else
+	bad "live verdicts:"; cat "$tmp/verdicts"
+fi
+
+# 2. SIGINT 50 ms after the last packet.
+unshare -n sh -c '
+	ip link set lo up
+	tcpdump -i lo -U --immediate-mode -w "$1/witness.pcap" tcp 2>/dev/null &
+	tp=$!
+	"$2" --json -i lo >"$1/int.json" 2>"$1/int.err" &
+	rp=$!
+	sleep 0.7
+	"$3" server-close --pace 10 >/dev/null
+	sleep 0.05
+	kill -INT $rp
+	wait $rp
+	echo $? >"$1/int.rc"
+	sleep 0.3
+	kill -INT $tp
+	wait $tp
+' sh "$tmp" "$RSTSCOPE" "$RSTSCOPE_DEMO"
+want=$(tcpdump -r "$tmp/witness.pcap" 2>/dev/null | wc -l)
+got=$(grep -c '"kind":"segment"' "$tmp/int.json")
+last_want=$(tcpdump -nn -tt -r "$tmp/witness.pcap" 2>/dev/null | tail -1 | awk '{print $1}')
+last_got=$(grep '"kind":"segment"' "$tmp/int.json" | tail -1 | jq -r '.ts[0:17]')
+if [ "$(cat "$tmp/int.rc")" = 0 ] && [ "$want" -gt 0 ] && [ "$got" = "$want" ] && [ "$last_got" = "$last_want" ]; then
+	ok "SIGINT 50 ms after the last packet: all $got segments printed, the last one too (exit 0)"
+else
+	bad "SIGINT: tcpdump saw $want packets (last at $last_want), rstscope printed $got (last at $last_got), exit $(cat "$tmp/int.rc")"
+	cat "$tmp/int.err"
+fi
+
+# 3. A flood through a 1 MiB buffer and a reader that stalls: drops are
+#    expected, and must be accounted for. On lo the kernel counts each packet
+#    twice (leaving, arriving) and libpcap shows it once, so
+#    received - dropped = 2 x shown, give or take a pair cut in half.
+unshare -n sh -c '
+	ip link set lo up
+	"$2" -B 1024 -i lo -x off --no-summary 2>"$1/flood.err" | { sleep 1; cat >/dev/null; } &
+	sleep 0.7
+	"$3" 200000 2 >"$1/flood.sent"
+	sleep 2
+	pkill -INT -x rstscope
+	wait
+' sh "$tmp" "$RSTSCOPE" "$TOOLS/flood"
+stats=$(grep 'packets received by filter' "$tmp/flood.err")
+shown=$(echo "$stats" | sed -n 's/.*rstscope: \([0-9]*\) segments shown.*/\1/p')
+recv=$(echo "$stats" | sed -n 's/.*; \([0-9]*\) packets received by filter.*/\1/p')
+drop=$(echo "$stats" | sed -n 's/.* \([0-9]*\) dropped by kernel.*/\1/p')
+if [ -n "$shown" ] && [ -n "$recv" ] && [ -n "$drop" ] &&
+	[ "$shown" -gt 0 ] && d=$((recv - drop - 2 * shown)) && [ "${d#-}" -le $((16 + recv / 100)) ]; then
+	ok "flood of $(cat "$tmp/flood.sent") messages: $shown shown, $drop dropped by the kernel, $recv received: every packet accounted for"
+else
+	bad "flood statistics do not add up: $stats"
+	cat "$tmp/flood.err"
+fi
+
+echo "live: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
