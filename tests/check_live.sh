@@ -93,11 +93,14 @@ fi
 #    received - dropped = 2 x shown, give or take a pair cut in half.
 unshare -n sh -c '
 	ip link set lo up
-	"$2" -B 1024 -i lo -x off --no-summary 2>"$1/flood.err" | { sleep 1; cat >/dev/null; } &
+	mkfifo "$1/fifo"
+	{ sleep 1; cat >/dev/null; } <"$1/fifo" &
+	"$2" -B 1024 -i lo -x off --no-summary >"$1/fifo" 2>"$1/flood.err" &
+	rp=$!
 	sleep 0.7
 	"$3" 200000 2 >"$1/flood.sent"
 	sleep 2
-	pkill -INT -x rstscope
+	kill -INT $rp
 	wait
 ' sh "$tmp" "$RSTSCOPE" "$TOOLS/flood"
 stats=$(grep 'packets received by filter' "$tmp/flood.err")

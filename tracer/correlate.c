@@ -17,8 +17,11 @@
 #define ROW_SEGS 8     /* segment numbers kept per send row */
 #define ROW_LOST 4     /* send numbers named per RST row */
 #define QUEUE_MAX 65536 /* rows held before the oldest is forced out */
-#define LOOKAHEAD_NS ((ts_ns)50 * 1000000) /* log disorder tolerated between processes */
+#define LOOKAHEAD_NS ((ts_ns)20 * 1000000) /* log disorder tolerated between processes */
 #define SCAN_BACK 4096 /* rows searched from the tail for a back-annotation */
+#define RST_PULL_NS ((ts_ns)5 * 1000000) /* sends returning this soon after an RST */
+#define PENDING_MAX_NS ((ts_ns)5 * 1000000000) /* a send printed unsettled after this */
+#define LIVE_SETTLE_NS ((ts_ns)250 * 1000000) /* live: late log lines still find their place */
 
 enum row_kind { ROW_SEG, ROW_CALL };
 
@@ -50,6 +53,8 @@ struct row {
 	ts_ns ts;
 	uint8_t kind;
 	uint8_t pending;        /* a send whose fate is not known yet */
+	uint8_t ghost;          /* 1: a stand-in, already printed unsettled; 2: settled too */
+	uint8_t unsettled;      /* printed before its fate was known */
 	/* ROW_SEG */
 	uint64_t n;
 	struct tcp_segment seg;
@@ -129,11 +134,15 @@ struct correlator {
 	struct row **q;
 	size_t qcap, qhead, qlen;
 	struct row *free_rows;  /* a free list, threaded through row.id */
+	struct row *dead;       /* settled stand-ins, freed at the next flush */
 	uint64_t next_id;
 	ts_ns now;
-	/* Log look-ahead: a min-heap by (ts, line). */
-	struct call *heap;
+	/* Log look-ahead: a min-heap of pointers by (ts, line); calls are
+	 * recycled through a free list. */
+	struct call **heap;
 	size_t hlen, hcap;
+	struct call *free_calls;
+	ts_ns settle_ns;        /* how long a row waits for late evidence */
 	int log_eof;
 	ts_ns log_last_ts;
 	struct pid_slot pids[PID_SLOTS];
@@ -154,6 +163,8 @@ static struct row *row_alloc(struct correlator *k)
 		return NULL;
 	/* Only the common head is cleared here: each kind fills its own part. */
 	r->pending = 0;
+	r->ghost = 0;
+	r->unsettled = 0;
 	r->id = ++k->next_id;
 	return r;
 }
@@ -193,17 +204,38 @@ static int row_before(const struct row *a, const struct row *b)
 static void print_row(struct correlator *k, struct row *r);
 static void settle(struct correlator *k, struct row *r, uint8_t how);
 
+/* Prints the head row now. A send still waiting for its acknowledgment is
+ * printed as unsettled; a stand-in takes its place among the pending sends,
+ * so the connection's summary still counts its fate. */
+static void pop_head(struct correlator *k)
+{
+	struct row *h = *qat(k, 0);
+	if (h->pending && h->cc) {
+		struct row *g = malloc(sizeof *g);
+		if (g) {
+			memcpy(g, h, sizeof *g);
+			g->ghost = 1;
+			struct cside *cs = &h->cc->side[h->side];
+			for (int i = 0; i < cs->npend; i++)
+				if (cs->pend[i] == h)
+					cs->pend[i] = g;
+		} else {
+			settle(k, h, 4);
+		}
+		h->pending = 0;
+		h->unsettled = 1;
+		h->cc = NULL;
+	}
+	print_row(k, h);
+	k->qhead = (k->qhead + 1) % k->qcap;
+	k->qlen--;
+	row_release(k, h);
+}
+
 static void q_push(struct correlator *k, struct row *r)
 {
-	if (k->qlen == QUEUE_MAX) {
-		struct row *h = *qat(k, 0);
-		if (h->pending)
-			settle(k, h, 4);
-		print_row(k, h);
-		k->qhead = (k->qhead + 1) % k->qcap;
-		k->qlen--;
-		row_release(k, h);
-	}
+	if (k->qlen == QUEUE_MAX)
+		pop_head(k);
 	if (k->qlen == k->qcap && q_grow(k) != 0) {
 		print_row(k, r); /* no memory to queue it: print it as it is */
 		row_release(k, r);
@@ -299,7 +331,6 @@ static void pend_remove(struct cside *cs, struct row *r)
 /* A send's fate is known: count it in its connection's summary. */
 static void settle(struct correlator *k, struct row *r, uint8_t how)
 {
-	(void)k;
 	if (!r->pending)
 		return;
 	r->pending = 0;
@@ -319,6 +350,11 @@ static void settle(struct correlator *k, struct row *r, uint8_t how)
 		pend_remove(&cc->side[r->side], r);
 	}
 	r->cc = NULL;
+	if (r->ghost == 1) {
+		r->ghost = 2;
+		*(struct row **)r = k->dead;
+		k->dead = r;
+	}
 }
 
 /* ---- rendering ----------------------------------------------------------- */
@@ -524,6 +560,11 @@ static void call_text(struct correlator *k, struct row *r)
 				ob_u64(b, r->settle_n);
 			}
 			any = 1;
+		} else if (r->unsettled) {
+			ob_str(b, any ? "; " : "  -- ");
+			ob_u64(b, r->acked);
+			ob_str(b, " bytes acknowledged so far; the rest unacknowledged for 5 s");
+			any = 1;
 		} else if (r->settled_how == 3 && r->acked < (uint64_t)c->ret) {
 			ob_str(b, any ? "; " : "  -- ");
 			ob_str(b, "not yet acknowledged when the capture ended");
@@ -582,10 +623,12 @@ static void call_json(struct correlator *k, struct row *r)
 		if (r->nretrans)
 			json_u64_list(b, "retransmissions", r->retrans, r->nretrans);
 		json_int(b, "acked", (int64_t)r->acked, 1);
-		json_int(b, "lost", (int64_t)r->lost, 1);
+		json_int(b, "lost", (int64_t)r->lost, !r->unsettled);
+		if (r->unsettled)
+			json_str(b, "unsettled", "not acknowledged for 5 s; printed before its fate was known");
 		if (r->by_time)
 			json_str(b, "mapping", "time");
-		if (r->fin_n)
+		if (r->fin_n && c->ret >= 0)
 			json_int(b, "after_fin", (int64_t)r->fin_n, 1); /* sent after the peer's FIN */
 		if (r->settle_n)
 			json_int(b, "lost_at", (int64_t)r->settle_n, 1);
@@ -876,52 +919,70 @@ static void process_call(struct correlator *k, const struct call *c)
 
 /* ---- the log look-ahead heap ---------------------------------------------- */
 
+static int call_before(const struct call *a, const struct call *b);
 static int call_before(const struct call *a, const struct call *b)
 {
 	return a->ts != b->ts ? a->ts < b->ts : a->line < b->line;
 }
 
-static void heap_push(struct correlator *k, const struct call *c)
+static struct call *call_alloc(struct correlator *k)
+{
+	struct call *c = k->free_calls;
+	if (c) {
+		k->free_calls = *(struct call **)c;
+		return c;
+	}
+	return malloc(sizeof *c);
+}
+
+static void call_release(struct correlator *k, struct call *c)
+{
+	*(struct call **)c = k->free_calls;
+	k->free_calls = c;
+}
+
+static void heap_push(struct correlator *k, struct call *c)
 {
 	if (k->hlen == k->hcap) {
 		size_t ncap = k->hcap ? k->hcap * 2 : 64;
-		struct call *nh = realloc(k->heap, ncap * sizeof *nh);
-		if (!nh)
+		struct call **nh = realloc(k->heap, ncap * sizeof *nh);
+		if (!nh) {
+			call_release(k, c);
 			return;
+		}
 		k->heap = nh;
 		k->hcap = ncap;
 	}
 	size_t i = k->hlen++;
-	k->heap[i] = *c;
 	while (i > 0) {
 		size_t p = (i - 1) / 2;
-		if (!call_before(&k->heap[i], &k->heap[p]))
+		if (!call_before(c, k->heap[p]))
 			break;
-		struct call t = k->heap[i];
 		k->heap[i] = k->heap[p];
-		k->heap[p] = t;
 		i = p;
 	}
+	k->heap[i] = c;
 }
 
-static void heap_pop(struct correlator *k, struct call *out)
+static struct call *heap_pop(struct correlator *k)
 {
-	*out = k->heap[0];
-	k->heap[0] = k->heap[--k->hlen];
-	size_t i = 0;
+	struct call *top = k->heap[0], *last = k->heap[--k->hlen];
+	size_t i = 0, n = k->hlen;
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < k->hlen && call_before(&k->heap[l], &k->heap[m]))
-			m = l;
-		if (r < k->hlen && call_before(&k->heap[r], &k->heap[m]))
+		const struct call *best = last;
+		if (l < n && call_before(k->heap[l], best))
+			m = l, best = k->heap[l];
+		if (r < n && call_before(k->heap[r], best))
 			m = r;
 		if (m == i)
 			break;
-		struct call t = k->heap[i];
 		k->heap[i] = k->heap[m];
-		k->heap[m] = t;
 		i = m;
 	}
+	if (n)
+		k->heap[i] = last;
+	return top;
 }
 
 /* Reads log lines until one is later than until (or the log ends for now). */
@@ -930,9 +991,13 @@ static void read_log(struct correlator *k, ts_ns until)
 	if (!k->log)
 		return;
 	while (k->log_last_ts <= until) {
-		struct call c;
+		struct call *c = call_alloc(k);
 		char err[512];
-		int r = sendlog_next(k->log, &c, err, sizeof err);
+		if (!c)
+			return;
+		int r = sendlog_next(k->log, c, err, sizeof err);
+		if (r <= 0)
+			call_release(k, c);
 		if (r == 0) {
 			k->log_eof = 1;
 			return;
@@ -944,16 +1009,16 @@ static void read_log(struct correlator *k, ts_ns until)
 			continue;
 		}
 		k->log_eof = 0;
-		if (c.ts > k->log_last_ts)
-			k->log_last_ts = c.ts;
-		heap_push(k, &c);
+		if (c->ts > k->log_last_ts)
+			k->log_last_ts = c->ts;
+		heap_push(k, c);
 	}
 }
 
 /* ---- the public side -------------------------------------------------------- */
 
 struct correlator *corr_new(struct out *o, struct flow_table *flows, struct sendlog *log,
-			    corr_warn_fn warn, void *warn_arg)
+			    int live, corr_warn_fn warn, void *warn_arg)
 {
 	struct correlator *k = calloc(1, sizeof *k);
 	if (!k)
@@ -965,6 +1030,10 @@ struct correlator *corr_new(struct out *o, struct flow_table *flows, struct send
 	k->warn_arg = warn_arg;
 	k->log_last_ts = INT64_MIN;
 	k->now = INT64_MIN;
+	/* Replaying, calls are merged in time order from the log read ahead, so
+	 * a row is final at once; live, a log line can be read after later
+	 * packets, so rows wait a little. */
+	k->settle_ns = live ? LIVE_SETTLE_NS : 0;
 	return k;
 }
 
@@ -972,39 +1041,122 @@ void corr_flush(struct correlator *k, ts_ns now)
 {
 	if (now > k->now)
 		k->now = now;
+	while (k->dead) {
+		struct row *d = k->dead;
+		k->dead = *(struct row **)d;
+		free(d);
+	}
 	while (k->qlen) {
 		struct row *h = *qat(k, 0);
-		if (h->ts > k->now - CORR_SETTLE_NS)
+		if (h->ts > k->now - k->settle_ns)
 			break;
 		if (h->pending) {
 			struct cconn *cc = h->cc;
 			if (cc && (cc->c->closed || cc->reset))
 				settle(k, h, 2);
-			else
+			else if (h->ts > k->now - PENDING_MAX_NS)
 				break; /* wait for its acknowledgment */
 		}
-		print_row(k, h);
-		k->qhead = (k->qhead + 1) % k->qcap;
-		k->qlen--;
-		row_release(k, h);
+		pop_head(k);
 	}
 }
 
 void corr_advance(struct correlator *k, ts_ns now)
 {
 	read_log(k, now + LOOKAHEAD_NS);
-	while (k->hlen && k->heap[0].ts < now) {
-		struct call c;
-		heap_pop(k, &c);
-		process_call(k, &c);
+	while (k->hlen && k->heap[0]->ts < now) {
+		struct call *c = heap_pop(k);
+		process_call(k, c);
+		call_release(k, c);
 	}
 	corr_flush(k, now);
+}
+
+/* Does a logged call belong to this connection (either end)? */
+static int call_on(const struct call *c, const struct conn *conn)
+{
+	size_t alen = conn->family == 4 ? 4 : 16;
+	if (!c->has_ep || c->family != conn->family)
+		return 0;
+	for (int s = 0; s < 2; s++)
+		if (c->lport == conn->port[s] && c->pport == conn->port[1 - s] &&
+		    !memcmp(c->laddr, conn->addr[s], alen) && !memcmp(c->paddr, conn->addr[1 - s], alen))
+			return 1;
+	return 0;
+}
+
+/* Removes heap element i. */
+static void heap_remove(struct correlator *k, size_t i)
+{
+	struct call *last = k->heap[--k->hlen];
+	if (i == k->hlen)
+		return;
+	/* Put last at i, then sift it up or down. */
+	while (i > 0 && call_before(last, k->heap[(i - 1) / 2])) {
+		k->heap[i] = k->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		const struct call *best = last;
+		if (l < k->hlen && call_before(k->heap[l], best))
+			m = l, best = k->heap[l];
+		if (r < k->hlen && call_before(k->heap[r], best))
+			m = r;
+		if (m == i)
+			break;
+		k->heap[i] = k->heap[m];
+		i = m;
+	}
+	k->heap[i] = last;
+}
+
+/* On loopback the RST for a send's bytes is made inside that send(), so it
+ * is stamped before the call returns: take such sends first, so the RST row
+ * can name them. Only the heap's entries earlier than until are visited (a
+ * subtree whose root is later holds nothing earlier). */
+static void pull_sends(struct correlator *k, const struct conn *conn, ts_ns until)
+{
+	enum { PULL_MAX = 64 };
+	struct call *found[PULL_MAX];
+	size_t stack[64], sp = 0;
+	int n = 0;
+	if (k->hlen)
+		stack[sp++] = 0;
+	while (sp && n < PULL_MAX) {
+		size_t i = stack[--sp];
+		struct call *c = k->heap[i];
+		if (c->ts >= until)
+			continue;
+		if (c->event == EV_SEND && c->ret >= 0 && call_on(c, conn))
+			found[n++] = c;
+		for (size_t ch = 2 * i + 1; ch <= 2 * i + 2 && ch < k->hlen && sp < 64; ch++)
+			stack[sp++] = ch;
+	}
+	/* In log order, as they returned. */
+	for (int a = 1; a < n; a++)
+		for (int b = a; b > 0 && call_before(found[b], found[b - 1]); b--) {
+			struct call *t = found[b];
+			found[b] = found[b - 1];
+			found[b - 1] = t;
+		}
+	for (int j = 0; j < n; j++) {
+		for (size_t i = 0; i < k->hlen; i++)
+			if (k->heap[i] == found[j]) {
+				heap_remove(k, i);
+				break;
+			}
+		process_call(k, found[j]);
+		call_release(k, found[j]);
+	}
 }
 
 void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 		  const struct seg_info *info)
 {
 	struct conn *conn = info->conn;
+	if ((seg->flags & TCPF_RST) && k->hlen && info->note_bytes)
+		pull_sends(k, conn, ts + RST_PULL_NS);
 	struct cconn *cc = cc_get(conn);
 	struct row *r = row_alloc(k);
 	if (!r)
@@ -1098,9 +1250,9 @@ void corr_finish(struct correlator *k)
 {
 	read_log(k, INT64_MAX);
 	while (k->hlen) {
-		struct call c;
-		heap_pop(k, &c);
-		process_call(k, &c);
+		struct call *c = heap_pop(k);
+		process_call(k, c);
+		call_release(k, c);
 		read_log(k, INT64_MAX);
 	}
 	/* Everything still pending: the input has ended. */
@@ -1154,6 +1306,13 @@ void corr_free(struct correlator *k)
 		struct row *r = k->free_rows;
 		k->free_rows = *(struct row **)r;
 		free(r);
+	}
+	for (size_t i = 0; i < k->hlen; i++)
+		free(k->heap[i]);
+	while (k->free_calls) {
+		struct call *c = k->free_calls;
+		k->free_calls = *(struct call **)c;
+		free(c);
 	}
 	free(k->q);
 	free(k->heap);

@@ -1,11 +1,11 @@
 /* correlate.h: merge send-log calls with captured segments, and explain.
  *
  * Packets and calls are merged in time order. Each becomes a row in a short
- * queue; a row is printed once it is older than the settle window and, for a
- * send(), once its fate is known (acknowledged, lost to an RST or close, or
- * the input ended). Later evidence can still annotate queued rows: the RST
- * that arrives a few microseconds before the send() that caused it returns,
- * the SIGPIPE logged just after the failed call. */
+ * queue; a row is printed once nothing earlier waits and, for a send(), once
+ * its fate is known (acknowledged, lost to an RST or close, the input ended,
+ * or 5 s without an acknowledgment: then it is printed as unsettled). Live,
+ * rows also wait a settle window, so that log lines read late still take
+ * their place and can annotate queued rows. */
 #ifndef RSTSCOPE_CORRELATE_H
 #define RSTSCOPE_CORRELATE_H
 
@@ -17,13 +17,12 @@
 #include "output.h"
 #include "sendlog.h"
 
-#define CORR_SETTLE_NS ((ts_ns)250 * 1000000) /* the reorder/settle window */
-
 struct correlator;
 typedef void (*corr_warn_fn)(const char *msg, void *arg);
 
+/* live: rows wait a settle window for log lines read late. */
 struct correlator *corr_new(struct out *o, struct flow_table *flows, struct sendlog *log,
-			    corr_warn_fn warn, void *warn_arg);
+			    int live, corr_warn_fn warn, void *warn_arg);
 void corr_free(struct correlator *k);
 
 /* Reads and processes every logged call earlier than `now`. */

@@ -336,7 +336,7 @@ int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 				return 0;
 		}
 		int ch;
-		while ((ch = getc(s->f)) != EOF) {
+		while ((ch = getc_unlocked(s->f)) != EOF) {
 			s->pos++;
 			if (ch == '\n')
 				break;

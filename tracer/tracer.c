@@ -107,18 +107,21 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	/* libpcap silently cuts a record longer than the file's snapshot length;
 	 * the stream offset tells how many bytes the record really had. */
 	if (t->file_pos >= 0) {
-		long pos = ftell(t->file);
-		if (pos >= 0) {
-			long stored = pos - t->file_pos - 16;
-			if (stored > (long)h->caplen) {
+		/* Only a record cut to exactly the snapshot length can have been
+		 * cut by libpcap; ftell() costs a system call, so ask only then. */
+		long expect = t->file_pos + 16 + (long)h->caplen;
+		if ((int)h->caplen == pcap_snapshot(t->p)) {
+			long pos = ftell(t->file);
+			if (pos > expect) {
 				char msg[160];
 				snprintf(msg, sizeof msg,
 					 "captured length %ld is larger than the snapshot length %d; read %u bytes",
-					 stored, pcap_snapshot(t->p), h->caplen);
+					 pos - t->file_pos - 16, pcap_snapshot(t->p), h->caplen);
 				damage(t, n, msg);
 			}
+			expect = pos;
 		}
-		t->file_pos = pos;
+		t->file_pos = expect;
 	}
 	if (h->caplen > h->len) {
 		char msg[160];
@@ -289,7 +292,7 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		t->log = sendlog_open(logpath, t->live, err, errlen);
 		if (!t->log)
 			goto fail;
-		t->corr = corr_new(t->out, t->flows, t->log, t->warn, t->warn_arg);
+		t->corr = corr_new(t->out, t->flows, t->log, t->live, t->warn, t->warn_arg);
 		if (!t->corr) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;
