@@ -54,7 +54,7 @@ fail() {
 }
 
 # measure CMD...: runs CMD under peakrss, stdout to /dev/null; sets W (wall
-# seconds) and R (peak RSS, MB). A run killed by a signal is retried once (on
+# seconds), C (CPU seconds, user + system) and R (peak RSS, MB). A run killed by a signal is retried once (on
 # a shared machine another job's pkill may hit it); a command that fails ends
 # the bench.
 measure() {
@@ -72,7 +72,8 @@ measure() {
 	done
 	W=$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' "$dir/m")
 	R=$(sed -n 's/.*rss_mb=\([0-9.]*\).*/\1/p' "$dir/m")
-	[ -n "$W" ] && [ -n "$R" ] || fail "peakrss gave no measurement for: $*"
+	C=$(sed -n 's/.*user_s=\([0-9.]*\) sys_s=\([0-9.]*\).*/\1 \2/p' "$dir/m" | awk '{ printf "%.3f", $1 + $2 }')
+	[ -n "$W" ] && [ -n "$R" ] && [ -n "$C" ] || fail "peakrss gave no measurement for: $*"
 }
 
 # gen N NAME [LOG]: writes $dir/NAME.pcap (and the send log); sets CONNS.
@@ -98,6 +99,11 @@ fi
 
 echo "rstscope bench: $("$RSTSCOPE" --version 2>/dev/null | head -n1); $(tcpdump --version 2>&1 | head -n1)"
 echo "machine: $(nproc 2>/dev/null || echo '?') CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n1)"
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)
+if [ -n "$load" ] && awk -v l="$load" -v n="$(nproc 2>/dev/null || echo 1)" 'BEGIN { exit !(l > n / 2) }'; then
+	echo "note: the machine is busy (load average $load): wall-clock figures will be inflated"
+	echo "      and noisy; the cpu s column (user + system, best run) is steadier"
+fi
 echo "generating captures in $dir ..."
 t0=$(date +%s)
 gen "$MEM_SMALL" small
@@ -143,7 +149,7 @@ while [ "$r" -le "$RUNS" ]; do
 	for c in $contenders; do
 		case $once in *" $c "*) [ "$r" -gt 1 ] && continue ;; esac
 		run_one "$c"
-		echo "$c $W $R" >>"$dir/results"
+		echo "$c $W $R $C" >>"$dir/results"
 		if awk -v w="$W" -v s="$SLOW" 'BEGIN { exit !(w > s) }'; then
 			once="$once$c "
 		fi
@@ -166,12 +172,14 @@ function commas(x,   s, out) {
 	return s out
 }
 function short(x) { return x % 1000000 == 0 ? (x / 1000000) "M" : x % 1000 == 0 ? (x / 1000) "k" : x }
+function cr(base, c) { return cpu[c] > 0 ? cpu[base] / cpu[c] : 0 }
 function target(ok, what, measured) {
 	printf "  %-4s  %-42s %s\n", ok < 0 ? "n/a" : ok ? "PASS" : "MISS", what, measured
 }
 {
 	if (!($1 in best) || $2 < best[$1]) best[$1] = $2
 	if (!($1 in peak) || $3 > peak[$1]) peak[$1] = $3
+	if (!($1 in cpu) || $4 < cpu[$1]) cpu[$1] = $4
 	nruns[$1]++
 }
 END {
@@ -185,7 +193,7 @@ END {
 	printf "main capture: %s packets, %s connections (%s IPv6), %d MB", commas(n), commas(conns), commas(v6), mb
 	if (has_log) printf "; send log: %s lines", commas(loglines)
 	printf "\nbest of %d runs (1 for a run over %s s), output to /dev/null\n\n", runs, slow
-	printf "%-28s %9s %4s %8s %12s %10s %9s %8s\n", "contender", "packets", "runs", "seconds", "packets/s", "/tcpdump", "/bare", "peak MB"
+	printf "%-28s %9s %4s %8s %12s %10s %9s %8s %8s\n", "contender", "packets", "runs", "seconds", "packets/s", "/tcpdump", "/bare", "peak MB", "cpu s"
 	for (i = 1; i <= split(order, o, " "); i++) {
 		c = o[i]
 		if (!(c in best)) continue
@@ -196,7 +204,7 @@ END {
 		if (!(c in best)) continue
 		rt = pps["tcpdump"] > 0 ? pps[c] / pps["tcpdump"] : 0
 		rb = pps["bare"] > 0 ? pps[c] / pps["bare"] : 0
-		printf "%-28s %9s %4d %8.3f %12s %9.2fx %8.1f%% %8.1f\n", label[c], commas(n), nruns[c], best[c], commas(pps[c]), rt, 100 * rb, peak[c]
+		printf "%-28s %9s %4d %8.3f %12s %9.2fx %8.1f%% %8.1f %8.3f\n", label[c], commas(n), nruns[c], best[c], commas(pps[c]), rt, 100 * rb, peak[c], cpu[c]
 	}
 	if (!has_log) printf "%-28s correlation: not available in this build\n", label["log"]
 	printf "\nrstscope -r (text), one run each, peak memory by capture size:\n"
@@ -212,14 +220,14 @@ END {
 
 	printf "\ntargets:\n"
 	x = pps["text"] / pps["tcpdump"]
-	target(x >= 3, "text throughput >= 3x tcpdump", sprintf("%.2fx", x))
+	target(x >= 3, "text throughput >= 3x tcpdump", sprintf("%.2fx   (by cpu s: %.2fx)", x, cr("tcpdump", "text")))
 	x = pps["text"] / pps["bare"]
-	target(x >= 0.40, "text throughput >= 40% of the bare loop", sprintf("%.1f%%", 100 * x))
+	target(x >= 0.40, "text throughput >= 40% of the bare loop", sprintf("%.1f%%   (by cpu s: %.1f%%)", 100 * x, 100 * cr("bare", "text")))
 	target(maxpeak < 64, "peak memory < 64 MB", sprintf("highest %.1f MB (%s)", maxpeak, what))
 	target(same, "same peak for " short(sn) " and " short(ln) " packets", sprintf("%.1f vs %.1f MB (within 10%% or 2 MB)", sr, lr))
 	if (has_log) {
 		x = pps["log"] / pps["text"]
-		target(x >= 0.70, "with send log >= 70% of text throughput", sprintf("%.1f%%", 100 * x))
+		target(x >= 0.70, "with send log >= 70% of text throughput", sprintf("%.1f%%   (by cpu s: %.1f%%)", 100 * x, 100 * cr("text", "log")))
 	} else {
 		target(-1, "with send log >= 70% of text throughput", "correlation: not available in this build")
 	}
