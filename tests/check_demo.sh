@@ -229,14 +229,21 @@ wait_for() {
 	done
 }
 
+# port_of FILE: the port in the server's "listening on" line
+port_of() {
+	sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1"
+}
+
 # A port in use: the interactive server holds one (port 0: any free port).
-"$DEMO" server --port 0 >"$tmp/srv.out" 2>&1 &
+# (Each server writes a file of its own: waiting on a file that the shell
+# has yet to truncate would read the last server's port.)
+"$DEMO" server --port 0 >"$tmp/busy.out" 2>&1 &
 bg_pid=$!
-if wait_for "$tmp/srv.out" 'listening on'; then
-	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/srv.out")
+if wait_for "$tmp/busy.out" 'listening on'; then
+	port=$(port_of "$tmp/busy.out")
 	expect2 "port in use" "port $port on 127.0.0.1 is in use" "$DEMO" server-close --port "$port"
 else
-	fail "the interactive server did not start: $(cat "$tmp/srv.out")"
+	fail "the interactive server did not start: $(cat "$tmp/busy.out")"
 fi
 kill "$bg_pid" 2>/dev/null; wait "$bg_pid" 2>/dev/null; bg_pid=""
 
@@ -262,7 +269,7 @@ fi
 "$DEMO" server --port 0 --log "$tmp/i.log" >"$tmp/srv.out" 2>&1 &
 bg_pid=$!
 if wait_for "$tmp/srv.out" 'listening on'; then
-	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/srv.out")
+	port=$(port_of "$tmp/srv.out")
 	{
 		printf 'hello\n'; wait_for "$tmp/srv.out" 'recv() = 6'
 		printf 'dont leave\n'; wait_for "$tmp/srv.out" 'recv() = 11'
@@ -272,7 +279,8 @@ if wait_for "$tmp/srv.out" 'listening on'; then
 		printf '????\n'; wait_for "$tmp/cli.out" 'client exits'
 	} | "$DEMO" client --port "$port" --log "$tmp/i.log" >"$tmp/cli.out" 2>&1
 	rc=$?
-	wait "$bg_pid" 2>/dev/null; bg_pid=""
+	# It has stopped already, unless the story went wrong early.
+	kill "$bg_pid" 2>/dev/null; wait "$bg_pid" 2>/dev/null; bg_pid=""
 	got=$(jq -r -s '[.[] | select(.event == "send") | "\(.ret)" + (if .errno then ":\(.errno)" else "" end)] | join(" ")' "$tmp/i.log")
 	sig=$(jq -r -s '[.[] | select(.event == "signal") | .disposition] | join(" ")' "$tmp/i.log")
 	if [ $rc -eq 0 ] && [ "$got" = "6 11 14 -1:EPIPE" ] && [ "$sig" = handler ] &&
