@@ -185,7 +185,7 @@ for fam in $families; do
 	done
 done
 
-# --pace: the steps are spread out in time (6 pauses in server-close).
+# --pace: the steps are spread out in time (5 pauses one after another in server-close).
 start=$(date +%s%N)
 "$DEMO" server-close --pace 100 >"$tmp/out" 2>&1; rc=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
