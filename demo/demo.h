@@ -7,11 +7,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "rstscope_version.h"
 #include "sendlog_writer.h"
-
-#ifndef RSTSCOPE_VERSION
-#define RSTSCOPE_VERSION "0.1.0"
-#endif
 
 #define DEMO_WAIT_MS 5000      /* longest wait for a segment or the other side */
 #define DEMO_PACE_DEFAULT 100  /* ms between steps */
