@@ -14,12 +14,12 @@
 
 #define RECENT 32      /* data segments remembered per side, for later calls */
 #define PEND_MAX 256   /* unsettled sends per side before the oldest is forced */
-#define ROW_SEGS 8     /* segment numbers kept per send row */
+#define ROW_SEGS 8     /* segment numbers kept in the row; more go to segs_x */
 #define ROW_LOST 4     /* send numbers named per RST row */
 #define QUEUE_MAX 65536 /* rows held before the oldest is forced out */
-#define LOOKAHEAD_NS ((ts_ns)20 * 1000000) /* log disorder tolerated between processes */
+#define LOOKAHEAD_NS ((ts_ns)60 * 1000000) /* log read ahead of the packets */
 #define SCAN_BACK 4096 /* rows searched from the tail for a back-annotation */
-#define RST_PULL_NS ((ts_ns)5 * 1000000) /* sends returning this soon after an RST */
+#define RST_PULL_NS ((ts_ns)50 * 1000000) /* sends returning this soon after an RST */
 #define PENDING_MAX_NS ((ts_ns)5 * 1000000000) /* a send printed unsettled after this */
 #define LIVE_SETTLE_NS ((ts_ns)250 * 1000000) /* live: late log lines still find their place */
 
@@ -71,8 +71,11 @@ struct row {
 	int side;               /* 0 client, 1 server, -1 unknown */
 	uint32_t send_no;
 	uint64_t segs[ROW_SEGS], retrans[ROW_SEGS];
-	uint8_t nsegs, nretrans, segs_more;
+	uint64_t *segs_x;       /* all segment numbers, once there are more than ROW_SEGS */
+	uint32_t nsegs, nretrans, cap_x;
 	uint8_t by_time;        /* matched by time: no SYN captured */
+	uint8_t has_seq;        /* by time: the sequence range its segments carried */
+	uint32_t seq_lo, seq_hi;
 	uint64_t acked, lost;
 	uint8_t settled_how;    /* 0 acked, 1 reset, 2 closed, 3 end of input, 4 forced */
 	uint64_t settle_n;      /* the RST that lost it */
@@ -90,6 +93,7 @@ struct row {
 struct recent_seg {
 	uint64_t n;
 	uint32_t a, b;          /* stream offsets [a, b) (ISN known) */
+	uint32_t seq, len;      /* as on the wire */
 	uint8_t retrans, used;
 };
 
@@ -114,6 +118,7 @@ struct cconn {
 /* The last failed send of each process, for the signal events after it. */
 struct pid_slot {
 	int64_t pid;
+	uint64_t used;          /* 0: free; else when last used */
 	uint64_t row_id;        /* its last failed EPIPE send, while queued */
 	uint64_t sig_line;      /* a SIGPIPE logged before that send returned */
 	ts_ns sig_ts;
@@ -122,7 +127,7 @@ struct pid_slot {
 	uint8_t laddr[16], paddr[16];
 	uint16_t lport, pport;
 };
-#define PID_SLOTS 64
+#define PID_SLOTS 256 /* open addressing; the least recently used goes */
 
 struct correlator {
 	struct out *out;
@@ -146,6 +151,7 @@ struct correlator {
 	int log_eof;
 	ts_ns log_last_ts;
 	struct pid_slot pids[PID_SLOTS];
+	uint64_t pid_clock;
 	uint64_t unmatched, unmatched_first, bad_lines;
 	uint64_t unmatched_sends, unmatched_failed;
 };
@@ -171,6 +177,10 @@ static struct row *row_alloc(struct correlator *k)
 
 static void row_release(struct correlator *k, struct row *r)
 {
+	if (r->kind == ROW_CALL) {
+		free(r->segs_x);
+		r->segs_x = NULL;
+	}
 	*(struct row **)r = k->free_rows;
 	k->free_rows = r;
 }
@@ -210,11 +220,17 @@ static void settle(struct correlator *k, struct row *r, uint8_t how);
 static void pop_head(struct correlator *k)
 {
 	struct row *h = *qat(k, 0);
-	if (h->pending && h->cc) {
+	int waiting = h->pending && h->cc;
+	if (waiting)
+		h->unsettled = 1;
+	print_row(k, h);
+	if (waiting) {
 		struct row *g = malloc(sizeof *g);
 		if (g) {
 			memcpy(g, h, sizeof *g);
 			g->ghost = 1;
+			g->unsettled = 0;
+			h->segs_x = NULL; /* the stand-in owns it now */
 			struct cside *cs = &h->cc->side[h->side];
 			for (int i = 0; i < cs->npend; i++)
 				if (cs->pend[i] == h)
@@ -223,10 +239,8 @@ static void pop_head(struct correlator *k)
 			settle(k, h, 4);
 		}
 		h->pending = 0;
-		h->unsettled = 1;
 		h->cc = NULL;
 	}
-	print_row(k, h);
 	k->qhead = (k->qhead + 1) % k->qcap;
 	k->qlen--;
 	row_release(k, h);
@@ -293,23 +307,54 @@ static int overlaps(uint32_t a1, uint32_t l1, uint32_t a2, uint32_t l2)
 
 static void add_seg(struct row *r, uint64_t n, int retrans)
 {
-	uint64_t *list = retrans ? r->retrans : r->segs;
-	uint8_t *cnt = retrans ? &r->nretrans : &r->nsegs;
-	for (int i = 0; i < *cnt; i++)
+	if (retrans) {
+		for (uint32_t i = 0; i < r->nretrans; i++)
+			if (r->retrans[i] == n)
+				return;
+		if (r->nretrans < ROW_SEGS)
+			r->retrans[r->nretrans++] = n;
+		return;
+	}
+	uint64_t *list = r->segs_x ? r->segs_x : r->segs;
+	for (uint32_t i = 0; i < r->nsegs; i++)
 		if (list[i] == n)
 			return;
-	if (*cnt < ROW_SEGS)
-		list[(*cnt)++] = n;
-	else
-		r->segs_more = 1;
+	if (r->nsegs == ROW_SEGS && !r->segs_x) {
+		r->segs_x = malloc(32 * sizeof *r->segs_x);
+		if (!r->segs_x)
+			return;
+		r->cap_x = 32;
+		memcpy(r->segs_x, r->segs, sizeof r->segs);
+	} else if (r->segs_x && r->nsegs == r->cap_x) {
+		uint64_t *nx = realloc(r->segs_x, 2 * r->cap_x * sizeof *nx);
+		if (!nx)
+			return;
+		r->segs_x = nx;
+		r->cap_x *= 2;
+	}
+	list = r->segs_x ? r->segs_x : r->segs;
+	/* In record order, whichever order they were found in. */
+	uint32_t i = r->nsegs++;
+	while (i > 0 && list[i - 1] > n) {
+		list[i] = list[i - 1];
+		i--;
+	}
+	list[i] = n;
 }
 
 /* Bytes of this send that the other side has acknowledged. */
 static uint64_t acked_of(const struct conn *c, int s, const struct row *r)
 {
 	const struct flow_side *fs = &c->side[s];
-	if (!fs->acked_any || !fs->isn_known)
+	if (!fs->acked_any)
 		return r->acked;
+	if (!fs->isn_known) {
+		/* No SYN: the segments matched by time tell the sequence range. */
+		if (!r->has_seq || !seq_after(fs->acked, r->seq_lo))
+			return r->acked;
+		uint32_t d = fs->acked - r->seq_lo;
+		return d >= r->seq_hi - r->seq_lo ? (uint64_t)r->call.ret : d;
+	}
 	uint32_t a = fs->acked - (fs->isn + 1);
 	uint32_t off = (uint32_t)r->call.off;
 	int32_t d = (int32_t)(a - off);
@@ -619,9 +664,9 @@ static void call_json(struct correlator *k, struct row *r)
 		json_int(b, "len", c->len, 1);
 	if (c->event == EV_SEND) {
 		json_int(b, "send", r->send_no, 1);
-		json_u64_list(b, "segments", r->segs, r->nsegs);
+		json_u64_list(b, "segments", r->segs_x ? r->segs_x : r->segs, (int)r->nsegs);
 		if (r->nretrans)
-			json_u64_list(b, "retransmissions", r->retrans, r->nretrans);
+			json_u64_list(b, "retransmissions", r->retrans, (int)r->nretrans);
 		json_int(b, "acked", (int64_t)r->acked, 1);
 		json_int(b, "lost", (int64_t)r->lost, !r->unsettled);
 		if (r->unsettled)
@@ -703,12 +748,27 @@ static void print_row(struct correlator *k, struct row *r)
 
 static struct pid_slot *pid_slot(struct correlator *k, int64_t pid)
 {
-	struct pid_slot *s = &k->pids[(uint64_t)pid % PID_SLOTS];
-	if (s->pid != pid) {
-		memset(s, 0, sizeof *s);
-		s->pid = pid;
+	/* Linear probing over a few places; a new process takes an empty one,
+	 * or the one used least recently. */
+	size_t h = (size_t)((uint64_t)pid * 0x9e3779b97f4a7c15u >> 56) % PID_SLOTS;
+	struct pid_slot *victim = NULL;
+	for (int i = 0; i < 16; i++) {
+		struct pid_slot *s = &k->pids[(h + (size_t)i) % PID_SLOTS];
+		if (s->used && s->pid == pid) {
+			s->used = ++k->pid_clock;
+			return s;
+		}
+		if (!s->used) {
+			if (!victim || victim->used)
+				victim = s;
+		} else if (!victim || (victim->used && s->used < victim->used)) {
+			victim = s;
+		}
 	}
-	return s;
+	memset(victim, 0, sizeof *victim);
+	victim->pid = pid;
+	victim->used = ++k->pid_clock;
+	return victim;
 }
 
 static void explain_failure(struct correlator *k, struct row *r, struct cconn *cc)
@@ -831,7 +891,7 @@ static void process_call(struct correlator *k, const struct call *c)
 			conn->calls.bytes_sent_ok += (uint64_t)c->ret;
 			/* The segments that carried it, already seen. */
 			int have_isn = conn->side[r->side].isn_known;
-			for (int i = 0; i < cs->rcount; i++) {
+			for (int i = cs->rcount - 1; i >= 0; i--) { /* oldest first */
 				struct recent_seg *g = &cs->recent[(cs->rhead + RECENT - 1 - i) % RECENT];
 				if (have_isn) {
 					if (overlaps((uint32_t)c->off, (uint32_t)c->ret, g->a, g->b - g->a))
@@ -840,6 +900,13 @@ static void process_call(struct correlator *k, const struct call *c)
 					g->used = 1;
 					add_seg(r, g->n, g->retrans);
 					r->by_time = 1;
+					if (!g->retrans) {
+						if (!r->has_seq || seq_after(r->seq_lo, g->seq))
+							r->seq_lo = g->seq;
+						if (!r->has_seq || seq_after(g->seq + g->len, r->seq_hi))
+							r->seq_hi = g->seq + g->len;
+						r->has_seq = 1;
+					}
 				}
 			}
 			if (!have_isn)
@@ -851,7 +918,7 @@ static void process_call(struct correlator *k, const struct call *c)
 			r->acked = acked_of(conn, r->side, r);
 			r->pending = 1;
 			r->cc = cc;
-			if (r->acked >= (uint64_t)c->ret && have_isn) {
+			if (r->acked >= (uint64_t)c->ret && (have_isn || r->has_seq)) {
 				settle(k, r, 0);
 			} else if (cc->reset) {
 				/* The RST came in before this call returned (it usually
@@ -1044,6 +1111,7 @@ void corr_flush(struct correlator *k, ts_ns now)
 	while (k->dead) {
 		struct row *d = k->dead;
 		k->dead = *(struct row **)d;
+		free(d->segs_x);
 		free(d);
 	}
 	while (k->qlen) {
@@ -1151,13 +1219,30 @@ static void pull_sends(struct correlator *k, const struct conn *conn, ts_ns unti
 	}
 }
 
+/* Do the sends already taken cover everything the peer of the RST's sender
+ * had sent? Then no later call can be named by this RST. */
+static int lost_covered(const struct conn *conn, const struct cconn *cc, int rst_dir)
+{
+	int p = 1 - rst_dir;
+	const struct flow_side *fs = &conn->side[p];
+	if (!cc || !fs->isn_known || !fs->sent_any)
+		return 0;
+	uint32_t end = fs->data_end - (fs->isn + 1);
+	for (int i = 0; i < cc->side[p].npend; i++) {
+		const struct row *r = cc->side[p].pend[i];
+		if (!seq_after(end, (uint32_t)r->call.off + (uint32_t)r->call.ret))
+			return 1;
+	}
+	return 0;
+}
+
 void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 		  const struct seg_info *info)
 {
 	struct conn *conn = info->conn;
-	if ((seg->flags & TCPF_RST) && k->hlen && info->note_bytes)
-		pull_sends(k, conn, ts + RST_PULL_NS);
 	struct cconn *cc = cc_get(conn);
+	if ((seg->flags & TCPF_RST) && k->hlen && info->note_bytes && !lost_covered(conn, cc, info->dir))
+		pull_sends(k, conn, ts + RST_PULL_NS);
 	struct row *r = row_alloc(k);
 	if (!r)
 		return;
@@ -1183,6 +1268,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 			if (cs->rcount < RECENT)
 				cs->rcount++;
 			g->n = n;
+			g->seq = seg->seq;
+			g->len = seg->len;
 			g->retrans = info->note == NOTE_RETRANSMIT;
 			g->used = 0;
 			if (stream_off(conn, s, seg->seq, &a)) {
@@ -1203,7 +1290,7 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 			for (int i = 0; i < os->npend;) {
 				struct row *p = os->pend[i];
 				p->acked = acked_of(conn, 1 - s, p);
-				if (p->acked >= (uint64_t)p->call.ret && conn->side[1 - s].isn_known)
+				if (p->acked >= (uint64_t)p->call.ret && (conn->side[1 - s].isn_known || p->has_seq))
 					settle(k, p, 0); /* removes it from pend */
 				else
 					i++;
@@ -1300,8 +1387,12 @@ void corr_free(struct correlator *k)
 {
 	if (!k)
 		return;
-	for (size_t i = 0; i < k->qlen; i++)
-		free(*qat(k, i));
+	for (size_t i = 0; i < k->qlen; i++) {
+		struct row *r = *qat(k, i);
+		if (r->kind == ROW_CALL)
+			free(r->segs_x);
+		free(r);
+	}
 	while (k->free_rows) {
 		struct row *r = k->free_rows;
 		k->free_rows = *(struct row **)r;

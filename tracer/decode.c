@@ -85,13 +85,17 @@ static void decode_tcp_opts(const uint8_t *o, uint32_t n, int cut, struct tcp_op
 			i++;
 			continue;
 		}
-		if (i + 1 >= n)
-			goto truncated;
+		/* An option running past the end is cut by the snapshot length
+		 * only when the header itself was cut; otherwise it is malformed,
+		 * and decoding stops there, like tcpdump's. */
+		if (i + 1 >= n || o[i + 1] > n - i) {
+			if (cut)
+				opts->truncated = 1;
+			return;
+		}
 		uint8_t olen = o[i + 1];
 		if (olen < 2)
-			return; /* malformed: stop, like tcpdump */
-		if (olen > n - i)
-			goto truncated;
+			return;
 		const uint8_t *v = o + i + 2;
 		switch (kind) {
 		case 2:
@@ -131,16 +135,17 @@ static void decode_tcp_opts(const uint8_t *o, uint32_t n, int cut, struct tcp_op
 		}
 		i += olen;
 	}
-	if (!cut)
-		return;
-truncated:
-	opts->truncated = 1;
+	if (cut)
+		opts->truncated = 1;
 }
 
 /* TCP header at c[off...]; l4len is the TCP length the IP header declares. */
-static int decode_tcp(const struct cursor *c, uint32_t off, uint32_t l4len,
+static int decode_tcp(const struct cursor *c, uint32_t off, uint32_t l4len, int len_declared,
 		      struct tcp_segment *seg, const char **why)
 {
+	/* With no declared length (TSO), a short segment is a short capture. */
+	if (l4len < 20 && len_declared)
+		FAIL(DECODE_INVALID, "IP length leaves less than a TCP header");
 	if (!cur_has(c, off, 20))
 		FAIL(DECODE_TRUNCATED, "TCP header cut short");
 	const uint8_t *t = c->p + off;
@@ -187,6 +192,7 @@ static int decode_ipv4(struct cursor c, struct tcp_segment *seg, const char **wh
 	if (ihl < 20)
 		FAIL(DECODE_INVALID, "IPv4 header length (IHL) < 5");
 	uint32_t tot = be16(ip + 2);
+	int declared = tot != 0;
 	if (tot == 0)
 		tot = c.len; /* TSO: the stack left the length to the NIC, as tcpdump assumes */
 	if (tot < ihl)
@@ -204,7 +210,7 @@ static int decode_ipv4(struct cursor c, struct tcp_segment *seg, const char **wh
 	seg->family = 4;
 	memcpy(seg->src, ip + 12, 4);
 	memcpy(seg->dst, ip + 16, 4);
-	return decode_tcp(&c, ihl, tot - ihl, seg, why);
+	return decode_tcp(&c, ihl, tot - ihl, declared, seg, why);
 }
 
 static int decode_ipv6(struct cursor c, struct tcp_segment *seg, const char **why)
@@ -215,6 +221,7 @@ static int decode_ipv6(struct cursor c, struct tcp_segment *seg, const char **wh
 	if ((ip[0] >> 4) != 6)
 		FAIL(DECODE_INVALID, "IP version is not 6");
 	uint32_t plen = be16(ip + 4);
+	int declared = plen != 0;
 	if (plen == 0)
 		plen = c.len - 40; /* jumbogram or TSO: trust the capture */
 	uint32_t end = 40 + plen;
@@ -262,7 +269,7 @@ static int decode_ipv6(struct cursor c, struct tcp_segment *seg, const char **wh
 	seg->family = 6;
 	memcpy(seg->src, ip + 8, 16);
 	memcpy(seg->dst, ip + 24, 16);
-	return decode_tcp(&c, off, end - off, seg, why);
+	return decode_tcp(&c, off, end - off, declared, seg, why);
 }
 
 /* Dispatch on an ethertype (after any VLAN tags). */

@@ -1,6 +1,7 @@
 /* flow.c: the connection table, a chained hash plus two age lists (p0f style).
  *
- * Open connections sit on the open list in order of last activity; a
+ * Open connections sit on the open list in order of creation (touching a
+ * list on every packet costs more than it saves); a
  * connection that ends (RST, or a FIN each way) moves to the closed list, where
  * it lingers for late segments until FLOW_CLOSED_KEEP newer ones have closed
  * or FLOW_CLOSED_LINGER of capture time has passed. Retiring hands the
@@ -14,7 +15,7 @@
 
 #define FLOW_CLOSED_KEEP 4096
 #define FLOW_CLOSED_LINGER ((ts_ns)10 * 1000000000)
-#define FLOW_OPEN_MAX (1u << 21) /* hard cap: beyond it the least active is retired */
+#define FLOW_OPEN_MAX (1u << 21) /* hard cap: beyond it the oldest open one is retired */
 #define FLOW_MIN_BUCKETS 1024
 
 struct conn_list {
@@ -299,10 +300,6 @@ int flow_update(struct flow_table *t, const struct tcp_segment *seg, uint64_t n,
 			return -1;
 		info->new_conn = 1;
 		d = (seg->flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK) ? 1 : 0;
-	} else if (!c->closed) {
-		/* Keep the open list in order of last activity. */
-		list_remove(&t->open, c);
-		list_append(&t->open, c);
 	}
 	info->conn = c;
 	info->dir = d;

@@ -89,30 +89,29 @@ void out_event_done(struct out *o)
 		out_flush(o);
 }
 
-/* The buffer always has OUT_LINE_MAX free when a line starts; these appends
- * still check, so an over-long line is cut rather than overflowing. */
-void ob_mem(struct obuf *b, const void *s, size_t n)
-{
-	if (n > b->cap - b->len)
-		n = b->cap - b->len;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-void ob_str(struct obuf *b, const char *s) { ob_mem(b, s, strlen(s)); }
-void ob_char(struct obuf *b, char ch)
-{
-	if (b->len < b->cap)
-		b->p[b->len++] = ch;
-}
+/* Two decimal digits at a time. */
+static const char digits2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
 void ob_u64(struct obuf *b, uint64_t v)
 {
 	char tmp[24];
 	int i = sizeof tmp;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+		v /= 100;
+		tmp[--i] = digits2[d + 1];
+		tmp[--i] = digits2[d];
+	}
+	if (v >= 10) {
+		unsigned d = (unsigned)v * 2;
+		tmp[--i] = digits2[d + 1];
+		tmp[--i] = digits2[d];
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	ob_mem(b, tmp + i, sizeof tmp - (size_t)i);
 }
 

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "decode.h"
 #include "flow.h"
@@ -53,9 +54,21 @@ struct obuf {
 struct obuf *out_buf(struct out *o);
 const struct out_opts *out_options(const struct out *o);
 void out_reserve(struct out *o, size_t n);
-void ob_str(struct obuf *b, const char *s);
-void ob_mem(struct obuf *b, const void *s, size_t n);
-void ob_char(struct obuf *b, char ch);
+/* The buffer always has a whole line's room when a line starts; these still
+ * check, so an over-long line is cut rather than overflowing. */
+static inline void ob_mem(struct obuf *b, const void *s, size_t n)
+{
+	if (n > b->cap - b->len)
+		n = b->cap - b->len;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+static inline void ob_str(struct obuf *b, const char *s) { ob_mem(b, s, strlen(s)); }
+static inline void ob_char(struct obuf *b, char ch)
+{
+	if (b->len < b->cap)
+		b->p[b->len++] = ch;
+}
 void ob_u64(struct obuf *b, uint64_t v);
 void ob_i64(struct obuf *b, int64_t v);
 void ob_ts_json(struct obuf *b, ts_ns ts);     /* "SECONDS.NANOSECONDS" with quotes */

@@ -5,10 +5,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const event_names[] = {
 	"connect", "accept", "send", "recv", "shutdown", "close", "signal", "exit",
@@ -109,40 +112,342 @@ static void copy_str(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-/* An integer field: absent or null leave *out alone and return 0. */
-static int get_int(json_t *o, const char *key, int64_t *out, char *err, size_t errlen, int required)
+/* The fields rstscope reads, as found on one line, by either parser. */
+enum field_id {
+	F_TS, F_PID, F_EVENT, F_FD, F_LOCAL, F_PEER, F_LEN, F_RET, F_ERRNO, F_OFF,
+	F_FLAGS, F_DATA, F_SIG, F_DISP, F_HOW, F_STATUS, F_SIGNAL, NFIELDS
+};
+static const char *const field_names[NFIELDS] = {
+	"ts", "pid", "event", "fd", "local", "peer", "len", "ret", "errno", "off",
+	"flags", "data", "sig", "disposition", "how", "status", "signal",
+};
+enum fkind { FV_ABSENT = 0, FV_NULL, FV_INT, FV_STR, FV_OTHER };
+struct fval {
+	enum fkind kind;
+	int64_t i;
+	const char *s; /* FV_STR: decoded bytes (may hold NULs), slen of them */
+	size_t slen;
+};
+struct fields {
+	struct fval f[NFIELDS];
+};
+
+static int field_lookup(const char *key, size_t n)
 {
-	json_t *v = json_object_get(o, key);
-	if (!v || json_is_null(v)) {
+	static uint8_t name_len[NFIELDS];
+	if (!name_len[0])
+		for (int i = 0; i < NFIELDS; i++)
+			name_len[i] = (uint8_t)strlen(field_names[i]);
+	for (int i = 0; i < NFIELDS; i++)
+		if (name_len[i] == n && field_names[i][0] == key[0] && !memcmp(field_names[i], key, n))
+			return i;
+	return -1;
+}
+
+/* An integer field: absent or null leave *out alone and return 0. */
+static int get_int(const struct fields *fs, int id, int64_t *out, char *err, size_t errlen, int required)
+{
+	const struct fval *v = &fs->f[id];
+	if (v->kind == FV_ABSENT || v->kind == FV_NULL) {
 		if (required) {
-			snprintf(err, errlen, "missing \"%s\"", key);
+			snprintf(err, errlen, "missing \"%s\"", field_names[id]);
 			return -1;
 		}
 		return 0;
 	}
-	if (!json_is_integer(v)) {
-		snprintf(err, errlen, "\"%s\" is not an integer", key);
+	if (v->kind != FV_INT) {
+		snprintf(err, errlen, "\"%s\" is not an integer", field_names[id]);
 		return -1;
 	}
-	*out = (int64_t)json_integer_value(v);
+	*out = v->i;
 	return 0;
 }
 
-static const char *get_str(json_t *o, const char *key)
+/* A string field as a C string (up to its first NUL), or NULL. */
+static const char *get_str(const struct fields *fs, int id)
 {
-	json_t *v = json_object_get(o, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	const struct fval *v = &fs->f[id];
+	return v->kind == FV_STR ? v->s : NULL;
 }
 
-int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct call *c,
-		       char *err, size_t errlen)
+/* Validates the fields and fills *c: the one place that knows the format. */
+static int fill_call(const struct fields *fs, struct call *c, char *err, size_t errlen)
 {
-	memset(c, 0, sizeof *c);
-	c->line = lineno;
-	c->fd = -1;
-	c->len = -1;
-	c->off = -1;
-	c->status = -1;
+	const char *ts = get_str(fs, F_TS);
+	if (!ts) {
+		snprintf(err, errlen, "missing \"ts\" (a string \"SECONDS.NANOSECONDS\")");
+		return -1;
+	}
+	if (parse_ts(ts, &c->ts) != 0) {
+		snprintf(err, errlen, "bad \"ts\" '%s': want \"SECONDS.NANOSECONDS\"", ts);
+		return -1;
+	}
+	const char *ev = get_str(fs, F_EVENT);
+	if (!ev) {
+		snprintf(err, errlen, "missing \"event\"");
+		return -1;
+	}
+	size_t i;
+	for (i = 0; i < sizeof event_names / sizeof event_names[0]; i++)
+		if (!strcmp(ev, event_names[i]))
+			break;
+	if (i == sizeof event_names / sizeof event_names[0]) {
+		snprintf(err, errlen, "unknown event '%s'", ev);
+		return -1;
+	}
+	c->event = (enum call_event)i;
+	if (get_int(fs, F_PID, &c->pid, err, errlen, 1) != 0)
+		return -1;
+	if (c->event == EV_SIGNAL || c->event == EV_EXIT) {
+		const char *v = get_str(fs, F_SIG);
+		if (v)
+			copy_str(c->sig, sizeof c->sig, v);
+		v = get_str(fs, F_DISP);
+		if (v)
+			copy_str(c->disposition, sizeof c->disposition, v);
+		if (c->event == EV_SIGNAL && !c->sig[0]) {
+			snprintf(err, errlen, "signal event without \"sig\"");
+			return -1;
+		}
+		if (get_int(fs, F_STATUS, &c->status, err, errlen, 0) != 0)
+			return -1;
+		v = get_str(fs, F_SIGNAL);
+		if (v)
+			copy_str(c->exit_sig, sizeof c->exit_sig, v);
+		return 0;
+	}
+	/* Socket events. */
+	if (get_int(fs, F_FD, &c->fd, err, errlen, 0) != 0 || get_int(fs, F_RET, &c->ret, err, errlen, 1) != 0 ||
+	    get_int(fs, F_LEN, &c->len, err, errlen, 0) != 0 || get_int(fs, F_OFF, &c->off, err, errlen, 0) != 0)
+		return -1;
+	const char *local = get_str(fs, F_LOCAL), *peer = get_str(fs, F_PEER);
+	if (local && peer) {
+		uint8_t f2;
+		if (parse_ep(local, &c->family, c->laddr, &c->lport) != 0) {
+			snprintf(err, errlen, "bad \"local\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"", local);
+			return -1;
+		}
+		if (parse_ep(peer, &f2, c->paddr, &c->pport) != 0 || f2 != c->family) {
+			snprintf(err, errlen, "bad \"peer\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"", peer);
+			return -1;
+		}
+		c->has_ep = 1;
+	}
+	const struct fval *e = &fs->f[F_ERRNO];
+	if (e->kind == FV_STR)
+		copy_str(c->err, sizeof c->err, e->s);
+	else if (e->kind != FV_ABSENT && e->kind != FV_NULL) {
+		snprintf(err, errlen, "\"errno\" must be null or a name like \"EPIPE\"");
+		return -1;
+	}
+	if (c->ret == -1 && !c->err[0]) {
+		snprintf(err, errlen, "\"ret\" is -1 but \"errno\" is null");
+		return -1;
+	}
+	const char *fl = get_str(fs, F_FLAGS);
+	if (fl) {
+		copy_str(c->flags, sizeof c->flags, fl);
+		c->nosignal = strstr(fl, "MSG_NOSIGNAL") != NULL;
+	}
+	const char *how = get_str(fs, F_HOW);
+	if (how)
+		copy_str(c->how, sizeof c->how, how);
+	const struct fval *d = &fs->f[F_DATA];
+	if (d->kind == FV_STR) {
+		size_t dl = d->slen > CALL_DATA_MAX ? CALL_DATA_MAX : d->slen;
+		memcpy(c->data, d->s, dl);
+		c->data_len = (uint8_t)dl;
+		c->has_data = 1;
+	}
+	if ((c->event == EV_SEND || c->event == EV_RECV) && c->ret >= 0 && c->off < 0) {
+		snprintf(err, errlen, "%s without \"off\" (the stream offset)", ev);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the fast path: a strict parser for one flat JSON object ------------
+ *
+ * A send log can have millions of lines, and building a jansson tree for
+ * each one cost more than everything else rstscope does per packet (see
+ * README, Performance). This parser reads only what the format uses: one
+ * object whose values are strings, integers, null, true or false. Anything
+ * else (nesting, fractions, exponents, duplicate keys, bad escapes) makes it
+ * give up, and the line goes to jansson, which decides and explains. */
+
+struct fast {
+	const char *p, *end;
+	char *out;          /* decoded strings */
+	size_t used, cap;
+};
+
+static void skip_ws(struct fast *x)
+{
+	while (x->p < x->end && (*x->p == ' ' || *x->p == '\t' || *x->p == '\n' || *x->p == '\r'))
+		x->p++;
+}
+
+static int hex4(const char *p, unsigned *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		char ch = p[i];
+		unsigned d = ch >= '0' && ch <= '9' ? (unsigned)(ch - '0') :
+			     ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10) :
+			     ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10) : 16u;
+		if (d > 15)
+			return -1;
+		*v = *v << 4 | d;
+	}
+	return 0;
+}
+
+/* A string at x->p (on its opening quote), decoded into x->out. */
+static int fast_string(struct fast *x, const char **s, size_t *n)
+{
+	x->p++;
+	size_t start = x->used;
+	while (x->p < x->end) {
+		unsigned char ch = (unsigned char)*x->p++;
+		if (ch == '"') {
+			if (x->used >= x->cap)
+				return -1;
+			x->out[x->used++] = '\0';
+			*s = x->out + start;
+			*n = x->used - 1 - start;
+			return 0;
+		}
+		if (ch < 0x20 || ch >= 0x80)
+			return -1; /* control bytes are invalid; UTF-8 is checked by jansson */
+		if (x->used + 4 >= x->cap)
+			return -1;
+		if (ch != '\\') {
+			x->out[x->used++] = (char)ch;
+			continue;
+		}
+		if (x->p >= x->end)
+			return -1;
+		char e = *x->p++;
+		switch (e) {
+		case '"': case '\\': case '/': x->out[x->used++] = e; break;
+		case 'b': x->out[x->used++] = '\b'; break;
+		case 'f': x->out[x->used++] = '\f'; break;
+		case 'n': x->out[x->used++] = '\n'; break;
+		case 'r': x->out[x->used++] = '\r'; break;
+		case 't': x->out[x->used++] = '\t'; break;
+		case 'u': {
+			unsigned u;
+			if (x->end - x->p < 4 || hex4(x->p, &u) != 0)
+				return -1;
+			x->p += 4;
+			if (u >= 0xd800 && u <= 0xdfff)
+				return -1; /* surrogates: leave them to jansson */
+			if (u < 0x100) {
+				/* The writer escapes each byte that is not UTF-8 as
+				 * \u00XX: read it back as that byte. */
+				x->out[x->used++] = (char)u;
+			} else if (u < 0x800) {
+				x->out[x->used++] = (char)(0xc0 | u >> 6);
+				x->out[x->used++] = (char)(0x80 | (u & 0x3f));
+			} else {
+				x->out[x->used++] = (char)(0xe0 | u >> 12);
+				x->out[x->used++] = (char)(0x80 | (u >> 6 & 0x3f));
+				x->out[x->used++] = (char)(0x80 | (u & 0x3f));
+			}
+			break;
+		}
+		default:
+			return -1;
+		}
+	}
+	return -1;
+}
+
+static int fast_parse(const char *line, size_t len, struct fields *fs, char *scratch, size_t cap)
+{
+	struct fast x = { line, line + len, scratch, 0, cap };
+	memset(fs, 0, sizeof *fs);
+	skip_ws(&x);
+	if (x.p >= x.end || *x.p != '{')
+		return -1;
+	x.p++;
+	skip_ws(&x);
+	if (x.p < x.end && *x.p == '}') {
+		x.p++;
+		goto done;
+	}
+	for (;;) {
+		const char *key;
+		size_t klen;
+		skip_ws(&x);
+		if (x.p >= x.end || *x.p != '"' || fast_string(&x, &key, &klen) != 0)
+			return -1;
+		skip_ws(&x);
+		if (x.p >= x.end || *x.p++ != ':')
+			return -1;
+		skip_ws(&x);
+		if (x.p >= x.end)
+			return -1;
+		int id = field_lookup(key, klen);
+		struct fval v = { FV_OTHER, 0, NULL, 0 };
+		char ch = *x.p;
+		if (ch == '"') {
+			if (fast_string(&x, &v.s, &v.slen) != 0)
+				return -1;
+			v.kind = FV_STR;
+		} else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+			int neg = ch == '-';
+			if (neg)
+				x.p++;
+			if (x.p >= x.end || *x.p < '0' || *x.p > '9' || (*x.p == '0' && x.p + 1 < x.end &&
+									 x.p[1] >= '0' && x.p[1] <= '9'))
+				return -1;
+			uint64_t u = 0;
+			while (x.p < x.end && *x.p >= '0' && *x.p <= '9') {
+				if (u > (UINT64_MAX - 9) / 10)
+					return -1;
+				u = u * 10 + (uint64_t)(*x.p++ - '0');
+			}
+			if (x.p < x.end && (*x.p == '.' || *x.p == 'e' || *x.p == 'E'))
+				return -1; /* a real number: jansson's call */
+			if (u > (uint64_t)INT64_MAX + (uint64_t)neg)
+				return -1;
+			v.kind = FV_INT;
+			v.i = neg ? (int64_t)(0 - u) : (int64_t)u;
+		} else if (x.end - x.p >= 4 && !memcmp(x.p, "null", 4)) {
+			x.p += 4;
+			v.kind = FV_NULL;
+		} else if (x.end - x.p >= 4 && !memcmp(x.p, "true", 4)) {
+			x.p += 4;
+		} else if (x.end - x.p >= 5 && !memcmp(x.p, "false", 5)) {
+			x.p += 5;
+		} else {
+			return -1; /* nested or invalid: jansson decides */
+		}
+		if (id >= 0) {
+			if (fs->f[id].kind != FV_ABSENT)
+				return -1; /* duplicate key */
+			fs->f[id] = v;
+		}
+		skip_ws(&x);
+		if (x.p >= x.end)
+			return -1;
+		if (*x.p == ',') {
+			x.p++;
+			continue;
+		}
+		if (*x.p++ != '}')
+			return -1;
+		break;
+	}
+done:
+	skip_ws(&x);
+	return x.p == x.end ? 0 : -1;
+}
+
+/* jansson: the reference for everything the fast path declines. */
+static int slow_parse(const char *line, size_t len, struct call *c, char *err, size_t errlen)
+{
 	json_error_t jerr;
 	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (!o) {
@@ -154,136 +459,88 @@ int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct cal
 		snprintf(err, errlen, "not a JSON object");
 		goto out;
 	}
-	const char *ts = get_str(o, "ts");
-	if (!ts) {
-		snprintf(err, errlen, "missing \"ts\" (a string \"SECONDS.NANOSECONDS\")");
-		goto out;
+	struct fields fs;
+	memset(&fs, 0, sizeof fs);
+	for (int i = 0; i < NFIELDS; i++) {
+		json_t *v = json_object_get(o, field_names[i]);
+		struct fval *f = &fs.f[i];
+		if (!v)
+			f->kind = FV_ABSENT;
+		else if (json_is_null(v))
+			f->kind = FV_NULL;
+		else if (json_is_integer(v))
+			f->kind = FV_INT, f->i = (int64_t)json_integer_value(v);
+		else if (json_is_string(v))
+			f->kind = FV_STR, f->s = json_string_value(v), f->slen = json_string_length(v);
+		else
+			f->kind = FV_OTHER;
 	}
-	if (parse_ts(ts, &c->ts) != 0) {
-		snprintf(err, errlen, "bad \"ts\" '%s': want \"SECONDS.NANOSECONDS\"", ts);
-		goto out;
-	}
-	const char *ev = get_str(o, "event");
-	if (!ev) {
-		snprintf(err, errlen, "missing \"event\"");
-		goto out;
-	}
-	size_t i;
-	for (i = 0; i < sizeof event_names / sizeof event_names[0]; i++)
-		if (!strcmp(ev, event_names[i]))
-			break;
-	if (i == sizeof event_names / sizeof event_names[0]) {
-		snprintf(err, errlen, "unknown event '%s'", ev);
-		goto out;
-	}
-	c->event = (enum call_event)i;
-	if (get_int(o, "pid", &c->pid, err, errlen, 1) != 0)
-		goto out;
-	if (c->event == EV_SIGNAL || c->event == EV_EXIT) {
-		const char *s = get_str(o, "sig");
-		if (s)
-			copy_str(c->sig, sizeof c->sig, s);
-		s = get_str(o, "disposition");
-		if (s)
-			copy_str(c->disposition, sizeof c->disposition, s);
-		if (c->event == EV_SIGNAL && !c->sig[0]) {
-			snprintf(err, errlen, "signal event without \"sig\"");
-			goto out;
-		}
-		if (get_int(o, "status", &c->status, err, errlen, 0) != 0)
-			goto out;
-		s = get_str(o, "signal");
-		if (s)
-			copy_str(c->exit_sig, sizeof c->exit_sig, s);
-		rc = 0;
-		goto out;
-	}
-	/* Socket events. */
-	if (get_int(o, "fd", &c->fd, err, errlen, 0) != 0 ||
-	    get_int(o, "ret", &c->ret, err, errlen, 1) != 0 ||
-	    get_int(o, "len", &c->len, err, errlen, 0) != 0 ||
-	    get_int(o, "off", &c->off, err, errlen, 0) != 0)
-		goto out;
-	const char *local = get_str(o, "local"), *peer = get_str(o, "peer");
-	if (local && peer) {
-		uint8_t f2;
-		if (parse_ep(local, &c->family, c->laddr, &c->lport) != 0) {
-			snprintf(err, errlen, "bad \"local\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"", local);
-			goto out;
-		}
-		if (parse_ep(peer, &f2, c->paddr, &c->pport) != 0 || f2 != c->family) {
-			snprintf(err, errlen, "bad \"peer\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"", peer);
-			goto out;
-		}
-		c->has_ep = 1;
-	}
-	json_t *e = json_object_get(o, "errno");
-	if (json_is_string(e))
-		copy_str(c->err, sizeof c->err, json_string_value(e));
-	else if (e && !json_is_null(e)) {
-		snprintf(err, errlen, "\"errno\" must be null or a name like \"EPIPE\"");
-		goto out;
-	}
-	if (c->ret == -1 && !c->err[0]) {
-		snprintf(err, errlen, "\"ret\" is -1 but \"errno\" is null");
-		goto out;
-	}
-	const char *fl = get_str(o, "flags");
-	if (fl) {
-		copy_str(c->flags, sizeof c->flags, fl);
-		c->nosignal = strstr(fl, "MSG_NOSIGNAL") != NULL;
-	}
-	const char *how = get_str(o, "how");
-	if (how)
-		copy_str(c->how, sizeof c->how, how);
-	json_t *d = json_object_get(o, "data");
-	if (json_is_string(d)) {
-		size_t dl = json_string_length(d);
-		if (dl > CALL_DATA_MAX)
-			dl = CALL_DATA_MAX;
-		memcpy(c->data, json_string_value(d), dl);
-		c->data_len = (uint8_t)dl;
-		c->has_data = 1;
-	}
-	if ((c->event == EV_SEND || c->event == EV_RECV) && c->ret >= 0 && c->off < 0) {
-		snprintf(err, errlen, "%s without \"off\" (the stream offset)", ev);
-		goto out;
-	}
-	rc = 0;
+	rc = fill_call(&fs, c, err, errlen);
 out:
 	json_decref(o);
 	return rc;
 }
 
+static void call_init(struct call *c, uint64_t lineno)
+{
+	/* The scalar head only: the string fields are set or emptied below. */
+	memset(c, 0, offsetof(struct call, flags));
+	c->flags[0] = c->sig[0] = c->disposition[0] = c->how[0] = c->exit_sig[0] = '\0';
+	c->data_len = c->has_data = 0;
+	c->line = lineno;
+	c->fd = -1;
+	c->len = -1;
+	c->off = -1;
+	c->status = -1;
+}
+
+int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct call *c,
+		       char *err, size_t errlen)
+{
+	struct fields fs;
+	char scratch[2048];
+	call_init(c, lineno);
+	if (fast_parse(line, len, &fs, scratch, sizeof scratch) == 0) {
+		char ferr[256];
+		if (fill_call(&fs, c, ferr, sizeof ferr) == 0)
+			return 0;
+		call_init(c, lineno);
+	}
+	return slow_parse(line, len, c, err, errlen);
+}
+
 struct sendlog {
 	char *path;
-	FILE *f;
+	int fd;         /* -1 until the file exists (follow mode) */
 	int follow;
 	uint64_t lineno;
-	char *buf;      /* a partial line kept between reads (follow mode) */
-	size_t len, cap;
-	long pos;       /* bytes consumed, to notice truncation */
+	char *buf;      /* read in large blocks; lines are found with memchr */
+	size_t start, end, cap;
+	off_t pos;      /* bytes read, to notice truncation */
 	ino_t ino;
 };
 
 struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t errlen)
 {
 	struct sendlog *s = calloc(1, sizeof *s);
-	if (!s || !(s->path = strdup(path))) {
+	if (!s || !(s->path = strdup(path)) || !(s->buf = malloc(1 << 16))) {
+		if (s)
+			free(s->path);
 		free(s);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	s->cap = 1 << 16;
 	s->follow = follow;
-	s->f = fopen(path, "r");
-	if (!s->f && !(follow && errno == ENOENT)) {
+	s->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s->fd < 0 && !(follow && errno == ENOENT)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		sendlog_free(s);
 		return NULL;
 	}
-	if (s->f) {
+	if (s->fd >= 0) {
 		struct stat st;
-		if (fstat(fileno(s->f), &st) == 0) {
+		if (fstat(s->fd, &st) == 0) {
 			if (S_ISDIR(st.st_mode)) {
 				snprintf(err, errlen, "%s: is a directory, not a send log", path);
 				sendlog_free(s);
@@ -299,8 +556,8 @@ void sendlog_free(struct sendlog *s)
 {
 	if (!s)
 		return;
-	if (s->f)
-		fclose(s->f);
+	if (s->fd >= 0)
+		close(s->fd);
 	free(s->buf);
 	free(s->path);
 	free(s);
@@ -308,80 +565,97 @@ void sendlog_free(struct sendlog *s)
 
 const char *sendlog_path(const struct sendlog *s) { return s->path; }
 
-/* Follow mode: reopen when the file appears, is replaced or is truncated. */
-static void follow_check(struct sendlog *s)
+/* Follow mode: reopen when the file appears, is replaced or is truncated.
+ * Returns 1 when it started over. */
+static int follow_check(struct sendlog *s)
 {
 	struct stat st;
 	if (stat(s->path, &st) != 0)
-		return;
-	if (s->f && st.st_ino == s->ino && st.st_size >= s->pos)
-		return;
-	if (s->f)
-		fclose(s->f);
-	s->f = fopen(s->path, "r");
+		return 0;
+	if (s->fd >= 0 && st.st_ino == s->ino && st.st_size >= s->pos)
+		return 0;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = open(s->path, O_RDONLY | O_CLOEXEC);
 	s->ino = st.st_ino;
 	s->pos = 0;
-	s->len = 0;
+	s->start = s->end = 0;
 	s->lineno = 0;
+	return 1;
+}
+
+/* The next complete line, without its newline; NULL when there is none now. */
+static char *next_line(struct sendlog *s, size_t *len)
+{
+	for (;;) {
+		char *nl = s->start < s->end ? memchr(s->buf + s->start, '\n', s->end - s->start) : NULL;
+		if (nl) {
+			char *line = s->buf + s->start;
+			*len = (size_t)(nl - line);
+			s->start = (size_t)(nl - s->buf) + 1;
+			return line;
+		}
+		if (s->fd < 0) {
+			if (!s->follow || !follow_check(s) || s->fd < 0)
+				return NULL;
+		}
+		if (s->start > 0) {
+			memmove(s->buf, s->buf + s->start, s->end - s->start);
+			s->end -= s->start;
+			s->start = 0;
+		}
+		if (s->end == s->cap) {
+			char *nb = realloc(s->buf, s->cap * 2);
+			if (!nb)
+				return NULL;
+			s->buf = nb;
+			s->cap *= 2;
+		}
+		ssize_t r = read(s->fd, s->buf + s->end, s->cap - s->end);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r > 0) {
+			s->end += (size_t)r;
+			s->pos += r;
+			continue;
+		}
+		/* End of file for now. */
+		if (s->follow) {
+			if (follow_check(s))
+				continue;
+			return NULL; /* a partial line waits for the rest */
+		}
+		if (s->end > s->start) {
+			/* The last line has no newline: use it all the same. */
+			char *line = s->buf + s->start;
+			*len = s->end - s->start;
+			s->start = s->end;
+			return line;
+		}
+		return NULL;
+	}
 }
 
 int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 {
-	for (;;) {
-		if (!s->f) {
-			if (!s->follow)
-				return 0;
-			follow_check(s);
-			if (!s->f)
-				return 0;
-		}
-		int ch;
-		while ((ch = getc_unlocked(s->f)) != EOF) {
-			s->pos++;
-			if (ch == '\n')
-				break;
-			if (s->len + 1 >= s->cap) {
-				size_t ncap = s->cap ? s->cap * 2 : 512;
-				char *nb = realloc(s->buf, ncap);
-				if (!nb) {
-					snprintf(err, errlen, "%s: out of memory", s->path);
-					return -1;
-				}
-				s->buf = nb;
-				s->cap = ncap;
-			}
-			s->buf[s->len++] = (char)ch;
-		}
-		if (ch == EOF) {
-			clearerr(s->f);
-			if (s->follow) {
-				/* Keep the partial line; it is finished by a later write. */
-				size_t keep = s->len;
-				follow_check(s);
-				if (s->len != keep || s->pos == 0)
-					continue;
-				return 0;
-			}
-			if (s->len == 0)
-				return 0;
-			/* The last line has no newline: use it all the same. */
-		}
+	size_t n;
+	char *line;
+	while ((line = next_line(s, &n)) != NULL) {
 		uint64_t lineno = ++s->lineno;
-		size_t n = s->len;
-		s->len = 0;
-		size_t start = 0;
-		while (start < n && (s->buf[start] == ' ' || s->buf[start] == '\t' || s->buf[start] == '\r'))
-			start++;
-		while (n > start && (s->buf[n - 1] == ' ' || s->buf[n - 1] == '\t' || s->buf[n - 1] == '\r'))
+		size_t a = 0;
+		while (a < n && (line[a] == ' ' || line[a] == '\t' || line[a] == '\r'))
+			a++;
+		while (n > a && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
 			n--;
-		if (n == start)
+		if (n == a)
 			continue; /* blank lines are allowed */
 		char reason[256];
-		if (sendlog_parse_line(s->buf + start, n - start, lineno, c, reason, sizeof reason) != 0) {
+		if (sendlog_parse_line(line + a, n - a, lineno, c, reason, sizeof reason) != 0) {
 			snprintf(err, errlen, "%s: line %llu: %s; line skipped", s->path,
 				 (unsigned long long)lineno, reason);
 			return -1;
 		}
 		return 1;
 	}
+	return 0;
 }
