@@ -52,6 +52,9 @@ TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 RSTSCOPE      := $(BIN)/rstscope
 RSTSCOPE_DEMO := $(BIN)/rstscope-demo
 
+# Keep the test objects make would otherwise delete as intermediates.
+.SECONDARY:
+
 .PHONY: all check unit scripts deps golden-update bench demo captures install uninstall clean fuzz tools
 all: $(RSTSCOPE) $(RSTSCOPE_DEMO)
 

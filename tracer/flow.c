@@ -59,25 +59,42 @@ static void list_append(struct conn_list *l, struct conn *c)
 	l->count++;
 }
 
-/* FNV-1a over the normalised 5-tuple: endpoints in a fixed order, so both
- * directions hash alike. */
+static inline uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
+/* A hash of the 4-tuple that is the same both ways: each endpoint is hashed
+ * on its own and the two are combined with a symmetric operation. */
+static inline uint64_t ep_hash(uint8_t family, const uint8_t *a, uint16_t port)
+{
+	uint64_t h;
+	if (family == 4) {
+		uint32_t v;
+		memcpy(&v, a, 4);
+		h = (uint64_t)v << 16 | port;
+	} else {
+		h = load64(a) ^ mix64(load64(a + 8) ^ port);
+	}
+	return mix64(h + family);
+}
+
 static uint32_t tuple_hash(uint8_t family, const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
 {
-	size_t alen = family == 4 ? 4 : 16;
-	int swap = memcmp(a, b, alen) > 0 || (memcmp(a, b, alen) == 0 && ap > bp);
-	const uint8_t *x = swap ? b : a, *y = swap ? a : b;
-	uint16_t xp = swap ? bp : ap, yp = swap ? ap : bp;
-	uint32_t h = 2166136261u ^ family;
-	for (size_t i = 0; i < alen; i++)
-		h = (h ^ x[i]) * 16777619u;
-	for (size_t i = 0; i < alen; i++)
-		h = (h ^ y[i]) * 16777619u;
-	h = (h ^ xp) * 16777619u;
-	h = (h ^ yp) * 16777619u;
-	h ^= h >> 15;
-	h *= 0x2c1b3c6du;
-	h ^= h >> 12;
-	return h;
+	uint64_t x = ep_hash(family, a, ap), y = ep_hash(family, b, bp);
+	return (uint32_t)mix64((x + y) ^ (x * y));
 }
 
 struct flow_table *flow_table_new(flow_retire_fn retire, void *arg)
@@ -208,11 +225,39 @@ struct conn *flow_lookup(struct flow_table *t, uint8_t family, const uint8_t *a,
 
 static void format_ep(struct conn *c, int s)
 {
-	char addr[INET6_ADDRSTRLEN];
-	inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->addr[s], addr, sizeof addr);
-	int n = snprintf(c->ep[s], sizeof c->ep[s], c->family == 4 ? "%s:%u" : "[%s]:%u", addr,
-			 (unsigned)c->port[s]);
-	c->ep_len[s] = (uint8_t)(n < (int)sizeof c->ep[s] ? n : (int)sizeof c->ep[s] - 1);
+	char *p = c->ep[s];
+	size_t n;
+	if (c->family == 4) {
+		/* By hand: inet_ntop and snprintf cost more than the rest of a
+		 * connection's first segment. */
+		const uint8_t *a = c->addr[s];
+		n = 0;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = a[i];
+			if (v >= 100)
+				p[n++] = (char)('0' + v / 100);
+			if (v >= 10)
+				p[n++] = (char)('0' + v / 10 % 10);
+			p[n++] = (char)('0' + v % 10);
+			p[n++] = i < 3 ? '.' : ':';
+		}
+		char tmp[6];
+		int k = 0;
+		unsigned port = c->port[s];
+		do {
+			tmp[k++] = (char)('0' + port % 10);
+			port /= 10;
+		} while (port);
+		while (k)
+			p[n++] = tmp[--k];
+		p[n] = '\0';
+	} else {
+		char addr[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, c->addr[s], addr, sizeof addr);
+		int w = snprintf(p, sizeof c->ep[s], "[%s]:%u", addr, (unsigned)c->port[s]);
+		n = (size_t)(w < (int)sizeof c->ep[s] ? w : (int)sizeof c->ep[s] - 1);
+	}
+	c->ep_len[s] = (uint8_t)n;
 }
 
 static struct conn *create(struct flow_table *t, uint32_t h, const struct tcp_segment *seg,

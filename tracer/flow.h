@@ -75,6 +75,11 @@ struct conn {
 	void *user;                /* the correlator's per-connection state */
 	char ep[2][48];            /* "ADDR:PORT" of each side, formatted once */
 	uint8_t ep_len[2];
+	/* The text timeline's connection column for each direction, made by
+	 * the output on first use (0: not yet): formatting it once per
+	 * connection instead of once per segment. */
+	char col[2][112];
+	uint8_t col_len[2];
 };
 
 /* What flow_update() says about one segment. */

@@ -14,6 +14,8 @@
 
 struct out {
 	int fd;
+	char flagcol[256][12]; /* " [P.]   ": the flags column, for each flag byte */
+	uint8_t flagcol_len[256];
 	struct out_opts opts;
 	struct obuf b;
 	ts_ns start;
@@ -37,6 +39,18 @@ struct out *out_new(int fd, const struct out_opts *opts)
 	o->b.cap = OUT_BUF_SIZE;
 	o->fd = fd;
 	o->opts = *opts;
+	for (int f = 0; f < 256; f++) {
+		struct tcp_segment s0;
+		char fl[16];
+		s0.flags = (uint8_t)f;
+		size_t fn = decode_flags_str(&s0, fl, sizeof fl);
+		struct obuf t = { o->flagcol[f], 0, sizeof o->flagcol[f] };
+		ob_str(&t, " [");
+		ob_mem(&t, fl, fn);
+		ob_char(&t, ']');
+		ob_pad(&t, 0, 8); /* flags in a 6-column field */
+		o->flagcol_len[f] = (uint8_t)t.len;
+	}
 	o->date_sec = INT64_MIN;
 	return o;
 }
@@ -97,22 +111,32 @@ static const char digits2[201] =
 
 void ob_u64(struct obuf *b, uint64_t v)
 {
-	char tmp[24];
-	int i = sizeof tmp;
+	static const uint64_t pow10[] = {
+		10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+		1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+		100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+		1000000000000000000ull, 10000000000000000000ull,
+	};
+	int n = 1;
+	while (n < 20 && v >= pow10[n - 1])
+		n++;
+	if ((size_t)n > b->cap - b->len)
+		return;
+	char *p = b->p + b->len + n;
+	b->len += (size_t)n;
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100) * 2;
 		v /= 100;
-		tmp[--i] = digits2[d + 1];
-		tmp[--i] = digits2[d];
+		*--p = digits2[d + 1];
+		*--p = digits2[d];
 	}
 	if (v >= 10) {
 		unsigned d = (unsigned)v * 2;
-		tmp[--i] = digits2[d + 1];
-		tmp[--i] = digits2[d];
+		*--p = digits2[d + 1];
+		*--p = digits2[d];
 	} else {
-		tmp[--i] = (char)('0' + v);
+		*--p = (char)('0' + v);
 	}
-	ob_mem(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
 void ob_i64(struct obuf *b, int64_t v)
@@ -298,10 +322,25 @@ void ob_json_escape(struct obuf *b, const uint8_t *s, size_t n)
 }
 
 /* Text preview: printable ASCII, C escapes, \xNN; "..." past max bytes. */
+/* Bytes shown as they are in a text preview: printable ASCII but " and \. */
+static const uint8_t plain_byte[256] = {
+	[' '] = 1, ['!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
+};
+
 void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max)
 {
 	size_t m = n < max ? n : max;
 	for (size_t i = 0; i < m; i++) {
+		/* Runs of plain bytes are copied at once. */
+		size_t j = i;
+		while (j < m && plain_byte[s[j]])
+			j++;
+		if (j > i) {
+			ob_mem(b, s + i, j - i);
+			i = j;
+			if (i == m)
+				break;
+		}
 		uint8_t ch = s[i];
 		if (ch == '"' || ch == '\\') {
 			ob_char(b, '\\');
@@ -455,6 +494,23 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 	}
 }
 
+/* " #ID  client > server    ": the client always on the left, the arrow
+ * for the direction. */
+static void make_conn_col(struct conn *c, int d)
+{
+	struct obuf t = { c->col[d], 0, sizeof c->col[d] };
+	ob_str(&t, " #");
+	ob_u64(&t, c->id);
+	ob_pad(&t, 2, 3);
+	ob_char(&t, ' ');
+	size_t from = t.len;
+	ob_mem(&t, c->ep[0], c->ep_len[0]);
+	ob_str(&t, d == 0 ? " > " : " < ");
+	ob_mem(&t, c->ep[1], c->ep_len[1]);
+	ob_pad(&t, from, 36);
+	c->col_len[d] = (uint8_t)t.len;
+}
+
 static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 			 const struct seg_info *in, const struct seg_extra *x)
 {
@@ -463,24 +519,11 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 	ob_rjust_u64(b, n, 5);
 	ob_char(b, ' ');
 	ob_time(o, ts);
-	ob_str(b, " #");
-	size_t col = b->len;
-	ob_u64(b, c->id);
-	ob_pad(b, col, 3);
-	ob_char(b, ' ');
-	/* The client is always on the left; the arrow shows the direction. */
-	col = b->len;
-	ob_mem(b, c->ep[0], c->ep_len[0]);
-	ob_str(b, in->dir == 0 ? " > " : " < ");
-	ob_mem(b, c->ep[1], c->ep_len[1]);
-	ob_pad(b, col, 36);
-	col = b->len - 36;
-	ob_str(b, " [");
-	char fl[16];
-	size_t fn = decode_flags_str(seg, fl, sizeof fl);
-	ob_mem(b, fl, fn);
-	ob_char(b, ']');
-	ob_pad(b, col, 36 + 8); /* flags in a 6-column field */
+	int d = in->dir;
+	if (!in->conn->col_len[d])
+		make_conn_col(in->conn, d);
+	ob_mem(b, c->col[d], c->col_len[d]);
+	ob_mem(b, o->flagcol[seg->flags], o->flagcol_len[seg->flags]);
 	int rel = !o->opts.abs_seq && in->rseq_ok;
 	if (seg->len || !(seg->flags & TCPF_ACK) || (seg->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST))) {
 		ob_str(b, " seq ");

@@ -270,10 +270,12 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
  *
  * A send log can have millions of lines, and building a jansson tree for
  * each one cost more than everything else rstscope does per packet (see
- * README, Performance). This parser reads only what the format uses: one
- * object whose values are strings, integers, null, true or false. Anything
- * else (nesting, fractions, exponents, duplicate keys, bad escapes) makes it
- * give up, and the line goes to jansson, which decides and explains. */
+ * README, Performance). This parser checks the whole JSON grammar but keeps
+ * only the fields rstscope reads; strings are decoded with \u00XX read back
+ * as the byte it stands for (the writer escapes each byte that is not UTF-8
+ * that way) and raw UTF-8 kept. Anything it declines (a malformed line, a
+ * duplicate field, a real where an integer belongs, a string longer than its
+ * buffer) goes to jansson, which decides and explains. */
 
 struct fast {
 	const char *p, *end;
@@ -302,6 +304,27 @@ static int hex4(const char *p, unsigned *v)
 	return 0;
 }
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629), 0 if none. */
+static size_t utf8_len(const uint8_t *p, size_t avail)
+{
+	uint8_t c0 = p[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+	if (c0 >= 0xc2 && c0 <= 0xdf)
+		len = 2;
+	else if (c0 >= 0xe0 && c0 <= 0xef)
+		len = 3, lo = c0 == 0xe0 ? 0xa0 : 0x80, hi = c0 == 0xed ? 0x9f : 0xbf;
+	else if (c0 >= 0xf0 && c0 <= 0xf4)
+		len = 4, lo = c0 == 0xf0 ? 0x90 : 0x80, hi = c0 == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (avail < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t k = 2; k < len; k++)
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
 /* A string at x->p (on its opening quote), decoded into x->out. */
 static int fast_string(struct fast *x, const char **s, size_t *n)
 {
@@ -317,10 +340,20 @@ static int fast_string(struct fast *x, const char **s, size_t *n)
 			*n = x->used - 1 - start;
 			return 0;
 		}
-		if (ch < 0x20 || ch >= 0x80)
-			return -1; /* control bytes are invalid; UTF-8 is checked by jansson */
+		if (ch < 0x20)
+			return -1;
 		if (x->used + 4 >= x->cap)
 			return -1;
+		if (ch >= 0x80) {
+			/* Raw UTF-8 is kept as it is, once checked well-formed. */
+			size_t k = utf8_len((const uint8_t *)x->p - 1, (size_t)(x->end - x->p + 1));
+			if (!k || x->used + k >= x->cap)
+				return -1;
+			memcpy(x->out + x->used, x->p - 1, k);
+			x->used += k;
+			x->p += k - 1;
+			continue;
+		}
 		if (ch != '\\') {
 			x->out[x->used++] = (char)ch;
 			continue;
@@ -340,8 +373,21 @@ static int fast_string(struct fast *x, const char **s, size_t *n)
 			if (x->end - x->p < 4 || hex4(x->p, &u) != 0)
 				return -1;
 			x->p += 4;
-			if (u >= 0xd800 && u <= 0xdfff)
-				return -1; /* surrogates: leave them to jansson */
+			if (u >= 0xdc00 && u <= 0xdfff)
+				return -1; /* a lone low surrogate */
+			if (u >= 0xd800 && u <= 0xdbff) {
+				unsigned lo;
+				if (x->end - x->p < 6 || x->p[0] != '\\' || x->p[1] != 'u' ||
+				    hex4(x->p + 2, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
+					return -1;
+				x->p += 6;
+				unsigned cp = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+				x->out[x->used++] = (char)(0xf0 | cp >> 18);
+				x->out[x->used++] = (char)(0x80 | (cp >> 12 & 0x3f));
+				x->out[x->used++] = (char)(0x80 | (cp >> 6 & 0x3f));
+				x->out[x->used++] = (char)(0x80 | (cp & 0x3f));
+				break;
+			}
 			if (u < 0x100) {
 				/* The writer escapes each byte that is not UTF-8 as
 				 * \u00XX: read it back as that byte. */
@@ -361,6 +407,97 @@ static int fast_string(struct fast *x, const char **s, size_t *n)
 		}
 	}
 	return -1;
+}
+
+/* The fraction and exponent of a number, already past its integer part. */
+static int skip_fraction(struct fast *x)
+{
+	if (x->p < x->end && *x->p == '.') {
+		x->p++;
+		if (x->p >= x->end || *x->p < '0' || *x->p > '9')
+			return -1;
+		while (x->p < x->end && *x->p >= '0' && *x->p <= '9')
+			x->p++;
+	}
+	if (x->p < x->end && (*x->p == 'e' || *x->p == 'E')) {
+		x->p++;
+		if (x->p < x->end && (*x->p == '+' || *x->p == '-'))
+			x->p++;
+		if (x->p >= x->end || *x->p < '0' || *x->p > '9')
+			return -1;
+		while (x->p < x->end && *x->p >= '0' && *x->p <= '9')
+			x->p++;
+	}
+	return 0;
+}
+
+/* An object or array of a field rstscope does not read: checked and skipped.
+ * Strings in it are decoded into the scratch buffer, which is then given
+ * back. */
+static int skip_nested(struct fast *x, int depth)
+{
+	char close = *x->p == '{' ? '}' : ']';
+	int obj = close == '}';
+	if (depth > 32)
+		return -1;
+	x->p++;
+	skip_ws(x);
+	if (x->p < x->end && *x->p == close) {
+		x->p++;
+		return 0;
+	}
+	for (;;) {
+		skip_ws(x);
+		if (x->p >= x->end)
+			return -1;
+		size_t mark = x->used;
+		const char *str;
+		size_t n;
+		if (obj) {
+			if (*x->p != '"' || fast_string(x, &str, &n) != 0)
+				return -1;
+			skip_ws(x);
+			if (x->p >= x->end || *x->p++ != ':')
+				return -1;
+			skip_ws(x);
+			if (x->p >= x->end)
+				return -1;
+		}
+		char ch = *x->p;
+		if (ch == '"') {
+			if (fast_string(x, &str, &n) != 0)
+				return -1;
+		} else if (ch == '{' || ch == '[') {
+			if (skip_nested(x, depth + 1) != 0)
+				return -1;
+		} else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+			if (ch == '-')
+				x->p++;
+			if (x->p >= x->end || *x->p < '0' || *x->p > '9')
+				return -1;
+			while (x->p < x->end && *x->p >= '0' && *x->p <= '9')
+				x->p++;
+			if (skip_fraction(x) != 0)
+				return -1;
+		} else if (x->end - x->p >= 4 && (!memcmp(x->p, "null", 4) || !memcmp(x->p, "true", 4))) {
+			x->p += 4;
+		} else if (x->end - x->p >= 5 && !memcmp(x->p, "false", 5)) {
+			x->p += 5;
+		} else {
+			return -1;
+		}
+		x->used = mark;
+		skip_ws(x);
+		if (x->p >= x->end)
+			return -1;
+		if (*x->p == ',') {
+			x->p++;
+			continue;
+		}
+		if (*x->p++ != close)
+			return -1;
+		return 0;
+	}
 }
 
 static int fast_parse(const char *line, size_t len, struct fields *fs, char *scratch, size_t cap)
@@ -408,12 +545,20 @@ static int fast_parse(const char *line, size_t len, struct fields *fs, char *scr
 					return -1;
 				u = u * 10 + (uint64_t)(*x.p++ - '0');
 			}
-			if (x.p < x.end && (*x.p == '.' || *x.p == 'e' || *x.p == 'E'))
-				return -1; /* a real number: jansson's call */
+			if (x.p < x.end && (*x.p == '.' || *x.p == 'e' || *x.p == 'E')) {
+				if (id >= 0)
+					return -1; /* a real where an integer belongs: jansson explains */
+				if (skip_fraction(&x) != 0)
+					return -1;
+				u = 0;
+			}
 			if (u > (uint64_t)INT64_MAX + (uint64_t)neg)
 				return -1;
 			v.kind = FV_INT;
 			v.i = neg ? (int64_t)(0 - u) : (int64_t)u;
+		} else if (id < 0 && (ch == '{' || ch == '[')) {
+			if (skip_nested(&x, 0) != 0)
+				return -1;
 		} else if (x.end - x.p >= 4 && !memcmp(x.p, "null", 4)) {
 			x.p += 4;
 			v.kind = FV_NULL;
@@ -498,7 +643,7 @@ int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct cal
 		       char *err, size_t errlen)
 {
 	struct fields fs;
-	char scratch[2048];
+	char scratch[8192];
 	call_init(c, lineno);
 	if (fast_parse(line, len, &fs, scratch, sizeof scratch) == 0) {
 		char ferr[256];

@@ -7,9 +7,18 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Connections retire in roughly the order they were made, so records are
+ * gathered in a window of consecutive ids and written a window at a time:
+ * one system call per WINDOW connections rather than one each. */
+#define WINDOW 2048
+
 struct sumstore {
 	int fd;
 	uint64_t max_id;
+	uint64_t base;        /* the window holds ids base .. base + WINDOW - 1 */
+	struct conn *win;
+	uint8_t *have;        /* which of them are filled */
+	size_t nhave;
 };
 
 struct sumstore *sumstore_new(char *err, size_t errlen)
@@ -33,7 +42,55 @@ struct sumstore *sumstore_new(char *err, size_t errlen)
 		return NULL;
 	}
 	s->fd = fd;
+	s->base = 1;
+	s->win = malloc(WINDOW * sizeof *s->win);
+	s->have = calloc(WINDOW, 1);
+	if (!s->win || !s->have) {
+		sumstore_free(s);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	return s;
+}
+
+static int write_at(int fd, const void *buf, size_t len, off_t off)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t w = pwrite(fd, p, len, off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+		off += w;
+	}
+	return 0;
+}
+
+/* Writes the window's filled records, in runs of consecutive ids. */
+static int flush_window(struct sumstore *s)
+{
+	int rc = 0;
+	size_t i = 0;
+	while (s->nhave && i < WINDOW) {
+		if (!s->have[i]) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < WINDOW && s->have[j])
+			j++;
+		if (write_at(s->fd, s->win + i, (j - i) * sizeof *s->win,
+			     (off_t)(s->base - 1 + i) * (off_t)sizeof *s->win) != 0)
+			rc = -1;
+		memset(s->have + i, 0, j - i);
+		s->nhave -= j - i;
+		i = j;
+	}
+	return rc;
 }
 
 void sumstore_free(struct sumstore *s)
@@ -41,35 +98,45 @@ void sumstore_free(struct sumstore *s)
 	if (!s)
 		return;
 	close(s->fd);
+	free(s->win);
+	free(s->have);
 	free(s);
 }
 
 int sumstore_put(struct sumstore *s, const struct conn *c)
 {
-	struct conn rec = *c;
-	rec.hnext = rec.prev = rec.next = NULL;
-	rec.user = NULL;
-	off_t off = (off_t)(c->id - 1) * (off_t)sizeof rec;
-	const char *p = (const char *)&rec;
-	size_t left = sizeof rec;
-	while (left) {
-		ssize_t w = pwrite(s->fd, p, left, off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		left -= (size_t)w;
-		off += w;
+	int rc = 0;
+	struct conn *rec;
+	struct conn one;
+	if (c->id >= s->base && c->id < s->base + WINDOW) {
+		rec = &s->win[c->id - s->base];
+	} else if (c->id >= s->base + WINDOW) {
+		/* Move the window on, keeping a quarter of it for stragglers. */
+		rc = flush_window(s);
+		s->base = c->id > WINDOW / 4 ? c->id - WINDOW / 4 : 1;
+		rec = &s->win[c->id - s->base];
+	} else {
+		rec = &one; /* an old straggler: write it alone */
 	}
+	*rec = *c;
+	rec->hnext = rec->prev = rec->next = NULL;
+	rec->user = NULL;
 	if (c->id > s->max_id)
 		s->max_id = c->id;
-	return 0;
+	if (rec == &one)
+		return write_at(s->fd, rec, sizeof *rec, (off_t)(c->id - 1) * (off_t)sizeof *rec) | rc;
+	size_t i = (size_t)(rec - s->win);
+	if (!s->have[i]) {
+		s->have[i] = 1;
+		s->nhave++;
+	}
+	return rc;
 }
 
 int sumstore_each(struct sumstore *s, void (*fn)(const struct conn *c, void *arg), void *arg)
 {
+	if (flush_window(s) != 0)
+		return -1;
 	enum { BATCH = 256 };
 	struct conn *buf = malloc(BATCH * sizeof *buf);
 	if (!buf)
