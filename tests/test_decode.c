@@ -167,6 +167,22 @@ static void check_truncations(int dlt, const uint8_t *pkt, size_t n, uint32_t l4
 	check_truncations_ex(dlt, pkt, n, l4off, 0);
 }
 
+/* Every prefix of a packet whose whole decode is INVALID: truncated or
+ * invalid, never a segment, never a read past the prefix. */
+static void check_invalid_truncations(int dlt, const uint8_t *pkt, size_t n)
+{
+	for (size_t cut = 0; cut < n; cut++) {
+		struct tcp_segment seg;
+		const char *why = NULL;
+		uint8_t *buf;
+		int r = decode_copy(dlt, pkt, cut, &seg, &why, &buf);
+		if (r != DECODE_TRUNCATED && r != DECODE_INVALID)
+			fail_msg("caplen %zu: got %d, want TRUNCATED or INVALID", cut, r);
+		assert_non_null(why);
+		free(buf);
+	}
+}
+
 static void assert_hello(const struct tcp_segment *s, int family)
 {
 	assert_int_equal(s->family, family);
@@ -264,6 +280,7 @@ static void test_en10mb_too_many_vlan_tags_is_invalid(void **state)
 				       0x81, 0, 0, 8, 0x81, 0, 0, 9, 0x08, 0x00, V4_HELLO };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_EN10MB, pkt, sizeof pkt, &seg), DECODE_INVALID);
+	check_invalid_truncations(DLT_EN10MB, pkt, sizeof pkt);
 }
 
 static void test_linux_sll_ipv4(void **state)
@@ -347,6 +364,7 @@ static void test_loop_little_endian_af_is_not_byte_swapped(void **state)
 	static const uint8_t pkt[] = { 2, 0, 0, 0, V4_HELLO };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_LOOP, pkt, sizeof pkt, &seg), DECODE_NOT_TCP);
+	check_truncations(DLT_LOOP, pkt, sizeof pkt, 0);
 }
 
 static void test_raw_dlt12_ipv4_and_ipv6_by_version_nibble(void **state)
@@ -371,6 +389,7 @@ static void test_raw_unknown_ip_version_is_not_tcp(void **state)
 	static const uint8_t pkt[] = { 0x55, 0, 0, 0 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_NOT_TCP);
+	check_truncations(DLT_RAW_12, pkt, sizeof pkt, 0);
 }
 
 static void test_dlt_ipv4_228(void **state)
@@ -393,6 +412,7 @@ static void test_dlt_ipv4_228_rejects_an_ipv6_header(void **state)
 	static const uint8_t pkt[] = { V6_HELLO };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_IPV4_228, pkt, sizeof pkt, &seg), DECODE_INVALID);
+	check_invalid_truncations(DLT_IPV4_228, pkt, sizeof pkt);
 }
 
 static void test_ppp_with_hdlc_address_control_ff03(void **state)
@@ -477,6 +497,7 @@ static void test_ipv4_dont_fragment_bit_is_not_a_fragment(void **state)
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_TCP);
 	assert_int_equal(seg.ip_first_fragment, 0);
+	check_truncations(DLT_RAW_12, pkt, sizeof pkt, 20);
 }
 
 static void test_ipv4_later_fragment_is_fragment(void **state)
@@ -504,6 +525,7 @@ static void test_ipv4_udp_later_fragment_is_not_tcp(void **state)
 				       1,    2,    3,    4,  5,    6,    7,    8 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_NOT_TCP);
+	check_truncations(DLT_RAW_12, pkt, sizeof pkt, 0);
 }
 
 static void test_ipv4_total_length_0_tso_takes_length_from_capture(void **state)
@@ -567,6 +589,7 @@ static void test_ipv4_ihl_below_5_is_invalid(void **state)
 		assert_non_null(why);
 		assert_non_null(strstr(why, "IHL"));
 		free(buf);
+		check_invalid_truncations(DLT_RAW_12, pkt, sizeof pkt);
 	}
 }
 
@@ -576,6 +599,7 @@ static void test_ipv4_total_length_below_header_is_invalid(void **state)
 	static const uint8_t pkt[] = { V4_HDR(19), TCP_HELLO };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_INVALID);
+	check_invalid_truncations(DLT_RAW_12, pkt, sizeof pkt);
 }
 
 static void test_ipv4_version_6_under_ethertype_0800_is_invalid(void **state)
@@ -584,6 +608,7 @@ static void test_ipv4_version_6_under_ethertype_0800_is_invalid(void **state)
 	static const uint8_t pkt[] = { ETH(0x08, 0x00), V6_HELLO };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_EN10MB, pkt, sizeof pkt, &seg), DECODE_INVALID);
+	check_invalid_truncations(DLT_EN10MB, pkt, sizeof pkt);
 }
 
 static void test_ipv4_udp_is_not_tcp(void **state)
@@ -660,6 +685,7 @@ static void test_ipv6_udp_and_no_next_header_are_not_tcp(void **state)
 	assert_int_equal(decode_full(DLT_IPV6_229, udp, sizeof udp, &seg), DECODE_NOT_TCP);
 	check_truncations(DLT_IPV6_229, udp, sizeof udp, 0);
 	assert_int_equal(decode_full(DLT_IPV6_229, none, sizeof none, &seg), DECODE_NOT_TCP);
+	check_truncations(DLT_IPV6_229, none, sizeof none, 0);
 }
 
 static void test_ipv6_extension_header_past_payload_is_invalid(void **state)
@@ -670,6 +696,7 @@ static void test_ipv6_extension_header_past_payload_is_invalid(void **state)
 				       0, 0, 0, 0, 0, 0, 0, 0 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_IPV6_229, pkt, sizeof pkt, &seg), DECODE_INVALID);
+	check_invalid_truncations(DLT_IPV6_229, pkt, sizeof pkt);
 }
 
 static void test_ipv6_version_4_under_ethertype_86dd_is_invalid(void **state)
@@ -679,6 +706,7 @@ static void test_ipv6_version_4_under_ethertype_86dd_is_invalid(void **state)
 				       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_EN10MB, pkt, sizeof pkt, &seg), DECODE_INVALID);
+	check_invalid_truncations(DLT_EN10MB, pkt, sizeof pkt);
 }
 
 /* ---- TCP header and options -------------------------------------------------- */
@@ -844,6 +872,7 @@ static void test_tcp_data_offset_below_5_is_invalid(void **state)
 				       0x00, 0x00, 'h',  'e',  'l',  'l',  'o',  '\n' };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_INVALID);
+	check_invalid_truncations(DLT_RAW_12, pkt, sizeof pkt);
 }
 
 static void test_tcp_data_offset_past_ip_declared_segment_is_invalid(void **state)
@@ -857,6 +886,47 @@ static void test_tcp_data_offset_past_ip_declared_segment_is_invalid(void **stat
 				       0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_EN10MB, pkt, sizeof pkt, &seg), DECODE_INVALID);
+	check_invalid_truncations(DLT_EN10MB, pkt, sizeof pkt);
+}
+
+static void test_ip_length_shorter_than_tcp_header_is_invalid_not_truncated(void **state)
+{
+	(void)state;
+	/* Everything captured, but the IP header leaves fewer than 20 bytes
+	 * for TCP: the headers contradict themselves, nothing was cut.
+	 * IPv4 total length 30 (10 bytes of TCP); IPv6 payload length 10. */
+	static const uint8_t v4[] = { V4_HDR(30), TCP_HELLO };
+	static const uint8_t v6[] = { V6_HDR(10, 6), TCP_HELLO };
+	struct tcp_segment seg;
+	assert_int_equal(decode_full(DLT_RAW_12, v4, sizeof v4, &seg), DECODE_INVALID);
+	check_invalid_truncations(DLT_RAW_12, v4, sizeof v4);
+	assert_int_equal(decode_full(DLT_RAW_12, v6, sizeof v6, &seg), DECODE_INVALID);
+	check_invalid_truncations(DLT_RAW_12, v6, sizeof v6);
+}
+
+static void test_malformed_option_in_complete_header_is_not_snapshot_truncation(void **state)
+{
+	(void)state;
+	/* opts.truncated means "cut by the snapshot length" (decode.h). In a
+	 * fully captured header, an option whose length runs past the data
+	 * offset, or a kind byte in the last option byte, is malformed. */
+	static const uint8_t overrun[] = { V4_HDR(44), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03,
+					   0xe9, 0x00, 0x00, 0x13, 0x89, 0x60, 0x10, 0x02, 0x00,
+					   0x00, 0x00, 0x00, 0x00, 0x02, 0x08, 0x05, 0xb4 };
+	static const uint8_t lastkind[] = { V4_HDR(44), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03,
+					    0xe9, 0x00, 0x00, 0x13, 0x89, 0x60, 0x10, 0x02, 0x00,
+					    0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x01, 0x02 };
+	struct tcp_segment seg;
+	assert_int_equal(decode_full(DLT_RAW_12, overrun, sizeof overrun, &seg), DECODE_TCP);
+	assert_int_equal(seg.hdr_truncated, 0);
+	assert_int_equal(seg.opts.truncated, 0);
+	assert_int_equal(seg.opts.has_mss, 0);
+	check_truncations(DLT_RAW_12, overrun, sizeof overrun, 20);
+	assert_int_equal(decode_full(DLT_RAW_12, lastkind, sizeof lastkind, &seg), DECODE_TCP);
+	assert_int_equal(seg.hdr_truncated, 0);
+	assert_int_equal(seg.opts.truncated, 0);
+	assert_int_equal(seg.opts.count, 4);
+	check_truncations(DLT_RAW_12, lastkind, sizeof lastkind, 20);
 }
 
 static void test_tcp_header_cut_by_capture_is_tcp_with_truncated_options(void **state)
@@ -974,43 +1044,6 @@ static void test_flags_str_respects_buffer_size(void **state)
 	assert_string_equal(buf, "no");
 }
 
-/* ---- known bugs (kept last) ----------------------------------------------------- */
-
-/* BUG: decode_tcp() checks for 20 captured bytes before it checks the IP-
- * declared TCP length, and decode_ipv4/6 have already trimmed the capture to
- * that length. So a complete capture whose IP header declares fewer than 20
- * bytes of TCP comes back DECODE_TRUNCATED ("TCP header cut short") instead
- * of DECODE_INVALID: the headers contradict themselves, nothing was cut. The
- * tracer then reports a snapshot cut or a misleading reason. */
-static void test_bug_ip_length_shorter_than_tcp_header_is_invalid_not_truncated(void **state)
-{
-	(void)state;
-	/* IPv4 total length 30: 10 bytes of TCP declared, all 46 bytes captured. */
-	static const uint8_t v4[] = { V4_HDR(30), TCP_HELLO };
-	/* IPv6 payload length 10, all 66 bytes captured. */
-	static const uint8_t v6[] = { V6_HDR(10, 6), TCP_HELLO };
-	struct tcp_segment seg;
-	assert_int_equal(decode_full(DLT_RAW_12, v4, sizeof v4, &seg), DECODE_INVALID);
-	assert_int_equal(decode_full(DLT_RAW_12, v6, sizeof v6, &seg), DECODE_INVALID);
-}
-
-/* BUG: decode_tcp_opts() sets opts.truncated ("options cut by the snapshot
- * length", decode.h) for a malformed option in a fully captured header: an
- * option whose length runs past the data offset, or a kind byte in the last
- * option byte. Nothing was cut; output prints "<|tcp>" as if it had been. */
-static void test_bug_malformed_option_in_complete_header_is_not_snapshot_truncation(void **state)
-{
-	(void)state;
-	/* Data offset 6: MSS with length 8 in 4 option bytes. */
-	static const uint8_t overrun[] = { V4_HDR(44), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03,
-					   0xe9, 0x00, 0x00, 0x13, 0x89, 0x60, 0x10, 0x02, 0x00,
-					   0x00, 0x00, 0x00, 0x00, 0x02, 0x08, 0x05, 0xb4 };
-	struct tcp_segment seg;
-	assert_int_equal(decode_full(DLT_RAW_12, overrun, sizeof overrun, &seg), DECODE_TCP);
-	assert_int_equal(seg.hdr_truncated, 0);
-	assert_int_equal(seg.opts.truncated, 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1067,15 +1100,14 @@ int main(void)
 		T(test_tcp_options_with_wrong_lengths_are_ignored),
 		T(test_tcp_data_offset_below_5_is_invalid),
 		T(test_tcp_data_offset_past_ip_declared_segment_is_invalid),
+		T(test_ip_length_shorter_than_tcp_header_is_invalid_not_truncated),
+		T(test_malformed_option_in_complete_header_is_not_snapshot_truncation),
 		T(test_tcp_header_cut_by_capture_is_tcp_with_truncated_options),
 		T(test_payload_cut_by_capture_keeps_ip_declared_len),
 		T(test_tcp_header_cut_before_20_bytes_is_truncated_with_reason),
 		T(test_ae_bit_and_urgent_pointer_are_decoded),
 		T(test_flags_str_uses_tcpdump_letters_in_tcpdump_order),
 		T(test_flags_str_respects_buffer_size),
-		/* known bugs, last */
-		T(test_bug_ip_length_shorter_than_tcp_header_is_invalid_not_truncated),
-		T(test_bug_malformed_option_in_complete_header_is_not_snapshot_truncation),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
