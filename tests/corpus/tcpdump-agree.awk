@@ -219,7 +219,6 @@ FILENAME == ARGV[3] {
 		badts++
 	else if (substr(r_ts[n], 1, length(t)) != t)
 		bad = bad " ts(" t ")"
-	if (n in dup) bad = bad " duplicate-rows"
 	if (bad != "")
 		report(n, "differs in" bad, line)
 	else
@@ -229,6 +228,8 @@ FILENAME == ARGV[3] {
 
 END {
 	for (n in row) {
+		if (n in dup)
+			report(n, "more than one segment row for this record", (n in td) ? td[n] : "(none)")
 		if (n in seen)
 			continue
 		if (n in tcp_ev) {
