@@ -65,7 +65,9 @@ status=0
 t0=$(date +%s)
 
 # ---------------------------------------------------------------- robustness
-ls "$dir" | grep -E '\.(pcap|pcapng|cap)$' >"$tmp/files"
+for p in "$dir"/*.pcap "$dir"/*.pcapng "$dir"/*.cap; do
+	[ -f "$p" ] && echo "${p##*/}"
+done | sort >"$tmp/files"
 nfiles=$(wc -l <"$tmp/files" | tr -d ' ')
 if [ "$nfiles" -eq 0 ]; then
 	echo "check_corpus: no captures in $dir" >&2
@@ -78,6 +80,7 @@ mkdir "$tmp/res" "$tmp/err" "$tmp/json" "$tmp/td" "$tmp/agree"
 # tcpdump's text for part 2 is made here too (td/NAME), in the same parallel
 # pass, so that part 2 can look at every capture tcpdump shows TCP in.
 [ $have_tcpdump = 1 ] && td_bin=$TCPDUMP || td_bin=""
+# shellcheck disable=SC2016 # the worker script expands its own variables
 tr '\n' '\0' <"$tmp/files" | xargs -0 -n 8 -P "$JOBS" sh -c '
 	bin=$1 dir=$2 out=$3 td=$4; shift 4
 	san_re="runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer"
@@ -219,7 +222,7 @@ while read -r f; do
 		TZ=UTC timeout -k 2 10 "$TCPDUMP" -# -x -nn -tt -r "$dir/$f" >"$a.hex" 2>/dev/null
 		hex=$a.hex
 	fi
-	awk -v cap="$f" -f "$agree_awk" "$a.rows" "$tmp/td/$f" $hex >>"$tmp/findings"
+	awk -v cap="$f" -f "$agree_awk" "$a.rows" "$tmp/td/$f" ${hex:+"$hex"} >>"$tmp/findings"
 done <"$tmp/agree-list"
 
 awk -F '\t' -v listed="$nlisted" -v unlisted="$nunlisted" '
