@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RECENT 32      /* data segments remembered per side, for later calls */
+#define RECENT 16      /* data segments remembered per side at first */
+#define RECENT_MAX 4096 /* ... and at most */
 #define PEND_MAX 256   /* unsettled sends per side before the oldest is forced */
 #define ROW_SEGS 8     /* segment numbers kept in the row; more go to segs_x */
 #define ROW_LOST 4     /* send numbers named per RST row */
@@ -24,6 +25,53 @@
 #define LIVE_SETTLE_NS ((ts_ns)250 * 1000000) /* live: late log lines still find their place */
 
 enum row_kind { ROW_SEG, ROW_CALL };
+
+/* A list of record numbers: inline while short, on the heap beyond. */
+struct nlist {
+	uint64_t inl[ROW_SEGS];
+	uint64_t *x;
+	uint32_t n, cap;
+};
+
+static const uint64_t *nl_items(const struct nlist *l) { return l->x ? l->x : l->inl; }
+
+/* Adds n in order (it is usually the largest); duplicates are ignored. */
+static void nl_add(struct nlist *l, uint64_t v)
+{
+	const uint64_t *items = nl_items(l);
+	for (uint32_t i = l->n; i > 0; i--) {
+		if (items[i - 1] == v)
+			return;
+		if (items[i - 1] < v)
+			break;
+	}
+	if (l->n == ROW_SEGS && !l->x) {
+		l->x = malloc(4 * ROW_SEGS * sizeof *l->x);
+		if (!l->x)
+			return;
+		l->cap = 4 * ROW_SEGS;
+		memcpy(l->x, l->inl, sizeof l->inl);
+	} else if (l->x && l->n == l->cap) {
+		uint64_t *nx = realloc(l->x, 2 * l->cap * sizeof *nx);
+		if (!nx)
+			return;
+		l->x = nx;
+		l->cap *= 2;
+	}
+	uint64_t *list = l->x ? l->x : l->inl;
+	uint32_t i = l->n++;
+	while (i > 0 && list[i - 1] > v) {
+		list[i] = list[i - 1];
+		i--;
+	}
+	list[i] = v;
+}
+
+static void nl_free(struct nlist *l)
+{
+	free(l->x);
+	l->x = NULL;
+}
 
 /* Why a failed call failed. */
 enum cause {
@@ -70,9 +118,7 @@ struct row {
 	uint64_t conn_id;       /* 0: no captured connection */
 	int side;               /* 0 client, 1 server, -1 unknown */
 	uint32_t send_no;
-	uint64_t segs[ROW_SEGS], retrans[ROW_SEGS];
-	uint64_t *segs_x;       /* all segment numbers, once there are more than ROW_SEGS */
-	uint32_t nsegs, nretrans, cap_x;
+	struct nlist segs, retrans; /* record numbers, in record order */
 	uint8_t by_time;        /* matched by time: no SYN captured */
 	uint8_t has_seq;        /* by time: the sequence range its segments carried */
 	uint32_t seq_lo, seq_hi;
@@ -94,15 +140,17 @@ struct recent_seg {
 	uint64_t n;
 	uint32_t a, b;          /* stream offsets [a, b) (ISN known) */
 	uint32_t seq, len;      /* as on the wire */
-	uint8_t retrans, used;
+	uint8_t retrans, used;  /* used: given to a send matched by time */
+	uint8_t claimed;        /* some send's bytes were in it */
 };
 
 struct cside {
 	uint32_t sends;
+	uint32_t calls;         /* logged calls made from this side */
 	struct row *pend[PEND_MAX];
 	int npend;
-	struct recent_seg recent[RECENT];
-	int rhead, rcount;
+	struct recent_seg *recent; /* a ring that grows while sends are outstanding */
+	int rhead, rcount, rcap;
 	uint8_t shut_wr, econnreset;
 };
 
@@ -178,8 +226,8 @@ static struct row *row_alloc(struct correlator *k)
 static void row_release(struct correlator *k, struct row *r)
 {
 	if (r->kind == ROW_CALL) {
-		free(r->segs_x);
-		r->segs_x = NULL;
+		nl_free(&r->segs);
+		nl_free(&r->retrans);
 	}
 	*(struct row **)r = k->free_rows;
 	k->free_rows = r;
@@ -230,7 +278,7 @@ static void pop_head(struct correlator *k)
 			memcpy(g, h, sizeof *g);
 			g->ghost = 1;
 			g->unsettled = 0;
-			h->segs_x = NULL; /* the stand-in owns it now */
+			h->segs.x = h->retrans.x = NULL; /* the stand-in owns them now */
 			struct cside *cs = &h->cc->side[h->side];
 			for (int i = 0; i < cs->npend; i++)
 				if (cs->pend[i] == h)
@@ -307,39 +355,7 @@ static int overlaps(uint32_t a1, uint32_t l1, uint32_t a2, uint32_t l2)
 
 static void add_seg(struct row *r, uint64_t n, int retrans)
 {
-	if (retrans) {
-		for (uint32_t i = 0; i < r->nretrans; i++)
-			if (r->retrans[i] == n)
-				return;
-		if (r->nretrans < ROW_SEGS)
-			r->retrans[r->nretrans++] = n;
-		return;
-	}
-	uint64_t *list = r->segs_x ? r->segs_x : r->segs;
-	for (uint32_t i = 0; i < r->nsegs; i++)
-		if (list[i] == n)
-			return;
-	if (r->nsegs == ROW_SEGS && !r->segs_x) {
-		r->segs_x = malloc(32 * sizeof *r->segs_x);
-		if (!r->segs_x)
-			return;
-		r->cap_x = 32;
-		memcpy(r->segs_x, r->segs, sizeof r->segs);
-	} else if (r->segs_x && r->nsegs == r->cap_x) {
-		uint64_t *nx = realloc(r->segs_x, 2 * r->cap_x * sizeof *nx);
-		if (!nx)
-			return;
-		r->segs_x = nx;
-		r->cap_x *= 2;
-	}
-	list = r->segs_x ? r->segs_x : r->segs;
-	/* In record order, whichever order they were found in. */
-	uint32_t i = r->nsegs++;
-	while (i > 0 && list[i - 1] > n) {
-		list[i] = list[i - 1];
-		i--;
-	}
-	list[i] = n;
+	nl_add(retrans ? &r->retrans : &r->segs, n);
 }
 
 /* Bytes of this send that the other side has acknowledged. */
@@ -664,9 +680,9 @@ static void call_json(struct correlator *k, struct row *r)
 		json_int(b, "len", c->len, 1);
 	if (c->event == EV_SEND) {
 		json_int(b, "send", r->send_no, 1);
-		json_u64_list(b, "segments", r->segs_x ? r->segs_x : r->segs, (int)r->nsegs);
-		if (r->nretrans)
-			json_u64_list(b, "retransmissions", r->retrans, (int)r->nretrans);
+		json_u64_list(b, "segments", nl_items(&r->segs), (int)r->segs.n);
+		if (r->retrans.n)
+			json_u64_list(b, "retransmissions", nl_items(&r->retrans), (int)r->retrans.n);
 		json_int(b, "acked", (int64_t)r->acked, 1);
 		json_int(b, "lost", (int64_t)r->lost, !r->unsettled);
 		if (r->unsettled)
@@ -834,7 +850,8 @@ static void process_call(struct correlator *k, const struct call *c)
 	struct row *r = row_alloc(k);
 	if (!r)
 		return;
-	memset(&r->call, 0, sizeof *r - offsetof(struct row, call));
+	/* The call's own part of the row is cleared; the call is copied in. */
+	memset(&r->cc, 0, sizeof *r - offsetof(struct row, cc));
 	r->kind = ROW_CALL;
 	r->ts = c->ts;
 	r->call = *c;
@@ -849,8 +866,10 @@ static void process_call(struct correlator *k, const struct call *c)
 			r->side = dir; /* our local endpoint is the side that sends "from" it */
 			conn->calls.calls++;
 			cc = cc_get(conn);
-			if (cc)
+			if (cc) {
 				r->was_reset = cc->reset;
+				cc->side[dir].calls++;
+			}
 			r->fin_n = conn->side[1 - dir].fin_n; /* the peer's FIN, if already seen */
 		} else if (c->event != EV_CLOSE || c->ret != 0) {
 			if (!k->unmatched++)
@@ -892,12 +911,14 @@ static void process_call(struct correlator *k, const struct call *c)
 			/* The segments that carried it, already seen. */
 			int have_isn = conn->side[r->side].isn_known;
 			for (int i = cs->rcount - 1; i >= 0; i--) { /* oldest first */
-				struct recent_seg *g = &cs->recent[(cs->rhead + RECENT - 1 - i) % RECENT];
+				struct recent_seg *g = &cs->recent[(cs->rhead + cs->rcap - 1 - i) % cs->rcap];
 				if (have_isn) {
-					if (overlaps((uint32_t)c->off, (uint32_t)c->ret, g->a, g->b - g->a))
+					if (overlaps((uint32_t)c->off, (uint32_t)c->ret, g->a, g->b - g->a)) {
 						add_seg(r, g->n, g->retrans);
+						g->claimed = 1;
+					}
 				} else if (!g->used) {
-					g->used = 1;
+					g->used = g->claimed = 1;
 					add_seg(r, g->n, g->retrans);
 					r->by_time = 1;
 					if (!g->retrans) {
@@ -913,7 +934,7 @@ static void process_call(struct correlator *k, const struct call *c)
 				r->by_time = 1;
 			/* A call can return late (the process was not running): what
 			 * counts is whether its bytes left after the peer's FIN. */
-			if (r->fin_n && r->nsegs && r->segs[0] < r->fin_n)
+			if (r->fin_n && r->segs.n && nl_items(&r->segs)[0] < r->fin_n)
 				r->fin_n = 0;
 			r->acked = acked_of(conn, r->side, r);
 			r->pending = 1;
@@ -1111,7 +1132,8 @@ void corr_flush(struct correlator *k, ts_ns now)
 	while (k->dead) {
 		struct row *d = k->dead;
 		k->dead = *(struct row **)d;
-		free(d->segs_x);
+		nl_free(&d->segs);
+		nl_free(&d->retrans);
 		free(d);
 	}
 	while (k->qlen) {
@@ -1138,6 +1160,29 @@ void corr_advance(struct correlator *k, ts_ns now)
 		call_release(k, c);
 	}
 	corr_flush(k, now);
+}
+
+/* Makes room for one more remembered segment: on a side whose calls are
+ * logged, the ring doubles while it is full of segments no send has claimed
+ * yet (a large send() still on its way back), up to RECENT_MAX. Returns 0
+ * when there is no ring at all. */
+static int recent_room(struct cside *cs)
+{
+	if (!cs->recent || (cs->rcount == cs->rcap && cs->rcap < RECENT_MAX && cs->calls &&
+			    !cs->recent[cs->rhead].claimed)) {
+		int ncap = cs->rcap ? cs->rcap * 2 : RECENT;
+		struct recent_seg *nr = malloc((size_t)ncap * sizeof *nr);
+		if (!nr)
+			return cs->recent != NULL;
+		/* Unroll the ring, oldest first. */
+		for (int i = 0; i < cs->rcount; i++)
+			nr[i] = cs->recent[(cs->rhead + cs->rcap - cs->rcount + i) % cs->rcap];
+		free(cs->recent);
+		cs->recent = nr;
+		cs->rhead = cs->rcount;
+		cs->rcap = ncap;
+	}
+	return 1;
 }
 
 /* Does a logged call belong to this connection (either end)? */
@@ -1262,23 +1307,25 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 		struct cside *cs = &cc->side[s];
 		/* Data: remember it, and give it to the sends it carries. */
 		uint32_t a;
-		if (seg->len && !(seg->flags & TCPF_RST)) {
+		if (seg->len && !(seg->flags & TCPF_RST) && recent_room(cs)) {
 			struct recent_seg *g = &cs->recent[cs->rhead];
-			cs->rhead = (cs->rhead + 1) % RECENT;
-			if (cs->rcount < RECENT)
+			cs->rhead = (cs->rhead + 1) % cs->rcap;
+			if (cs->rcount < cs->rcap)
 				cs->rcount++;
 			g->n = n;
 			g->seq = seg->seq;
 			g->len = seg->len;
 			g->retrans = info->note == NOTE_RETRANSMIT;
-			g->used = 0;
+			g->used = g->claimed = 0;
 			if (stream_off(conn, s, seg->seq, &a)) {
 				g->a = a;
 				g->b = a + seg->len;
 				for (int i = 0; i < cs->npend; i++) {
 					struct row *p = cs->pend[i];
-					if (overlaps((uint32_t)p->call.off, (uint32_t)p->call.ret, g->a, seg->len))
+					if (overlaps((uint32_t)p->call.off, (uint32_t)p->call.ret, g->a, seg->len)) {
 						add_seg(p, n, g->retrans);
+						g->claimed = 1;
+					}
 				}
 			} else {
 				g->a = g->b = 0;
@@ -1326,9 +1373,11 @@ void corr_conn_retire(struct correlator *k, struct conn *c)
 	struct cconn *cc = c->user;
 	if (!cc)
 		return;
-	for (int s = 0; s < 2; s++)
+	for (int s = 0; s < 2; s++) {
 		while (cc->side[s].npend)
 			settle(k, cc->side[s].pend[0], c->closed || cc->reset ? 2 : 3);
+		free(cc->side[s].recent);
+	}
 	free(cc);
 	c->user = NULL;
 }
@@ -1389,8 +1438,10 @@ void corr_free(struct correlator *k)
 		return;
 	for (size_t i = 0; i < k->qlen; i++) {
 		struct row *r = *qat(k, i);
-		if (r->kind == ROW_CALL)
-			free(r->segs_x);
+		if (r->kind == ROW_CALL) {
+			nl_free(&r->segs);
+			nl_free(&r->retrans);
+		}
 		free(r);
 	}
 	while (k->free_rows) {

@@ -84,12 +84,40 @@ static int parse_ep(const char *s, uint8_t *family, uint8_t *addr, uint16_t *por
 	char *pct = strchr(buf, '%'); /* a scope id names an interface, not an address */
 	if (pct)
 		*pct = '\0';
-	char *end;
-	errno = 0;
-	unsigned long p = strtoul(colon + 1, &end, 10);
-	if (errno || *end || colon[1] == '\0' || p > 65535)
+	unsigned long p = 0;
+	const char *d = colon + 1;
+	if (*d == '\0')
+		return -1;
+	for (; *d; d++) {
+		if (*d < '0' || *d > '9' || p > 65535)
+			return -1;
+		p = p * 10 + (unsigned long)(*d - '0');
+	}
+	if (p > 65535)
 		return -1;
 	memset(addr, 0, 16);
+	if (!v6) {
+		/* Dotted quad by hand (inet_pton's rules: four decimal parts, no
+		 * leading zeros); anything odd still goes to inet_pton below. */
+		const char *q = buf;
+		int part;
+		for (part = 0; part < 4; part++) {
+			unsigned v = 0;
+			const char *first = q;
+			while (*q >= '0' && *q <= '9' && q - first < 3)
+				v = v * 10 + (unsigned)(*q++ - '0');
+			if (q == first || v > 255 || (q - first > 1 && *first == '0') ||
+			    *q != (part < 3 ? '.' : '\0'))
+				break;
+			addr[part] = (uint8_t)v;
+			q++;
+		}
+		if (part == 4) {
+			*family = 4;
+			*port = (uint16_t)p;
+			return 0;
+		}
+	}
 	if (v6) {
 		if (inet_pton(AF_INET6, buf, addr) != 1)
 			return -1;
@@ -123,25 +151,49 @@ static const char *const field_names[NFIELDS] = {
 };
 enum fkind { FV_ABSENT = 0, FV_NULL, FV_INT, FV_STR, FV_OTHER };
 struct fval {
-	enum fkind kind;
+	uint8_t kind;  /* enum fkind */
 	int64_t i;
 	const char *s; /* FV_STR: decoded bytes (may hold NULs), slen of them */
 	size_t slen;
 };
 struct fields {
-	struct fval f[NFIELDS];
+	struct fval f[NFIELDS]; /* only .kind is set for an absent field */
 };
+
+static void fields_clear(struct fields *fs)
+{
+	for (int i = 0; i < NFIELDS; i++)
+		fs->f[i].kind = FV_ABSENT;
+}
 
 static int field_lookup(const char *key, size_t n)
 {
-	static uint8_t name_len[NFIELDS];
-	if (!name_len[0])
-		for (int i = 0; i < NFIELDS; i++)
-			name_len[i] = (uint8_t)strlen(field_names[i]);
-	for (int i = 0; i < NFIELDS; i++)
-		if (name_len[i] == n && field_names[i][0] == key[0] && !memcmp(field_names[i], key, n))
-			return i;
+#define IS(id) (!memcmp(key, field_names[id], n) ? (id) : -1)
+	switch (n) {
+	case 2: return key[0] == 't' ? IS(F_TS) : IS(F_FD);
+	case 3:
+		switch (key[0]) {
+		case 'p': return IS(F_PID);
+		case 'l': return IS(F_LEN);
+		case 'r': return IS(F_RET);
+		case 'o': return IS(F_OFF);
+		case 's': return IS(F_SIG);
+		case 'h': return IS(F_HOW);
+		}
+		return -1;
+	case 4: return key[0] == 'p' ? IS(F_PEER) : IS(F_DATA);
+	case 5:
+		switch (key[0]) {
+		case 'e': return key[1] == 'v' ? IS(F_EVENT) : IS(F_ERRNO);
+		case 'l': return IS(F_LOCAL);
+		case 'f': return IS(F_FLAGS);
+		}
+		return -1;
+	case 6: return key[1] == 't' ? IS(F_STATUS) : IS(F_SIGNAL);
+	case 11: return IS(F_DISP);
+	}
 	return -1;
+#undef IS
 }
 
 /* An integer field: absent or null leave *out alone and return 0. */
@@ -325,12 +377,31 @@ static size_t utf8_len(const uint8_t *p, size_t avail)
 	return len;
 }
 
+/* Bytes that stand for themselves inside a JSON string. */
+static const uint8_t plain_json[256] = {
+	[' '] = 1, ['!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
+};
+
 /* A string at x->p (on its opening quote), decoded into x->out. */
 static int fast_string(struct fast *x, const char **s, size_t *n)
 {
 	x->p++;
 	size_t start = x->used;
 	while (x->p < x->end) {
+		/* Plain ASCII runs at once. */
+		const char *q = x->p;
+		while (q < x->end && plain_json[(unsigned char)*q])
+			q++;
+		if (q > x->p) {
+			size_t run = (size_t)(q - x->p);
+			if (x->used + run + 1 >= x->cap)
+				return -1;
+			memcpy(x->out + x->used, x->p, run);
+			x->used += run;
+			x->p = q;
+			if (q >= x->end)
+				break;
+		}
 		unsigned char ch = (unsigned char)*x->p++;
 		if (ch == '"') {
 			if (x->used >= x->cap)
@@ -503,7 +574,7 @@ static int skip_nested(struct fast *x, int depth)
 static int fast_parse(const char *line, size_t len, struct fields *fs, char *scratch, size_t cap)
 {
 	struct fast x = { line, line + len, scratch, 0, cap };
-	memset(fs, 0, sizeof *fs);
+	fields_clear(fs);
 	skip_ws(&x);
 	if (x.p >= x.end || *x.p != '{')
 		return -1;
@@ -605,7 +676,7 @@ static int slow_parse(const char *line, size_t len, struct call *c, char *err, s
 		goto out;
 	}
 	struct fields fs;
-	memset(&fs, 0, sizeof fs);
+	fields_clear(&fs);
 	for (int i = 0; i < NFIELDS; i++) {
 		json_t *v = json_object_get(o, field_names[i]);
 		struct fval *f = &fs.f[i];
