@@ -101,6 +101,15 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	if (t->dumper)
 		pcap_dump((u_char *)t->dumper, h, bytes);
 	ts_ns ts = (ts_ns)h->ts.tv_sec * 1000000000 + (ts_ns)h->ts.tv_usec;
+	if (h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000) {
+		/* libpcap hands the fraction on as stored (scaled to ns): an
+		 * out-of-range one would put the record at another time. */
+		char msg[160];
+		snprintf(msg, sizeof msg, "timestamp fraction %ld ns is out of range; shown at %lld.000000000",
+			 (long)h->ts.tv_usec, (long long)h->ts.tv_sec);
+		damage(t, n, msg);
+		ts = (ts_ns)h->ts.tv_sec * 1000000000;
+	}
 	if (!out_has_start(t->out))
 		out_set_start(t->out, ts);
 
