@@ -561,6 +561,22 @@ static void test_ipv6_connection_endpoints_are_bracketed(void **state)
 	assert_int_equal(in.conn->id, 2);
 }
 
+static void test_ipv4_endpoints_format_every_digit_count(void **state)
+{
+	struct fx *f = *state;
+	struct ep a = { 4, { 0, 0, 0, 0 }, 0 }, b = { 4, { 255, 255, 255, 255 }, 65535 };
+	struct ep c = { 4, { 100, 10, 9, 199 }, 100 }, d = { 4, { 1, 99, 200, 109 }, 9 };
+	struct seg_info in = feed(f, &a, &b, 1, 0, SYN, 0);
+	assert_string_equal(in.conn->ep[0], "0.0.0.0:0");
+	assert_string_equal(in.conn->ep[1], "255.255.255.255:65535");
+	assert_int_equal(in.conn->ep_len[0], 9);
+	assert_int_equal(in.conn->ep_len[1], 21);
+	in = feed(f, &c, &d, 1, 0, SYN, 0);
+	assert_string_equal(in.conn->ep[0], "100.10.9.199:100");
+	assert_string_equal(in.conn->ep[1], "1.99.200.109:9");
+	assert_int_equal(in.conn->ep_len[0], 16);
+}
+
 static void test_longest_ipv6_endpoint_fits_unclipped(void **state)
 {
 	struct fx *f = *state;
@@ -754,6 +770,7 @@ int main(void)
 		T(test_connection_ids_in_order_of_first_segment),
 		T(test_four_tuple_reuse_after_close_opens_a_new_connection),
 		T(test_ipv6_connection_endpoints_are_bracketed),
+		T(test_ipv4_endpoints_format_every_digit_count),
 		T(test_longest_ipv6_endpoint_fits_unclipped),
 		T(test_lookup_finds_connection_from_either_direction),
 		T(test_free_retires_every_connection_once_in_id_order),

@@ -285,6 +285,33 @@ static char *time_column(enum time_mode tm, ts_ns start, ts_ns ts)
 	return ox_close(&x);
 }
 
+static void test_number_helpers_at_digit_boundaries(void **state)
+{
+	(void)state;
+	struct ox x;
+	ox_open(&x, 0, TIME_REL, 0);
+	struct obuf *b = out_buf(x.o);
+	static const uint64_t u[] = { 0, 9, 10, 99, 100, 65535, 4294967295u, 9999999999999999999ull,
+				      10000000000000000000ull, UINT64_MAX };
+	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
+		ob_u64(b, u[i]);
+		ob_char(b, ' ');
+	}
+	ob_i64(b, -1);
+	ob_char(b, ' ');
+	ob_i64(b, INT64_MIN);
+	ob_char(b, ' ');
+	ob_i64(b, INT64_MAX);
+	ob_char(b, ' ');
+	ob_rjust_u64(b, 7, 5);
+	ob_rjust_u64(b, 123456, 5);
+	char *got = ox_close(&x);
+	assert_string_equal(got, "0 9 10 99 100 65535 4294967295 9999999999999999999 "
+				 "10000000000000000000 18446744073709551615 -1 -9223372036854775808 "
+				 "9223372036854775807     7123456");
+	free(got);
+}
+
 static void test_time_relative_right_aligned_in_10_columns(void **state)
 {
 	(void)state;
@@ -902,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_text_ipv6_endpoints_and_flags_column),
 		cmocka_unit_test(test_text_preview_escapes_and_cuts_after_32_bytes),
 		cmocka_unit_test(test_text_truncated_options_are_marked),
+		cmocka_unit_test(test_number_helpers_at_digit_boundaries),
 		cmocka_unit_test(test_time_relative_right_aligned_in_10_columns),
 		cmocka_unit_test(test_time_relative_negative_before_start),
 		cmocka_unit_test(test_time_absolute_is_utc_date_and_microseconds),

@@ -185,6 +185,64 @@ static void test_many_puts_in_reverse_come_back_sorted(void **state)
 	sumstore_free(s);
 }
 
+static void test_ascending_puts_across_many_windows_all_come_back(void **state)
+{
+	(void)state;
+	struct sumstore *s = new_store();
+	enum { N = 20000 };
+	/* Mostly ascending, as connections retire, with every 7th one late. */
+	for (uint64_t id = 1; id <= N; id++) {
+		if (id % 7) {
+			struct conn c = mkconn(id);
+			assert_int_equal(sumstore_put(s, &c), 0);
+		}
+		if (id % 700 == 0) /* the late ones of the last 700 */
+			for (uint64_t late = id - 693; late <= id; late += 7) {
+				struct conn l = mkconn(late);
+				assert_int_equal(sumstore_put(s, &l), 0);
+			}
+	}
+	for (uint64_t late = N - N % 700 + 7; late <= N; late += 7) {
+		struct conn l = mkconn(late);
+		assert_int_equal(sumstore_put(s, &l), 0);
+	}
+	struct seen got = { 0 };
+	assert_int_equal(sumstore_each(s, collect, &got), 0);
+	assert_int_equal(got.n, N);
+	assert_int_equal(got.out_of_order, 0);
+	assert_int_equal(got.last_id, N);
+	for (size_t i = 0; i < KEEP; i++)
+		assert_int_equal(got.copy[i].lost, (i + 1) * 3);
+	sumstore_free(s);
+}
+
+static void test_each_then_more_puts_then_each_again(void **state)
+{
+	(void)state;
+	struct sumstore *s = new_store();
+	for (uint64_t id = 1; id <= 3000; id++) {
+		struct conn c = mkconn(id);
+		assert_int_equal(sumstore_put(s, &c), 0);
+	}
+	struct seen got = { 0 };
+	assert_int_equal(sumstore_each(s, collect, &got), 0);
+	assert_int_equal(got.n, 3000);
+	for (uint64_t id = 3001; id <= 9000; id++) {
+		struct conn c = mkconn(id);
+		assert_int_equal(sumstore_put(s, &c), 0);
+	}
+	struct conn again = mkconn(2);
+	again.lost = 12345; /* an id already written, put again: the last wins */
+	assert_int_equal(sumstore_put(s, &again), 0);
+	struct seen all = { 0 };
+	assert_int_equal(sumstore_each(s, collect, &all), 0);
+	assert_int_equal(all.n, 9000);
+	assert_int_equal(all.out_of_order, 0);
+	assert_int_equal(all.copy[1].lost, 12345);
+	assert_int_equal(all.copy[2].lost, 9);
+	sumstore_free(s);
+}
+
 static void test_same_id_put_twice_keeps_the_last(void **state)
 {
 	(void)state;
@@ -345,6 +403,8 @@ int main(void)
 		cmocka_unit_test(test_missing_ids_are_skipped),
 		cmocka_unit_test(test_big_ids_across_read_batches),
 		cmocka_unit_test(test_many_puts_in_reverse_come_back_sorted),
+		cmocka_unit_test(test_ascending_puts_across_many_windows_all_come_back),
+		cmocka_unit_test(test_each_then_more_puts_then_each_again),
 		cmocka_unit_test(test_same_id_put_twice_keeps_the_last),
 		cmocka_unit_test(test_empty_store_calls_nothing),
 		cmocka_unit_test(test_id_zero_is_refused),
