@@ -120,6 +120,7 @@ struct row {
 	uint32_t send_no;
 	struct nlist segs, retrans; /* record numbers, in record order */
 	uint8_t by_time;        /* matched by time: no SYN captured */
+	uint8_t segs_incomplete; /* some of its segments were no longer remembered */
 	uint8_t has_seq;        /* by time: the sequence range its segments carried */
 	uint32_t seq_lo, seq_hi;
 	uint64_t acked, lost;
@@ -151,6 +152,8 @@ struct cside {
 	int npend;
 	struct recent_seg *recent; /* a ring that grows while sends are outstanding */
 	int rhead, rcount, rcap;
+	uint8_t forgot;            /* an unclaimed segment fell out of the ring */
+	uint32_t forgot_end;       /* ... the stream offset its bytes ended at */
 	uint8_t shut_wr, econnreset;
 };
 
@@ -635,6 +638,10 @@ static void call_text(struct correlator *k, struct row *r)
 			ob_str(b, any ? "; " : "  -- ");
 			ob_str(b, "no SYN captured: matched to segments by time");
 		}
+		if (r->segs_incomplete) {
+			ob_str(b, any || r->by_time ? "; " : "  -- ");
+			ob_str(b, "its earliest segments left before anything of this side was logged and are not all listed");
+		}
 	} else if (c->ret == -1 && (c->event == EV_SEND || c->event == EV_RECV)) {
 		ob_str(b, "  -- ");
 		cause_text(b, r);
@@ -681,6 +688,8 @@ static void call_json(struct correlator *k, struct row *r)
 	if (c->event == EV_SEND) {
 		json_int(b, "send", r->send_no, 1);
 		json_u64_list(b, "segments", nl_items(&r->segs), (int)r->segs.n);
+		if (r->segs_incomplete)
+			ob_str(b, ",\"segments_incomplete\":true");
 		if (r->retrans.n)
 			json_u64_list(b, "retransmissions", nl_items(&r->retrans), (int)r->retrans.n);
 		json_int(b, "acked", (int64_t)r->acked, 1);
@@ -932,6 +941,8 @@ static void process_call(struct correlator *k, const struct call *c)
 			}
 			if (!have_isn)
 				r->by_time = 1;
+			else if (cs->forgot && seq_after(cs->forgot_end, (uint32_t)c->off))
+				r->segs_incomplete = 1;
 			/* A call can return late (the process was not running): what
 			 * counts is whether its bytes left after the peer's FIN. */
 			if (r->fin_n && r->segs.n && nl_items(&r->segs)[0] < r->fin_n)
@@ -1309,6 +1320,11 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 		uint32_t a;
 		if (seg->len && !(seg->flags & TCPF_RST) && recent_room(cs)) {
 			struct recent_seg *g = &cs->recent[cs->rhead];
+			if (cs->rcount == cs->rcap && !g->claimed && g->b != g->a &&
+			    (!cs->forgot || seq_after(g->b, cs->forgot_end))) {
+				cs->forgot = 1;
+				cs->forgot_end = g->b;
+			}
 			cs->rhead = (cs->rhead + 1) % cs->rcap;
 			if (cs->rcount < cs->rcap)
 				cs->rcount++;

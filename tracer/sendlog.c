@@ -382,8 +382,26 @@ static const uint8_t plain_json[256] = {
 	[' '] = 1, ['!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
 };
 
-/* A string at x->p (on its opening quote), decoded into x->out. */
-static int fast_string(struct fast *x, const char **s, size_t *n)
+/* Appends decoded bytes, keeping at most `keep` of this string; the rest is
+ * checked and dropped. Returns -1 when the buffer cannot hold what must be
+ * kept. */
+static int put(struct fast *x, size_t start, size_t keep, const void *b, size_t n)
+{
+	size_t have = x->used - start;
+	if (have >= keep)
+		return 0;
+	if (n > keep - have)
+		n = keep - have;
+	if (x->used + n + 1 > x->cap)
+		return -1;
+	memcpy(x->out + x->used, b, n);
+	x->used += n;
+	return 0;
+}
+
+/* A string at x->p (on its opening quote), decoded into x->out: all of it,
+ * or its first `keep` bytes when keep is not SIZE_MAX. */
+static int fast_string(struct fast *x, const char **s, size_t *n, size_t keep)
 {
 	x->p++;
 	size_t start = x->used;
@@ -393,18 +411,15 @@ static int fast_string(struct fast *x, const char **s, size_t *n)
 		while (q < x->end && plain_json[(unsigned char)*q])
 			q++;
 		if (q > x->p) {
-			size_t run = (size_t)(q - x->p);
-			if (x->used + run + 1 >= x->cap)
+			if (put(x, start, keep, x->p, (size_t)(q - x->p)) != 0)
 				return -1;
-			memcpy(x->out + x->used, x->p, run);
-			x->used += run;
 			x->p = q;
 			if (q >= x->end)
 				break;
 		}
 		unsigned char ch = (unsigned char)*x->p++;
 		if (ch == '"') {
-			if (x->used >= x->cap)
+			if (x->used + 1 > x->cap)
 				return -1;
 			x->out[x->used++] = '\0';
 			*s = x->out + start;
@@ -413,69 +428,67 @@ static int fast_string(struct fast *x, const char **s, size_t *n)
 		}
 		if (ch < 0x20)
 			return -1;
-		if (x->used + 4 >= x->cap)
-			return -1;
+		char u8[4];
+		size_t un = 0;
 		if (ch >= 0x80) {
 			/* Raw UTF-8 is kept as it is, once checked well-formed. */
 			size_t k = utf8_len((const uint8_t *)x->p - 1, (size_t)(x->end - x->p + 1));
-			if (!k || x->used + k >= x->cap)
+			if (!k || put(x, start, keep, x->p - 1, k) != 0)
 				return -1;
-			memcpy(x->out + x->used, x->p - 1, k);
-			x->used += k;
 			x->p += k - 1;
 			continue;
 		}
 		if (ch != '\\') {
-			x->out[x->used++] = (char)ch;
-			continue;
-		}
-		if (x->p >= x->end)
-			return -1;
-		char e = *x->p++;
-		switch (e) {
-		case '"': case '\\': case '/': x->out[x->used++] = e; break;
-		case 'b': x->out[x->used++] = '\b'; break;
-		case 'f': x->out[x->used++] = '\f'; break;
-		case 'n': x->out[x->used++] = '\n'; break;
-		case 'r': x->out[x->used++] = '\r'; break;
-		case 't': x->out[x->used++] = '\t'; break;
-		case 'u': {
-			unsigned u;
-			if (x->end - x->p < 4 || hex4(x->p, &u) != 0)
+			u8[un++] = (char)ch;
+		} else {
+			if (x->p >= x->end)
 				return -1;
-			x->p += 4;
-			if (u >= 0xdc00 && u <= 0xdfff)
-				return -1; /* a lone low surrogate */
-			if (u >= 0xd800 && u <= 0xdbff) {
-				unsigned lo;
-				if (x->end - x->p < 6 || x->p[0] != '\\' || x->p[1] != 'u' ||
-				    hex4(x->p + 2, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
+			char e = *x->p++;
+			switch (e) {
+			case '"': case '\\': case '/': u8[un++] = e; break;
+			case 'b': u8[un++] = '\b'; break;
+			case 'f': u8[un++] = '\f'; break;
+			case 'n': u8[un++] = '\n'; break;
+			case 'r': u8[un++] = '\r'; break;
+			case 't': u8[un++] = '\t'; break;
+			case 'u': {
+				unsigned u;
+				if (x->end - x->p < 4 || hex4(x->p, &u) != 0)
 					return -1;
-				x->p += 6;
-				unsigned cp = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-				x->out[x->used++] = (char)(0xf0 | cp >> 18);
-				x->out[x->used++] = (char)(0x80 | (cp >> 12 & 0x3f));
-				x->out[x->used++] = (char)(0x80 | (cp >> 6 & 0x3f));
-				x->out[x->used++] = (char)(0x80 | (cp & 0x3f));
+				x->p += 4;
+				if (u >= 0xdc00 && u <= 0xdfff)
+					return -1; /* a lone low surrogate */
+				if (u < 0x100) {
+					/* The writer escapes each byte that is not UTF-8
+					 * as \u00XX: read it back as that byte. */
+					u8[un++] = (char)u;
+				} else if (u < 0x800) {
+					u8[un++] = (char)(0xc0 | u >> 6);
+					u8[un++] = (char)(0x80 | (u & 0x3f));
+				} else if (u >= 0xd800 && u <= 0xdbff) {
+					unsigned lo;
+					if (x->end - x->p < 6 || x->p[0] != '\\' || x->p[1] != 'u' ||
+					    hex4(x->p + 2, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
+						return -1;
+					x->p += 6;
+					unsigned cp = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+					u8[un++] = (char)(0xf0 | cp >> 18);
+					u8[un++] = (char)(0x80 | (cp >> 12 & 0x3f));
+					u8[un++] = (char)(0x80 | (cp >> 6 & 0x3f));
+					u8[un++] = (char)(0x80 | (cp & 0x3f));
+				} else {
+					u8[un++] = (char)(0xe0 | u >> 12);
+					u8[un++] = (char)(0x80 | (u >> 6 & 0x3f));
+					u8[un++] = (char)(0x80 | (u & 0x3f));
+				}
 				break;
 			}
-			if (u < 0x100) {
-				/* The writer escapes each byte that is not UTF-8 as
-				 * \u00XX: read it back as that byte. */
-				x->out[x->used++] = (char)u;
-			} else if (u < 0x800) {
-				x->out[x->used++] = (char)(0xc0 | u >> 6);
-				x->out[x->used++] = (char)(0x80 | (u & 0x3f));
-			} else {
-				x->out[x->used++] = (char)(0xe0 | u >> 12);
-				x->out[x->used++] = (char)(0x80 | (u >> 6 & 0x3f));
-				x->out[x->used++] = (char)(0x80 | (u & 0x3f));
+			default:
+				return -1;
 			}
-			break;
 		}
-		default:
+		if (put(x, start, keep, u8, un) != 0)
 			return -1;
-		}
 	}
 	return -1;
 }
@@ -502,31 +515,36 @@ static int skip_fraction(struct fast *x)
 	return 0;
 }
 
-/* An object or array of a field rstscope does not read: checked and skipped.
- * Strings in it are decoded into the scratch buffer, which is then given
- * back. */
-static int skip_nested(struct fast *x, int depth)
+#define NEST_MAX 2048 /* as deep as jansson goes */
+
+/* An object or array of a field rstscope does not read: checked and
+ * skipped, iteratively, nothing of it kept. */
+static int skip_nested(struct fast *x)
 {
-	char close = *x->p == '{' ? '}' : ']';
-	int obj = close == '}';
-	if (depth > 32)
-		return -1;
+	uint8_t is_obj[NEST_MAX / 8];
+	int depth = 0;
+	const char *str;
+	size_t n;
+	memset(is_obj, 0, sizeof is_obj);
+#define SET_OBJ(d, v) (v ? (is_obj[(d) / 8] |= (uint8_t)(1u << ((d) % 8))) : (is_obj[(d) / 8] &= (uint8_t)~(1u << ((d) % 8))))
+#define OBJ(d) (is_obj[(d) / 8] >> ((d) % 8) & 1)
+	/* Opening the outermost container. */
+	SET_OBJ(0, *x->p == '{');
 	x->p++;
 	skip_ws(x);
-	if (x->p < x->end && *x->p == close) {
+	if (x->p < x->end && *x->p == (OBJ(0) ? '}' : ']')) {
 		x->p++;
 		return 0;
 	}
 	for (;;) {
+		/* A member (or element) of the container at depth. */
 		skip_ws(x);
 		if (x->p >= x->end)
 			return -1;
-		size_t mark = x->used;
-		const char *str;
-		size_t n;
-		if (obj) {
-			if (*x->p != '"' || fast_string(x, &str, &n) != 0)
+		if (OBJ(depth)) {
+			if (*x->p != '"' || fast_string(x, &str, &n, 0) != 0)
 				return -1;
+			x->used -= n + 1;
 			skip_ws(x);
 			if (x->p >= x->end || *x->p++ != ':')
 				return -1;
@@ -535,12 +553,22 @@ static int skip_nested(struct fast *x, int depth)
 				return -1;
 		}
 		char ch = *x->p;
-		if (ch == '"') {
-			if (fast_string(x, &str, &n) != 0)
+		if (ch == '{' || ch == '[') {
+			if (++depth >= NEST_MAX)
 				return -1;
-		} else if (ch == '{' || ch == '[') {
-			if (skip_nested(x, depth + 1) != 0)
+			SET_OBJ(depth, ch == '{');
+			x->p++;
+			skip_ws(x);
+			if (x->p < x->end && *x->p == (ch == '{' ? '}' : ']')) {
+				x->p++;
+				depth--;
+			} else {
+				continue;
+			}
+		} else if (ch == '"') {
+			if (fast_string(x, &str, &n, 0) != 0)
 				return -1;
+			x->used -= n + 1;
 		} else if (ch == '-' || (ch >= '0' && ch <= '9')) {
 			if (ch == '-')
 				x->p++;
@@ -557,18 +585,23 @@ static int skip_nested(struct fast *x, int depth)
 		} else {
 			return -1;
 		}
-		x->used = mark;
-		skip_ws(x);
-		if (x->p >= x->end)
-			return -1;
-		if (*x->p == ',') {
-			x->p++;
-			continue;
+		/* After a value: more members, or the ends of containers. */
+		for (;;) {
+			skip_ws(x);
+			if (x->p >= x->end)
+				return -1;
+			if (*x->p == ',') {
+				x->p++;
+				break;
+			}
+			if (*x->p++ != (OBJ(depth) ? '}' : ']'))
+				return -1;
+			if (depth-- == 0)
+				return 0;
 		}
-		if (*x->p++ != close)
-			return -1;
-		return 0;
 	}
+#undef SET_OBJ
+#undef OBJ
 }
 
 static int fast_parse(const char *line, size_t len, struct fields *fs, char *scratch, size_t cap)
@@ -588,7 +621,7 @@ static int fast_parse(const char *line, size_t len, struct fields *fs, char *scr
 		const char *key;
 		size_t klen;
 		skip_ws(&x);
-		if (x.p >= x.end || *x.p != '"' || fast_string(&x, &key, &klen) != 0)
+		if (x.p >= x.end || *x.p != '"' || fast_string(&x, &key, &klen, 64) != 0)
 			return -1;
 		skip_ws(&x);
 		if (x.p >= x.end || *x.p++ != ':')
@@ -600,7 +633,10 @@ static int fast_parse(const char *line, size_t len, struct fields *fs, char *scr
 		struct fval v = { FV_OTHER, 0, NULL, 0 };
 		char ch = *x.p;
 		if (ch == '"') {
-			if (fast_string(&x, &v.s, &v.slen) != 0)
+			/* All of a field we read (data: what is shown of it);
+			 * nothing of one we do not. */
+			size_t keep = id < 0 ? 0 : id == F_DATA ? CALL_DATA_MAX : SIZE_MAX;
+			if (fast_string(&x, &v.s, &v.slen, keep) != 0)
 				return -1;
 			v.kind = FV_STR;
 		} else if (ch == '-' || (ch >= '0' && ch <= '9')) {
@@ -628,7 +664,7 @@ static int fast_parse(const char *line, size_t len, struct fields *fs, char *scr
 			v.kind = FV_INT;
 			v.i = neg ? (int64_t)(0 - u) : (int64_t)u;
 		} else if (id < 0 && (ch == '{' || ch == '[')) {
-			if (skip_nested(&x, 0) != 0)
+			if (skip_nested(&x) != 0)
 				return -1;
 		} else if (x.end - x.p >= 4 && !memcmp(x.p, "null", 4)) {
 			x.p += 4;
