@@ -125,6 +125,7 @@ int main(int argc, char **argv)
 	opts.out.preview = 1;
 	opts.out.time = TIME_REL;
 	int c;
+	opterr = 0; /* our messages name the program the same however it was run */
 	while ((c = getopt_long(argc, argv, "+r:l:i:w:Z:B:c:Sx:nhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -202,9 +203,21 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("rstscope %s\n", RSTSCOPE_VERSION);
 			return EXIT_CLEAN;
-		default:
+		default: {
+			const char *bad = argv[optind - 1];
+			if (bad[0] == '-' && bad[1] == '-' && optopt && strchr(bad, '='))
+				fprintf(stderr, "%s: option '%.*s' takes no argument\n", progname,
+					(int)(strchr(bad, '=') - bad), bad);
+			else if (bad[0] == '-' && bad[1] == '-')
+				fprintf(stderr, optopt ? "%s: option '%s' requires an argument\n" :
+							 "%s: unrecognized option '%s'\n", progname, bad);
+			else if (optopt && strchr("rliwZBcx", optopt) && bad[1] == optopt && !bad[2])
+				fprintf(stderr, "%s: option requires an argument -- '%c'\n", progname, optopt);
+			else
+				fprintf(stderr, "%s: invalid option -- '%c'\n", progname, optopt);
 			fprintf(stderr, "Try '%s --help'.\n", progname);
 			return EXIT_USAGE;
+		}
 		}
 	}
 	/* Words before "--" are a filter expression, words after it a command. */
