@@ -15,6 +15,7 @@ PKG_CONFIG ?= pkg-config
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 SCENARIO   ?= server-close
+CORPUS     ?= ../shared/corpus
 
 PKGS      := libpcap jansson
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -87,7 +88,7 @@ tools: $(TOOLS)
 # Environment handed to every script test and tool script.
 SCRIPT_ENV = RSTSCOPE=$(abspath $(RSTSCOPE)) RSTSCOPE_DEMO=$(abspath $(RSTSCOPE_DEMO)) \
              BUILD=$(abspath $(BUILD)) TOOLS=$(abspath $(BUILD)/tools) SAN=$(SAN) \
-             CORPUS=$(abspath ../shared/corpus)
+             CORPUS=$(abspath $(CORPUS))
 
 check: deps all $(TESTS) $(TOOLS)
 	@$(SCRIPT_ENV) sh tests/run-checks.sh $(TESTS)
