@@ -115,5 +115,49 @@ else
 	cat "$tmp/flood.err"
 fi
 
+# 4. Privileges: once the capture is open, nothing of root is left.
+#    (a) run through sudo: the tracer becomes the sudo caller;
+#    (b) an ordinary user without CAP_NET_RAW: one clear line, exit 2;
+#    (c) with the file capability (setcap): it captures, then holds no
+#        capability while it reads packets.
+uid_of() { awk '/^Uid:/ {print $3}' "/proc/$1/status" 2>/dev/null; }
+caps_of() { awk '/^CapEff:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
+SUDO_UID=65534 SUDO_GID=65534 SUDO_USER=nobody "$RSTSCOPE" -i lo --duration 1 port 1 >/dev/null 2>"$tmp/sudo.err" &
+rp=$!
+sleep 0.5
+u=$(uid_of $rp)
+wait $rp
+if [ "$u" = 65534 ] && grep -q 'running as nobody' "$tmp/sudo.err"; then
+	ok "through sudo: capturing as the sudo caller (uid 65534) once the capture is open"
+else
+	bad "through sudo: effective uid '$u' while capturing:"; cat "$tmp/sudo.err"
+fi
+if command -v setcap >/dev/null 2>&1 && command -v su >/dev/null 2>&1; then
+	cp "$RSTSCOPE" "$tmp/rstscope-cap" && chmod 755 "$tmp" "$tmp/rstscope-cap"
+	su nobody -s /bin/sh -c "\"$tmp/rstscope-cap\" -i lo --duration 1" >/dev/null 2>"$tmp/noperm.err"
+	rc=$?
+	if [ $rc = 2 ] && grep -q 'no permission to capture.*sudo.*setcap cap_net_raw+eip' "$tmp/noperm.err"; then
+		ok "without permission: exit 2 and one line naming sudo and setcap"
+	else
+		bad "without permission: exit $rc:"; cat "$tmp/noperm.err"
+	fi
+	if setcap cap_net_raw+eip "$tmp/rstscope-cap" 2>/dev/null; then
+		su nobody -s /bin/sh -c "exec \"$tmp/rstscope-cap\" -i lo --duration 1 port 1" >/dev/null 2>"$tmp/cap.err" &
+		sleep 0.6
+		cp_pid=$(pgrep -x -u nobody rstscope-cap | head -1)
+		c=$(caps_of "$cp_pid")
+		wait
+		if grep -q 'listening on lo' "$tmp/cap.err" && [ "$c" = 0000000000000000 ]; then
+			ok "with setcap cap_net_raw+eip: captures as nobody, and holds no capability while it runs"
+		else
+			bad "with setcap: CapEff '$c' while capturing:"; cat "$tmp/cap.err"
+		fi
+	else
+		echo "note: setcap cannot set file capabilities here; that case is not tried"
+	fi
+else
+	echo "note: setcap or su is missing (libcap2-bin, login); the capability cases are not tried"
+fi
+
 echo "live: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
