@@ -1013,6 +1013,14 @@ static void process_call(struct correlator *k, const struct call *c)
 	default:
 		break;
 	}
+	/* Final already (not a send waiting for its fate, not a failed send a
+	 * later signal line may still claim) and nothing earlier waits: print
+	 * it now instead of queueing it. */
+	if (k->qlen == 0 && k->settle_ns == 0 && !r->pending && !(c->ret == -1 && c->event == EV_SEND)) {
+		print_row(k, r);
+		row_release(k, r);
+		return;
+	}
 	q_push(k, r);
 }
 
@@ -1299,21 +1307,11 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	struct cconn *cc = cc_get(conn);
 	if ((seg->flags & TCPF_RST) && k->hlen && info->note_bytes && !lost_covered(conn, cc, info->dir))
 		pull_sends(k, conn, ts + RST_PULL_NS);
-	struct row *r = row_alloc(k);
-	if (!r)
-		return;
-	r->kind = ROW_SEG;
-	r->ts = ts;
-	r->n = n;
-	r->n_lost = 0;
-	r->seg = *seg;
-	size_t pl = seg->caplen < sizeof r->payload ? seg->caplen : sizeof r->payload;
-	if (pl)
-		memcpy(r->payload, seg->payload, pl);
-	r->seg.caplen = seg->caplen; /* the preview shows at most 64 bytes anyway */
-	r->info = *info;
-	r->conn = *conn;
+	uint64_t lost_lines[ROW_LOST];
+	uint32_t lost_sends[ROW_LOST];
+	uint8_t n_lost = 0;
 	int s = info->dir;
+	int is_rst_first = 0;
 	if (cc) {
 		struct cside *cs = &cc->side[s];
 		/* Data: remember it, and give it to the sends it carries. */
@@ -1360,10 +1358,10 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 			}
 		}
 		if ((seg->flags & TCPF_RST) && !cc->reset) {
+			is_rst_first = 1;
 			cc->reset = 1;
 			cc->rst_from = s;
 			cc->rst_n = n;
-			cc->rst_row = r->id;
 			cc->rst_after_fin = conn->side[s].fin_n != 0;
 			/* Whatever is unacknowledged now is lost, both ways. */
 			for (int side = 0; side < 2; side++) {
@@ -1372,16 +1370,43 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 					struct row *p = ps->pend[0];
 					p->settle_n = n;
 					settle(k, p, 1);
-					if (side != s && p->lost && r->n_lost < ROW_LOST) {
-						r->lost_lines[r->n_lost] = p->call.line;
-						r->lost_sends[r->n_lost++] = p->send_no;
+					if (side != s && p->lost && n_lost < ROW_LOST) {
+						lost_lines[n_lost] = p->call.line;
+						lost_sends[n_lost++] = p->send_no;
 					}
 				}
 			}
 		}
 	}
-	q_push(k, r);
+	/* Rows before it that are final go out first; then, when nothing earlier
+	 * waits and no late evidence can come (replaying), this row is printed
+	 * as it is, without a copy into the queue. */
 	corr_flush(k, ts);
+	if (k->qlen == 0 && k->settle_ns == 0) {
+		struct seg_extra x = { n_lost, lost_lines, lost_sends };
+		out_segment_x(k->out, n, ts, seg, info, n_lost ? &x : NULL);
+		if (is_rst_first)
+			cc->rst_row = 0;
+		return;
+	}
+	struct row *r = row_alloc(k);
+	if (!r)
+		return;
+	r->kind = ROW_SEG;
+	r->ts = ts;
+	r->n = n;
+	r->seg = *seg;
+	size_t pl = seg->caplen < sizeof r->payload ? seg->caplen : sizeof r->payload;
+	if (pl)
+		memcpy(r->payload, seg->payload, pl);
+	r->info = *info;
+	r->conn = *conn;
+	r->n_lost = n_lost;
+	memcpy(r->lost_lines, lost_lines, n_lost * sizeof *lost_lines);
+	memcpy(r->lost_sends, lost_sends, n_lost * sizeof *lost_sends);
+	if (is_rst_first)
+		cc->rst_row = r->id;
+	q_push(k, r);
 }
 
 void corr_conn_retire(struct correlator *k, struct conn *c)
