@@ -109,16 +109,17 @@ static const char digits2[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
+static const uint64_t pow10_tab[] = {
+	10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+	1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+	100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+	1000000000000000000ull, 10000000000000000000ull,
+};
+
 void ob_u64(struct obuf *b, uint64_t v)
 {
-	static const uint64_t pow10[] = {
-		10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
-		1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
-		100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
-		1000000000000000000ull, 10000000000000000000ull,
-	};
 	int n = 1;
-	while (n < 20 && v >= pow10[n - 1])
+	while (n < 20 && v >= pow10_tab[n - 1])
 		n++;
 	if ((size_t)n > b->cap - b->len)
 		return;
@@ -363,45 +364,6 @@ void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max)
 		ob_str(b, "...");
 }
 
-static void ob_opts_text(struct obuf *b, const struct tcp_opts *op)
-{
-	int first = 1;
-#define SEP() do { if (!first) ob_char(b, ','); first = 0; } while (0)
-	ob_str(b, " <");
-	if (op->has_mss) {
-		SEP();
-		ob_str(b, "mss ");
-		ob_u64(b, op->mss);
-	}
-	if (op->sack_ok) {
-		SEP();
-		ob_str(b, "sackOK");
-	}
-	if (op->has_ts) {
-		SEP();
-		ob_str(b, "TS val ");
-		ob_u64(b, op->ts_val);
-		ob_str(b, " ecr ");
-		ob_u64(b, op->ts_ecr);
-	}
-	if (op->has_wscale) {
-		SEP();
-		ob_str(b, "wscale ");
-		ob_u64(b, op->wscale);
-	}
-	if (op->sack_blocks) {
-		SEP();
-		ob_str(b, "sack ");
-		ob_u64(b, op->sack_blocks);
-	}
-	if (op->truncated) {
-		SEP();
-		ob_str(b, "|tcp");
-	}
-	ob_char(b, '>');
-#undef SEP
-}
-
 /* "14 bytes are lost", or with the send log "the 14 bytes of send #3 are lost". */
 static void ob_lost(struct obuf *b, uint64_t bytes, const struct seg_extra *x)
 {
@@ -511,47 +473,158 @@ static void make_conn_col(struct conn *c, int d)
 	c->col_len[d] = (uint8_t)t.len;
 }
 
+/* ---- the segment line, written without per-append checks -------------
+ *
+ * This is the hot path of a replay. out_segment_x() reserves OUT_LINE_MAX
+ * before a line starts, and everything written here is bounded: the
+ * connection column (112), flags (12), eight numbers (20 each), the options
+ * (under 120), the preview (32 bytes, 4 each at most, plus 10). The note,
+ * rare, goes through the checked appenders. */
+
+#define W_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
+
+static inline int digits_u64(uint64_t v)
+{
+	int n = 1;
+	while (n < 20 && v >= pow10_tab[n - 1])
+		n++;
+	return n;
+}
+
+/* v in decimal, exactly n digits (n = digits_u64(v), or more to zero-pad). */
+static inline char *w_digits(char *w, uint64_t v, int n)
+{
+	char *p = w + n;
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+		v /= 100;
+		*--p = digits2[d + 1];
+		*--p = digits2[d];
+	}
+	if (v >= 10) {
+		unsigned d = (unsigned)v * 2;
+		*--p = digits2[d + 1];
+		*--p = digits2[d];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	while (p > w)
+		*--p = '0';
+	return w + n;
+}
+
+static inline char *w_u64(char *w, uint64_t v) { return w_digits(w, v, digits_u64(v)); }
+
+static char *w_opts(char *w, const struct tcp_opts *op)
+{
+	char *start;
+	*w++ = ' ';
+	*w++ = '<';
+	start = w;
+#define SEP() do { if (w != start) *w++ = ','; } while (0)
+	if (op->has_mss) {
+		w = W_LIT(w, "mss ");
+		w = w_u64(w, op->mss);
+	}
+	if (op->sack_ok) {
+		SEP();
+		w = W_LIT(w, "sackOK");
+	}
+	if (op->has_ts) {
+		SEP();
+		w = W_LIT(w, "TS val ");
+		w = w_u64(w, op->ts_val);
+		w = W_LIT(w, " ecr ");
+		w = w_u64(w, op->ts_ecr);
+	}
+	if (op->has_wscale) {
+		SEP();
+		w = W_LIT(w, "wscale ");
+		w = w_u64(w, op->wscale);
+	}
+	if (op->sack_blocks) {
+		SEP();
+		w = W_LIT(w, "sack ");
+		w = w_u64(w, op->sack_blocks);
+	}
+	if (op->truncated) {
+		SEP();
+		w = W_LIT(w, "|tcp");
+	}
+#undef SEP
+	*w++ = '>';
+	return w;
+}
+
 static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 			 const struct seg_info *in, const struct seg_extra *x)
 {
 	struct obuf *b = &o->b;
 	const struct conn *c = in->conn;
-	ob_rjust_u64(b, n, 5);
-	ob_char(b, ' ');
-	ob_time(o, ts);
+	char *w = b->p + b->len;
+	/* Record number, right-aligned in 5. */
+	int nd = digits_u64(n);
+	for (int i = nd; i < 5; i++)
+		*w++ = ' ';
+	w = w_u64(w, n);
+	*w++ = ' ';
+	if (o->opts.time == TIME_REL) {
+		/* Seconds since the first record, right-aligned in 10. */
+		ts_ns rel = ts - o->start;
+		int neg = rel < 0;
+		if (neg)
+			rel = -rel;
+		uint64_t sec = (uint64_t)rel / 1000000000u, us = (uint64_t)rel % 1000000000u / 1000u;
+		int width = digits_u64(sec) + 7 + neg;
+		for (int i = width; i < 10; i++)
+			*w++ = ' ';
+		if (neg)
+			*w++ = '-';
+		w = w_u64(w, sec);
+		*w++ = '.';
+		w = w_digits(w, us, 6);
+	} else {
+		b->len = (size_t)(w - b->p);
+		ob_time(o, ts);
+		w = b->p + b->len;
+	}
 	int d = in->dir;
 	if (!in->conn->col_len[d])
 		make_conn_col(in->conn, d);
-	ob_mem(b, c->col[d], c->col_len[d]);
-	ob_mem(b, o->flagcol[seg->flags], o->flagcol_len[seg->flags]);
-	int rel = !o->opts.abs_seq && in->rseq_ok;
+	memcpy(w, c->col[d], c->col_len[d]);
+	w += c->col_len[d];
+	memcpy(w, o->flagcol[seg->flags], o->flagcol_len[seg->flags]);
+	w += o->flagcol_len[seg->flags];
+	int rel_ok = !o->opts.abs_seq && in->rseq_ok;
 	if (seg->len || !(seg->flags & TCPF_ACK) || (seg->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST))) {
-		ob_str(b, " seq ");
-		uint32_t s = rel ? in->rseq : seg->seq;
-		ob_u64(b, s);
+		uint32_t sq = rel_ok ? in->rseq : seg->seq;
+		w = W_LIT(w, " seq ");
+		w = w_u64(w, sq);
 		if (seg->len) {
-			ob_char(b, ':');
-			ob_u64(b, (uint32_t)(s + seg->len));
+			*w++ = ':';
+			w = w_u64(w, (uint32_t)(sq + seg->len));
 		}
 	}
 	if (seg->flags & TCPF_ACK) {
-		ob_str(b, " ack ");
-		ob_u64(b, !o->opts.abs_seq && in->rack_ok ? in->rack : seg->ack);
+		w = W_LIT(w, " ack ");
+		w = w_u64(w, !o->opts.abs_seq && in->rack_ok ? in->rack : seg->ack);
 	}
-	ob_str(b, " win ");
-	ob_u64(b, seg->win);
-	ob_str(b, " len ");
-	ob_u64(b, seg->len);
+	w = W_LIT(w, " win ");
+	w = w_u64(w, seg->win);
+	w = W_LIT(w, " len ");
+	w = w_u64(w, seg->len);
 	if (seg->opts.count || seg->hdr_truncated)
-		ob_opts_text(b, &seg->opts);
+		w = w_opts(w, &seg->opts);
+	b->len = (size_t)(w - b->p);
 	if (o->opts.preview && seg->caplen) {
-		ob_str(b, " \"");
+		ob_mem(b, " \"", 2);
 		ob_text_escape(b, seg->payload, seg->caplen, 32);
 		ob_char(b, '"');
 		if (seg->caplen < seg->len && seg->caplen <= 32)
-			ob_str(b, "[cut]");
+			ob_mem(b, "[cut]", 5);
 	}
-	ob_note_text(b, c, in, x);
+	if (in->note != NOTE_NONE)
+		ob_note_text(b, c, in, x);
 	ob_char(b, '\n');
 }
 
