@@ -193,10 +193,9 @@ struct correlator {
 	struct row *dead;       /* settled stand-ins, freed at the next flush */
 	uint64_t next_id;
 	ts_ns now;
-	/* Log look-ahead: a min-heap of pointers by (ts, line); calls are
-	 * recycled through a free list. */
-	struct call **heap;
-	size_t hlen, hcap;
+	/* Log look-ahead, sorted (la_*); calls are recycled through a free list. */
+	struct call **la;
+	size_t la_head, la_len, la_cap;
 	struct call *free_calls;
 	ts_ns settle_ns;        /* how long a row waits for late evidence */
 	int log_eof;
@@ -1024,7 +1023,7 @@ static void process_call(struct correlator *k, const struct call *c)
 	q_push(k, r);
 }
 
-/* ---- the log look-ahead heap ---------------------------------------------- */
+/* ---- the log look-ahead order ---------------------------------------------- */
 
 static int call_before(const struct call *a, const struct call *b);
 static int call_before(const struct call *a, const struct call *b)
@@ -1048,48 +1047,49 @@ static void call_release(struct correlator *k, struct call *c)
 	k->free_calls = c;
 }
 
-static void heap_push(struct correlator *k, struct call *c)
+/* The look-ahead: calls read from the log, kept sorted by (ts, line) in a
+ * ring. Lines come nearly in order (each is written as its call returns),
+ * so a new one is placed by moving it back past the few later ones. */
+static struct call **la_at(struct correlator *k, size_t i) { return &k->la[(k->la_head + i) % k->la_cap]; }
+
+static void la_push(struct correlator *k, struct call *c)
 {
-	if (k->hlen == k->hcap) {
-		size_t ncap = k->hcap ? k->hcap * 2 : 64;
-		struct call **nh = realloc(k->heap, ncap * sizeof *nh);
-		if (!nh) {
+	if (k->la_len == k->la_cap) {
+		size_t ncap = k->la_cap ? k->la_cap * 2 : 256;
+		struct call **n = malloc(ncap * sizeof *n);
+		if (!n) {
 			call_release(k, c);
 			return;
 		}
-		k->heap = nh;
-		k->hcap = ncap;
+		for (size_t i = 0; i < k->la_len; i++)
+			n[i] = *la_at(k, i);
+		free(k->la);
+		k->la = n;
+		k->la_cap = ncap;
+		k->la_head = 0;
 	}
-	size_t i = k->hlen++;
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-		if (!call_before(c, k->heap[p]))
-			break;
-		k->heap[i] = k->heap[p];
-		i = p;
+	size_t i = k->la_len++;
+	while (i > 0 && call_before(c, *la_at(k, i - 1))) {
+		*la_at(k, i) = *la_at(k, i - 1);
+		i--;
 	}
-	k->heap[i] = c;
+	*la_at(k, i) = c;
 }
 
-static struct call *heap_pop(struct correlator *k)
+static struct call *la_pop(struct correlator *k)
 {
-	struct call *top = k->heap[0], *last = k->heap[--k->hlen];
-	size_t i = 0, n = k->hlen;
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		const struct call *best = last;
-		if (l < n && call_before(k->heap[l], best))
-			m = l, best = k->heap[l];
-		if (r < n && call_before(k->heap[r], best))
-			m = r;
-		if (m == i)
-			break;
-		k->heap[i] = k->heap[m];
-		i = m;
-	}
-	if (n)
-		k->heap[i] = last;
-	return top;
+	struct call *c = *la_at(k, 0);
+	k->la_head = (k->la_head + 1) % k->la_cap;
+	k->la_len--;
+	return c;
+}
+
+/* Removes entry i, keeping the order. */
+static void la_remove(struct correlator *k, size_t i)
+{
+	for (; i + 1 < k->la_len; i++)
+		*la_at(k, i) = *la_at(k, i + 1);
+	k->la_len--;
 }
 
 /* Reads log lines until one is later than until (or the log ends for now). */
@@ -1118,7 +1118,7 @@ static void read_log(struct correlator *k, ts_ns until)
 		k->log_eof = 0;
 		if (c->ts > k->log_last_ts)
 			k->log_last_ts = c->ts;
-		heap_push(k, c);
+		la_push(k, c);
 	}
 }
 
@@ -1173,8 +1173,8 @@ void corr_flush(struct correlator *k, ts_ns now)
 void corr_advance(struct correlator *k, ts_ns now)
 {
 	read_log(k, now + LOOKAHEAD_NS);
-	while (k->hlen && k->heap[0]->ts < now) {
-		struct call *c = heap_pop(k);
+	while (k->la_len && (*la_at(k, 0))->ts < now) {
+		struct call *c = la_pop(k);
 		process_call(k, c);
 		call_release(k, c);
 	}
@@ -1217,69 +1217,22 @@ static int call_on(const struct call *c, const struct conn *conn)
 	return 0;
 }
 
-/* Removes heap element i. */
-static void heap_remove(struct correlator *k, size_t i)
-{
-	struct call *last = k->heap[--k->hlen];
-	if (i == k->hlen)
-		return;
-	/* Put last at i, then sift it up or down. */
-	while (i > 0 && call_before(last, k->heap[(i - 1) / 2])) {
-		k->heap[i] = k->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		const struct call *best = last;
-		if (l < k->hlen && call_before(k->heap[l], best))
-			m = l, best = k->heap[l];
-		if (r < k->hlen && call_before(k->heap[r], best))
-			m = r;
-		if (m == i)
-			break;
-		k->heap[i] = k->heap[m];
-		i = m;
-	}
-	k->heap[i] = last;
-}
-
 /* On loopback the RST for a send's bytes is made inside that send(), so it
  * is stamped before the call returns: take such sends first, so the RST row
- * can name them. Only the heap's entries earlier than until are visited (a
- * subtree whose root is later holds nothing earlier). */
+ * can name them. The look-ahead is sorted: only calls before until are read. */
 static void pull_sends(struct correlator *k, const struct conn *conn, ts_ns until)
 {
-	enum { PULL_MAX = 64 };
-	struct call *found[PULL_MAX];
-	size_t stack[64], sp = 0;
-	int n = 0;
-	if (k->hlen)
-		stack[sp++] = 0;
-	while (sp && n < PULL_MAX) {
-		size_t i = stack[--sp];
-		struct call *c = k->heap[i];
+	for (size_t i = 0; i < k->la_len;) {
+		struct call *c = *la_at(k, i);
 		if (c->ts >= until)
-			continue;
-		if (c->event == EV_SEND && c->ret >= 0 && call_on(c, conn))
-			found[n++] = c;
-		for (size_t ch = 2 * i + 1; ch <= 2 * i + 2 && ch < k->hlen && sp < 64; ch++)
-			stack[sp++] = ch;
-	}
-	/* In log order, as they returned. */
-	for (int a = 1; a < n; a++)
-		for (int b = a; b > 0 && call_before(found[b], found[b - 1]); b--) {
-			struct call *t = found[b];
-			found[b] = found[b - 1];
-			found[b - 1] = t;
+			break;
+		if (c->event == EV_SEND && c->ret >= 0 && call_on(c, conn)) {
+			la_remove(k, i);
+			process_call(k, c);
+			call_release(k, c);
+		} else {
+			i++;
 		}
-	for (int j = 0; j < n; j++) {
-		for (size_t i = 0; i < k->hlen; i++)
-			if (k->heap[i] == found[j]) {
-				heap_remove(k, i);
-				break;
-			}
-		process_call(k, found[j]);
-		call_release(k, found[j]);
 	}
 }
 
@@ -1305,7 +1258,7 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 {
 	struct conn *conn = info->conn;
 	struct cconn *cc = cc_get(conn);
-	if ((seg->flags & TCPF_RST) && k->hlen && info->note_bytes && !lost_covered(conn, cc, info->dir))
+	if ((seg->flags & TCPF_RST) && k->la_len && info->note_bytes && !lost_covered(conn, cc, info->dir))
 		pull_sends(k, conn, ts + RST_PULL_NS);
 	uint64_t lost_lines[ROW_LOST];
 	uint32_t lost_sends[ROW_LOST];
@@ -1400,7 +1353,11 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	if (pl)
 		memcpy(r->payload, seg->payload, pl);
 	r->info = *info;
-	r->conn = *conn;
+	/* Of the connection, only what its line shows: the id and the labels. */
+	if (!conn->col_len[info->dir])
+		out_conn_col(conn, info->dir);
+	r->conn.id = conn->id;
+	memcpy(r->conn.ep, conn->ep, sizeof *conn - offsetof(struct conn, ep));
 	r->n_lost = n_lost;
 	memcpy(r->lost_lines, lost_lines, n_lost * sizeof *lost_lines);
 	memcpy(r->lost_sends, lost_sends, n_lost * sizeof *lost_sends);
@@ -1426,8 +1383,8 @@ void corr_conn_retire(struct correlator *k, struct conn *c)
 void corr_finish(struct correlator *k)
 {
 	read_log(k, INT64_MAX);
-	while (k->hlen) {
-		struct call *c = heap_pop(k);
+	while (k->la_len) {
+		struct call *c = la_pop(k);
 		process_call(k, c);
 		call_release(k, c);
 		read_log(k, INT64_MAX);
@@ -1490,14 +1447,14 @@ void corr_free(struct correlator *k)
 		k->free_rows = *(struct row **)r;
 		free(r);
 	}
-	for (size_t i = 0; i < k->hlen; i++)
-		free(k->heap[i]);
+	for (size_t i = 0; i < k->la_len; i++)
+		free(*la_at(k, i));
 	while (k->free_calls) {
 		struct call *c = k->free_calls;
 		k->free_calls = *(struct call **)c;
 		free(c);
 	}
 	free(k->q);
-	free(k->heap);
+	free(k->la);
 	free(k);
 }

@@ -73,6 +73,7 @@ struct conn {
 	int first_fin_from;        /* side that sent the first FIN, -1 when none */
 	struct flow_calls calls;
 	void *user;                /* the correlator's per-connection state */
+	/* The labels: these stay last, the correlator copies from ep on. */
 	char ep[2][48];            /* "ADDR:PORT" of each side, formatted once */
 	uint8_t ep_len[2];
 	/* The text timeline's connection column for each direction, made by

@@ -458,7 +458,7 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 
 /* " #ID  client > server    ": the client always on the left, the arrow
  * for the direction. */
-static void make_conn_col(struct conn *c, int d)
+void out_conn_col(struct conn *c, int d)
 {
 	struct obuf t = { c->col[d], 0, sizeof c->col[d] };
 	ob_str(&t, " #");
@@ -590,7 +590,7 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 	}
 	int d = in->dir;
 	if (!in->conn->col_len[d])
-		make_conn_col(in->conn, d);
+		out_conn_col(in->conn, d);
 	memcpy(w, c->col[d], c->col_len[d]);
 	w += c->col_len[d];
 	memcpy(w, o->flagcol[seg->flags], o->flagcol_len[seg->flags]);

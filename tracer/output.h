@@ -39,6 +39,8 @@ struct seg_extra {
 void out_segment_x(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 		   const struct seg_info *info, const struct seg_extra *x);
 void out_summary(struct out *o, const struct conn *c);
+/* Formats c->col[d] (the text timeline's connection column) if not yet. */
+void out_conn_col(struct conn *c, int d);
 /* A free-form text line (text mode only), e.g. the capture statistics. */
 void out_text(struct out *o, const char *line);
 /* Called after each event: flushes when line-buffered. */
