@@ -111,6 +111,9 @@ demo: deps all
 captures: deps all
 	@$(SCRIPT_ENV) sh tests/record-captures.sh && echo "captures: re-recorded; now run make golden-update and read git diff tests/golden"
 
+fuzz:
+	@sh tests/fuzz/run.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 rstscope rstscope-demo $(DESTDIR)$(PREFIX)/bin/
