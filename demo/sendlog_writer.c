@@ -4,6 +4,7 @@
  * that the same code serves a signal handler: no stdio, no malloc, no locale.
  */
 #include "sendlog_writer.h"
+#include "rstscope_utf8.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -146,37 +147,6 @@ static void put_ll(struct out *o, long long v)
 
 static const char hexdigits[] = "0123456789abcdef";
 
-/* Length of the valid UTF-8 sequence at p (n bytes left), or 0 if invalid
- * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char c = p[0];
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if (n < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-	return len;
-}
 
 static void put_escaped(struct out *o, const void *data, size_t len)
 {
@@ -196,7 +166,7 @@ static void put_escaped(struct out *o, const void *data, size_t len)
 			esc[0] = '\\', esc[1] = 't', n = 2;
 		} else if (c >= 0x20 && c < 0x7F) {
 			esc[0] = (char)c, n = 1;
-		} else if (c >= 0x80 && (n = utf8_len(p + i, len - i)) > 0) {
+		} else if (c >= 0x80 && (n = utf8_seq_len(p + i, len - i)) > 0) {
 			put_mem(o, (const char *)p + i, n); /* a whole character, or nothing */
 			i += n;
 			continue;

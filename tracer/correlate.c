@@ -666,6 +666,21 @@ static void call_text(struct correlator *k, struct row *r)
 	ob_char(b, '\n');
 }
 
+/* "cause": {"n": the segment or null, "why": the code, "text": the sentence}. */
+static void json_cause(struct obuf *b, const struct row *r)
+{
+	ob_str(b, ",\"cause\":{\"n\":");
+	if (r->cause_n)
+		ob_u64(b, r->cause_n);
+	else
+		ob_str(b, "null");
+	ob_str(b, ",\"why\":\"");
+	ob_str(b, cause_code(r->cause));
+	ob_str(b, "\",\"text\":\"");
+	cause_text(b, r); /* plain ASCII, no quotes: no escaping needed */
+	ob_str(b, "\"}");
+}
+
 static void call_json(struct correlator *k, struct row *r)
 {
 	struct obuf *b = out_buf(k->out);
@@ -703,18 +718,7 @@ static void call_json(struct correlator *k, struct row *r)
 			json_int(b, "lost_at", (int64_t)r->settle_n, 1);
 	}
 	if (c->ret == -1 && sock) {
-		ob_str(b, ",\"cause\":{\"n\":");
-		if (r->cause_n)
-			ob_u64(b, r->cause_n);
-		else
-			ob_str(b, "null");
-		ob_str(b, ",\"why\":\"");
-		ob_str(b, cause_code(r->cause));
-		ob_str(b, "\",\"text\":\"");
-		size_t from = b->len;
-		cause_text(b, r);
-		(void)from;
-		ob_str(b, "\"}");
+		json_cause(b, r);
 		if (c->event == EV_SEND) {
 			ob_str(b, ",\"sigpipe\":");
 			ob_str(b, r->sigpipe ? "true" : "false");
@@ -733,14 +737,8 @@ static void call_json(struct correlator *k, struct row *r)
 		json_str(b, "disposition", c->disposition[0] ? c->disposition : NULL);
 	}
 	if (c->event == EV_EXIT && r->killed) {
-		ob_str(b, ",\"cause\":{\"n\":");
-		if (r->cause_n)
-			ob_u64(b, r->cause_n);
-		else
-			ob_str(b, "null");
-		ob_str(b, ",\"why\":\"");
-		ob_str(b, cause_code(r->cause));
-		ob_str(b, "\"},\"sigpipe\":true");
+		json_cause(b, r);
+		ob_str(b, ",\"sigpipe\":true");
 	}
 	if (c->event == EV_EXIT) {
 		json_int(b, "status", c->status, c->status >= 0);

@@ -2,6 +2,8 @@
  * buffer and written in blocks: no printf and no localtime() per packet. */
 #include "output.h"
 
+#include "rstscope_utf8.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,35 +261,33 @@ void ob_time(struct out *o, ts_ns ts)
 
 static const char hexd[] = "0123456789abcdef";
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs,
- * no surrogates, nothing past U+10FFFF), or 0 when it is not one. */
-static size_t utf8_seq_len(const uint8_t *s, size_t avail)
+
+/* The escapes both previews share: quote, backslash, \n, \r, \t, and
+ * printable ASCII as itself. Returns 0 for any other byte. */
+static int ob_common_escape(struct obuf *b, uint8_t ch)
 {
-	uint8_t c0 = s[0];
-	size_t len;
-	uint8_t lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
-	if (c0 >= 0xc2 && c0 <= 0xdf)
-		len = 2;
-	else if (c0 >= 0xe0 && c0 <= 0xef) {
-		len = 3;
-		if (c0 == 0xe0)
-			lo = 0xa0;
-		if (c0 == 0xed)
-			hi = 0x9f;
-	} else if (c0 >= 0xf0 && c0 <= 0xf4) {
-		len = 4;
-		if (c0 == 0xf0)
-			lo = 0x90;
-		if (c0 == 0xf4)
-			hi = 0x8f;
-	} else
+	switch (ch) {
+	case '"':
+	case '\\':
+		ob_char(b, '\\');
+		ob_char(b, (char)ch);
+		return 1;
+	case '\n':
+		ob_mem(b, "\\n", 2);
+		return 1;
+	case '\r':
+		ob_mem(b, "\\r", 2);
+		return 1;
+	case '\t':
+		ob_mem(b, "\\t", 2);
+		return 1;
+	default:
+		if (ch >= 0x20 && ch < 0x7f) {
+			ob_char(b, (char)ch);
+			return 1;
+		}
 		return 0;
-	if (avail < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t k = 2; k < len; k++)
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-	return len;
+	}
 }
 
 /* JSON string body: valid UTF-8 kept, everything else \u00XX. */
@@ -295,39 +295,26 @@ void ob_json_escape(struct obuf *b, const uint8_t *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint8_t ch = s[i];
-		if (ch == '"' || ch == '\\') {
-			ob_char(b, '\\');
-			ob_char(b, (char)ch);
-		} else if (ch == '\n') {
-			ob_str(b, "\\n");
-		} else if (ch == '\r') {
-			ob_str(b, "\\r");
-		} else if (ch == '\t') {
-			ob_str(b, "\\t");
-		} else if (ch >= 0x20 && ch < 0x7f) {
-			ob_char(b, (char)ch);
+		if (ob_common_escape(b, ch))
+			continue;
+		size_t need = utf8_seq_len(s + i, n - i);
+		if (need) {
+			ob_mem(b, s + i, need);
+			i += need - 1;
 		} else {
-			/* Keep a well-formed UTF-8 sequence; escape stray bytes. */
-			size_t need = utf8_seq_len(s + i, n - i);
-			int ok = need > 0;
-			if (ok) {
-				ob_mem(b, s + i, need);
-				i += need - 1;
-			} else {
-				ob_str(b, "\\u00");
-				ob_char(b, hexd[ch >> 4]);
-				ob_char(b, hexd[ch & 15]);
-			}
+			ob_mem(b, "\\u00", 4);
+			ob_char(b, hexd[ch >> 4]);
+			ob_char(b, hexd[ch & 15]);
 		}
 	}
 }
 
-/* Text preview: printable ASCII, C escapes, \xNN; "..." past max bytes. */
 /* Bytes shown as they are in a text preview: printable ASCII but " and \. */
 static const uint8_t plain_byte[256] = {
 	[' '] = 1, ['!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
 };
 
+/* Text preview: printable ASCII, C escapes, \xNN; "..." past max bytes. */
 void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max)
 {
 	size_t m = n < max ? n : max;
@@ -343,19 +330,8 @@ void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max)
 				break;
 		}
 		uint8_t ch = s[i];
-		if (ch == '"' || ch == '\\') {
-			ob_char(b, '\\');
-			ob_char(b, (char)ch);
-		} else if (ch == '\n') {
-			ob_str(b, "\\n");
-		} else if (ch == '\r') {
-			ob_str(b, "\\r");
-		} else if (ch == '\t') {
-			ob_str(b, "\\t");
-		} else if (ch >= 0x20 && ch < 0x7f) {
-			ob_char(b, (char)ch);
-		} else {
-			ob_str(b, "\\x");
+		if (!ob_common_escape(b, ch)) {
+			ob_mem(b, "\\x", 2);
 			ob_char(b, hexd[ch >> 4]);
 			ob_char(b, hexd[ch & 15]);
 		}

@@ -2,6 +2,8 @@
  * malformed line is reported with its number and skipped, the rest is used. */
 #include "sendlog.h"
 
+#include "rstscope_utf8.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
@@ -356,26 +358,6 @@ static int hex4(const char *p, unsigned *v)
 	return 0;
 }
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629), 0 if none. */
-static size_t utf8_len(const uint8_t *p, size_t avail)
-{
-	uint8_t c0 = p[0], lo = 0x80, hi = 0xbf;
-	size_t len;
-	if (c0 >= 0xc2 && c0 <= 0xdf)
-		len = 2;
-	else if (c0 >= 0xe0 && c0 <= 0xef)
-		len = 3, lo = c0 == 0xe0 ? 0xa0 : 0x80, hi = c0 == 0xed ? 0x9f : 0xbf;
-	else if (c0 >= 0xf0 && c0 <= 0xf4)
-		len = 4, lo = c0 == 0xf0 ? 0x90 : 0x80, hi = c0 == 0xf4 ? 0x8f : 0xbf;
-	else
-		return 0;
-	if (avail < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t k = 2; k < len; k++)
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
 
 /* Bytes that stand for themselves inside a JSON string. */
 static const uint8_t plain_json[256] = {
@@ -432,7 +414,7 @@ static int fast_string(struct fast *x, const char **s, size_t *n, size_t keep)
 		size_t un = 0;
 		if (ch >= 0x80) {
 			/* Raw UTF-8 is kept as it is, once checked well-formed. */
-			size_t k = utf8_len((const uint8_t *)x->p - 1, (size_t)(x->end - x->p + 1));
+			size_t k = utf8_seq_len((const unsigned char *)x->p - 1, (size_t)(x->end - x->p + 1));
 			if (!k || put(x, start, keep, x->p - 1, k) != 0)
 				return -1;
 			x->p += k - 1;
