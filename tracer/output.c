@@ -118,15 +118,20 @@ static const uint64_t pow10_tab[] = {
 	1000000000000000000ull, 10000000000000000000ull,
 };
 
-void ob_u64(struct obuf *b, uint64_t v)
+#define W_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
+
+static inline int digits_u64(uint64_t v)
 {
 	int n = 1;
 	while (n < 20 && v >= pow10_tab[n - 1])
 		n++;
-	if ((size_t)n > b->cap - b->len)
-		return;
-	char *p = b->p + b->len + n;
-	b->len += (size_t)n;
+	return n;
+}
+
+/* v in decimal, exactly n digits (n = digits_u64(v), or more to zero-pad). */
+static inline char *w_digits(char *w, uint64_t v, int n)
+{
+	char *p = w + n;
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100) * 2;
 		v /= 100;
@@ -140,6 +145,20 @@ void ob_u64(struct obuf *b, uint64_t v)
 	} else {
 		*--p = (char)('0' + v);
 	}
+	while (p > w)
+		*--p = '0';
+	return w + n;
+}
+
+static inline char *w_u64(char *w, uint64_t v) { return w_digits(w, v, digits_u64(v)); }
+
+void ob_u64(struct obuf *b, uint64_t v)
+{
+	int n = digits_u64(v);
+	if ((size_t)n > b->cap - b->len)
+		return;
+	w_digits(b->p + b->len, v, n);
+	b->len += (size_t)n;
 }
 
 void ob_i64(struct obuf *b, int64_t v)
@@ -457,39 +476,6 @@ void out_conn_col(struct conn *c, int d)
  * (under 120), the preview (32 bytes, 4 each at most, plus 10). The note,
  * rare, goes through the checked appenders. */
 
-#define W_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
-
-static inline int digits_u64(uint64_t v)
-{
-	int n = 1;
-	while (n < 20 && v >= pow10_tab[n - 1])
-		n++;
-	return n;
-}
-
-/* v in decimal, exactly n digits (n = digits_u64(v), or more to zero-pad). */
-static inline char *w_digits(char *w, uint64_t v, int n)
-{
-	char *p = w + n;
-	while (v >= 100) {
-		unsigned d = (unsigned)(v % 100) * 2;
-		v /= 100;
-		*--p = digits2[d + 1];
-		*--p = digits2[d];
-	}
-	if (v >= 10) {
-		unsigned d = (unsigned)v * 2;
-		*--p = digits2[d + 1];
-		*--p = digits2[d];
-	} else {
-		*--p = (char)('0' + v);
-	}
-	while (p > w)
-		*--p = '0';
-	return w + n;
-}
-
-static inline char *w_u64(char *w, uint64_t v) { return w_digits(w, v, digits_u64(v)); }
 
 static char *w_opts(char *w, const struct tcp_opts *op)
 {
