@@ -115,6 +115,18 @@ else
 	cat "$tmp/flood.err"
 fi
 
+# -- COMMAND: the command's exit status comes back, as strace's does; one
+# that cannot be started is 127, and leaves no send log behind.
+unshare -n sh -c 'ip link set lo up; "$1" -- sh -c "exit 7" >/dev/null 2>&1; echo $?' sh "$RSTSCOPE" >"$tmp/rc7"
+TMPDIR=$tmp/cmdtmp && mkdir -p "$TMPDIR" && export TMPDIR
+unshare -n sh -c 'ip link set lo up; "$1" -- /no/such/command >/dev/null 2>&1; echo $?' sh "$RSTSCOPE" >"$tmp/rc127"
+unset TMPDIR
+if [ "$(cat "$tmp/rc7")" = 7 ] && [ "$(cat "$tmp/rc127")" = 127 ] && [ -z "$(ls "$tmp/cmdtmp")" ]; then
+	ok "-- COMMAND: its exit status (7) comes back; a command that cannot start gives 127 and no log file"
+else
+	bad "-- COMMAND: exit $(cat "$tmp/rc7") for 'exit 7', $(cat "$tmp/rc127") for a missing command; left: $(ls "$tmp/cmdtmp")"
+fi
+
 # 4. Privileges: once the capture is open, nothing of root is left.
 #    (a) run through sudo: the tracer becomes the sudo caller;
 #    (b) an ordinary user without CAP_NET_RAW: one clear line, exit 2;

@@ -428,7 +428,14 @@ int tracer_run(struct tracer *t)
 {
 	int rc = EXIT_CLEAN;
 	if (t->live) {
-		run_live(t);
+		int lr = run_live(t);
+		if (lr) {
+			/* The command never ran: nothing was traced, and the
+			 * log we made for it holds nothing. */
+			if (t->tmp_log)
+				unlink(t->tmp_log);
+			return lr;
+		}
 	} else if (pcap_loop(t->p, -1, on_record, (u_char *)t) == PCAP_ERROR) {
 		/* libpcap stops at a damaged record; report it by number. */
 		warnf(t, "%s: record %llu: %s; stopped reading there", t->name,
