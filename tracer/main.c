@@ -56,7 +56,8 @@ static void usage(FILE *f)
 		"  -V, --version          the version\n"
 		"\n"
 		"Exit status: 0 clean, 1 the input was damaged (what was readable was shown),\n"
-		"2 usage error or the input cannot be opened; with a COMMAND, its status.\n",
+		"2 usage error or the input cannot be opened; with a COMMAND, its status\n"
+		"(127 when it cannot be started).\n",
 		progname, progname, progname);
 }
 
