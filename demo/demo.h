@@ -10,15 +10,15 @@
 #include "rstscope_version.h"
 #include "sendlog_writer.h"
 
-#define DEMO_WAIT_MS 5000      /* longest wait for a segment or the other side */
-#define DEMO_PACE_DEFAULT 100  /* ms between steps */
-#define DEMO_PACE_MAX 60000
+#define DEMO_WAIT_MS	      5000 /* longest wait for a segment or the other side */
+#define DEMO_PACE_DEFAULT     100  /* ms between steps */
+#define DEMO_PACE_MAX	      60000
 #define DEMO_INTERACTIVE_PORT 8999 /* the port of seed 000 */
 
 /* Exit codes of rstscope-demo. */
-#define DEMO_OK 0       /* the kernel behaved as the story says */
+#define DEMO_OK	      0 /* the kernel behaved as the story says */
 #define DEMO_DIFFERED 1 /* it did not (what differed was said) */
-#define DEMO_USAGE 2    /* bad input: unknown scenario, bad port, unwritable log */
+#define DEMO_USAGE    2 /* bad input: unknown scenario, bad port, unwritable log */
 
 /* How the instrumented side treats SIGPIPE (--sigpipe). */
 enum sigpipe_mode {
@@ -29,9 +29,9 @@ enum sigpipe_mode {
 };
 
 struct demo_opts {
-	int family;       /* AF_INET or AF_INET6 */
-	int port;         /* 0: a free one */
-	int pace_ms;      /* pause between steps */
+	int family;  /* AF_INET or AF_INET6 */
+	int port;    /* 0: a free one */
+	int pace_ms; /* pause between steps */
 	enum sigpipe_mode sigpipe;
 	const char *log_path; /* NULL: no log */
 };
@@ -39,14 +39,14 @@ struct demo_opts {
 /* One process of a story. */
 struct side {
 	const struct demo_opts *opt;
-	struct slw *log;        /* NULL when no log is written */
-	const char *who;        /* "server", "client", "client 2": starts its story lines */
-	int instrumented;       /* --sigpipe applies to this side */
-	int listen_fd;          /* server: the listening socket, else -1 */
-	int sync_fd;            /* to the other side (or the parent), else -1 */
+	struct slw *log;	     /* NULL when no log is written */
+	const char *who;	     /* "server", "client", "client 2": starts its story lines */
+	int instrumented;	     /* --sigpipe applies to this side */
+	int listen_fd;		     /* server: the listening socket, else -1 */
+	int sync_fd;		     /* to the other side (or the parent), else -1 */
 	struct sockaddr_storage srv; /* the server's address */
 	socklen_t srvlen;
-	int sent_flags;         /* flags for every send(): MSG_NOSIGNAL or 0 */
+	int sent_flags; /* flags for every send(): MSG_NOSIGNAL or 0 */
 };
 
 /* ---- story.c: what the demo prints ---- */
@@ -135,7 +135,7 @@ struct run {
 struct proc {
 	pid_t pid;
 	const char *who;
-	int expect_sig; /* the signal that should end it, or 0: it should exit 0 */
+	int expect_sig;	 /* the signal that should end it, or 0: it should exit 0 */
 	int close_after; /* a descriptor the parent closes once it has ended, or -1 */
 };
 
@@ -168,8 +168,8 @@ extern const size_t scenario_count;
 const struct scenario *scenario_find(const char *name);
 /* Run sc: listen, fork the sides, wait, judge. Returns a DEMO_ exit code;
  * for DEMO_USAGE (e.g. the port is in use) the reason is in err. */
-int scenario_run(const struct scenario *sc, const struct demo_opts *opt, struct slw *log,
-		 char *err, size_t errlen);
+int scenario_run(const struct scenario *sc, const struct demo_opts *opt, struct slw *log, char *err,
+		 size_t errlen);
 /* Run server and client side by side: the usual parent. */
 int run_pair(const struct scenario *sc, struct run *r);
 

@@ -28,7 +28,7 @@ static void catch_stop_signals(void)
 
 int interactive_server(const struct demo_opts *opt, struct slw *log, char *err, size_t errlen)
 {
-	struct side s = {.opt = opt, .log = log, .who = "server", .listen_fd = -1, .sync_fd = -1};
+	struct side s = { .opt = opt, .log = log, .who = "server", .listen_fd = -1, .sync_fd = -1 };
 	char addr[SLW_ADDR_MAX], q[300];
 	int fd = -1;
 
@@ -37,10 +37,13 @@ int interactive_server(const struct demo_opts *opt, struct slw *log, char *err, 
 		return DEMO_USAGE;
 	catch_stop_signals();
 	slw_format_addr((struct sockaddr *)&s.srv, s.srvlen, addr, sizeof(addr));
-	say(&s, "listening on %s; stop it with Ctrl-C (its process ends and the kernel closes "
-		"the connection)", addr);
+	say(&s,
+	    "listening on %s; stop it with Ctrl-C (its process ends and the kernel closes "
+	    "the connection)",
+	    addr);
 	if (!log)
-		say(&s, "no log is written: give --log FILE (or set RSTSCOPE_LOG) to record every call");
+		say(&s, "no log is written: give --log FILE (or set RSTSCOPE_LOG) to record every "
+			"call");
 
 	while (!stop_signal) {
 		char buf[64]; /* as the seed's */
@@ -77,8 +80,9 @@ int interactive_server(const struct demo_opts *opt, struct slw *log, char *err, 
 			break;
 		}
 	}
-	say(&s, "stopped by %s: it closes the connection and its process ends   (the kernel sends "
-		"FIN; the client is not told that nobody reads any more)",
+	say(&s,
+	    "stopped by %s: it closes the connection and its process ends   (the kernel sends "
+	    "FIN; the client is not told that nobody reads any more)",
 	    slw_signal_name(stop_signal));
 	if (fd >= 0)
 		slw_close(log, fd);
@@ -88,8 +92,12 @@ int interactive_server(const struct demo_opts *opt, struct slw *log, char *err, 
 
 int interactive_client(const struct demo_opts *opt, struct slw *log, char *err, size_t errlen)
 {
-	struct side s = {.opt = opt, .log = log, .who = "client", .instrumented = 1,
-			 .listen_fd = -1, .sync_fd = -1};
+	struct side s = { .opt = opt,
+			  .log = log,
+			  .who = "client",
+			  .instrumented = 1,
+			  .listen_fd = -1,
+			  .sync_fd = -1 };
 	char line[4096], q[300], local[SLW_ADDR_MAX], peer[SLW_ADDR_MAX];
 	int fd;
 
@@ -101,8 +109,9 @@ int interactive_client(const struct demo_opts *opt, struct slw *log, char *err, 
 		return DEMO_USAGE;
 	}
 	if (slw_connect(log, fd, (struct sockaddr *)&s.srv, s.srvlen) < 0) {
-		snprintf(err, errlen, "cannot connect to %s: %s (start `rstscope-demo server%s%s` first)",
-			 peer, strerror(errno), opt->family == AF_INET6 ? " -6" : "",
+		snprintf(err, errlen,
+			 "cannot connect to %s: %s (start `rstscope-demo server%s%s` first)", peer,
+			 strerror(errno), opt->family == AF_INET6 ? " -6" : "",
 			 opt->port != DEMO_INTERACTIVE_PORT ? " --port N" : "");
 		close(fd);
 		return DEMO_USAGE;
@@ -117,7 +126,8 @@ int interactive_client(const struct demo_opts *opt, struct slw *log, char *err, 
 	say(&s, "connected from %s to %s; SIGPIPE treatment: %s", local, peer,
 	    sigpipe_mode_name(opt->sigpipe));
 	if (!log)
-		say(&s, "no log is written: give --log FILE (or set RSTSCOPE_LOG) to record every call");
+		say(&s, "no log is written: give --log FILE (or set RSTSCOPE_LOG) to record every "
+			"call");
 	say(&s, "type lines: each is sent with send() when you press Enter. Stop the server "
 		"(Ctrl-C) and keep typing; Ctrl-D ends");
 
@@ -136,20 +146,23 @@ int interactive_client(const struct demo_opts *opt, struct slw *log, char *err, 
 				  "into the socket buffer)"
 				: "");
 			if (fin && (net_wait(fd, 0, 200) & (POLLHUP | POLLERR)))
-				say(&s, "the server's host answered with RST: those bytes are lost, and "
+				say(&s, "the server's host answered with RST: those bytes are "
+					"lost, and "
 					"the next send() fails");
 			continue;
 		}
 		say(&s, "send(%s%s) = -1 %s", q, fl, slw_errno_name(e));
 		if (e == ECONNRESET) {
-			say(&s, "the connection was reset (RST) while open both ways; no SIGPIPE; the "
-				"next send() fails with EPIPE");
+			say(&s,
+			    "the connection was reset (RST) while open both ways; no SIGPIPE; the "
+			    "next send() fails with EPIPE");
 			continue;
 		}
 		if (e == EPIPE) {
 			if (side_took_sigpipe())
-				say(&s, "the handler caught SIGPIPE   (without one, the process would "
-					"have ended here)");
+				say(&s,
+				    "the handler caught SIGPIPE   (without one, the process would "
+				    "have ended here)");
 			else if (s.sent_flags)
 				say(&s, "no SIGPIPE: MSG_NOSIGNAL");
 			else

@@ -63,24 +63,27 @@ static long parse_number(const char *s, long lo, long hi)
 static void list(void)
 {
 	for (size_t i = 0; i < scenario_count; i++)
-		printf("%-15s %s%s%s\n", scenarios[i].name, scenarios[i].seed ? scenarios[i].seed : "",
-		       scenarios[i].seed ? ": " : "", scenarios[i].summary);
+		printf("%-15s %s%s%s\n", scenarios[i].name,
+		       scenarios[i].seed ? scenarios[i].seed : "", scenarios[i].seed ? ": " : "",
+		       scenarios[i].summary);
 }
 
 int main(int argc, char **argv)
 {
 	enum { OPT_LOG = 256, OPT_PORT, OPT_PACE, OPT_SIGPIPE, OPT_VERSION };
 	static const struct option longopts[] = {
-		{"log", required_argument, NULL, OPT_LOG},
-		{"port", required_argument, NULL, OPT_PORT},
-		{"pace", required_argument, NULL, OPT_PACE},
-		{"sigpipe", required_argument, NULL, OPT_SIGPIPE},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, OPT_VERSION},
-		{NULL, 0, NULL, 0},
+		{ "log", required_argument, NULL, OPT_LOG },
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "pace", required_argument, NULL, OPT_PACE },
+		{ "sigpipe", required_argument, NULL, OPT_SIGPIPE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
 	};
-	struct demo_opts opt = {.family = AF_INET, .port = -1, .pace_ms = DEMO_PACE_DEFAULT,
-				.sigpipe = SIGPIPE_MODE_HANDLER};
+	struct demo_opts opt = { .family = AF_INET,
+				 .port = -1,
+				 .pace_ms = DEMO_PACE_DEFAULT,
+				 .sigpipe = SIGPIPE_MODE_HANDLER };
 	const struct scenario *sc = NULL;
 	const char *cmd, *env;
 	struct slw *log = NULL;
@@ -91,15 +94,9 @@ int main(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":6h", longopts, NULL)) != -1) {
 		switch (c) {
-		case '6':
-			opt.family = AF_INET6;
-			break;
-		case 'h':
-			usage(stdout);
-			return DEMO_OK;
-		case OPT_VERSION:
-			printf("%s %s\n", progname, RSTSCOPE_VERSION);
-			return DEMO_OK;
+		case '6': opt.family = AF_INET6; break;
+		case 'h': usage(stdout); return DEMO_OK;
+		case OPT_VERSION: printf("%s %s\n", progname, RSTSCOPE_VERSION); return DEMO_OK;
 		case OPT_LOG:
 			if (!*optarg)
 				return bad_input("--log needs a file name%s", "");
@@ -107,25 +104,26 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PORT:
 			if ((v = parse_number(optarg, 0, 65535)) < 0)
-				return bad_input("--port: '%s' is not a port number (0 to 65535)", optarg);
+				return bad_input("--port: '%s' is not a port number (0 to 65535)",
+						 optarg);
 			opt.port = (int)v;
 			break;
 		case OPT_PACE:
 			if ((v = parse_number(optarg, 0, DEMO_PACE_MAX)) < 0)
-				return bad_input("--pace: '%s' is not a number of milliseconds (0 to 60000)",
-						 optarg);
+				return bad_input(
+					"--pace: '%s' is not a number of milliseconds (0 to 60000)",
+					optarg);
 			opt.pace_ms = (int)v;
 			break;
 		case OPT_SIGPIPE:
 			if (sigpipe_mode_parse(optarg, &opt.sigpipe) < 0)
-				return bad_input("--sigpipe: '%s' is not one of default, ignore, handler, "
-						 "nosignal",
-						 optarg);
+				return bad_input(
+					"--sigpipe: '%s' is not one of default, ignore, handler, "
+					"nosignal",
+					optarg);
 			break;
-		case ':':
-			return bad_input("%s needs a value", argv[optind - 1]);
-		default:
-			return bad_input("unknown option '%s'", argv[optind - 1]);
+		case ':': return bad_input("%s needs a value", argv[optind - 1]);
+		default: return bad_input("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

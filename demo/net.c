@@ -52,19 +52,20 @@ int net_listen(int family, int port, struct sockaddr_storage *ss, socklen_t *len
 				 "--port out to use a free one",
 				 port, host);
 		else if (e == EADDRNOTAVAIL)
-			snprintf(err, errlen,
-				 "cannot use %s: %s (is the loopback interface up%s?)", host,
-				 strerror(e), family == AF_INET6 ? ", with IPv6" : "");
+			snprintf(err, errlen, "cannot use %s: %s (is the loopback interface up%s?)",
+				 host, strerror(e), family == AF_INET6 ? ", with IPv6" : "");
 		else if (e == EACCES)
 			snprintf(err, errlen, "port %d on %s: %s (ports below 1024 need root)",
 				 port, host, strerror(e));
 		else
-			snprintf(err, errlen, "cannot bind %s port %d: %s", host, port, strerror(e));
+			snprintf(err, errlen, "cannot bind %s port %d: %s", host, port,
+				 strerror(e));
 		close(fd);
 		return -1;
 	}
 	if (listen(fd, 8) < 0) {
-		snprintf(err, errlen, "cannot listen on %s port %d: %s", host, port, strerror(errno));
+		snprintf(err, errlen, "cannot listen on %s port %d: %s", host, port,
+			 strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -75,7 +76,7 @@ int net_listen(int family, int port, struct sockaddr_storage *ss, socklen_t *len
 
 int net_wait(int fd, short events, int timeout_ms)
 {
-	struct pollfd p = {.fd = fd, .events = events};
+	struct pollfd p = { .fd = fd, .events = events };
 	int r;
 	do
 		r = poll(&p, 1, timeout_ms);

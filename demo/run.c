@@ -50,7 +50,9 @@ static const char *ending(char *buf, size_t size, int st)
 		snprintf(buf, size, "exited with status %d", WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
 		snprintf(buf, size, "was killed by %s%s", slw_signal_name(WTERMSIG(st)),
-			 WTERMSIG(st) == SIGALRM ? " (it waited too long for something that never came)" : "");
+			 WTERMSIG(st) == SIGALRM
+				 ? " (it waited too long for something that never came)"
+				 : "");
 	else
 		snprintf(buf, size, "ended (status 0x%x)", (unsigned)st);
 	return buf;
@@ -62,7 +64,8 @@ static int judge(const struct proc *p, int st)
 	char how[160];
 	if (p->expect_sig) {
 		if (WIFSIGNALED(st) && WTERMSIG(st) == p->expect_sig) {
-			story("%s: killed by %s   (its default action ends the process; the parent, "
+			story("%s: killed by %s   (its default action ends the process; the "
+			      "parent, "
 			      "waiting for it, logs an exit event)",
 			      p->who, slw_signal_name(p->expect_sig));
 			return 0;
@@ -135,8 +138,8 @@ int run_pair(const struct scenario *sc, struct run *r)
 	run_side(r, &server, "server", sc->server_instrumented);
 	server.listen_fd = r->listen_fd;
 	server.sync_fd = r->sync[0];
-	procs[0] = (struct proc){run_spawn(r, &server, sc->server), "server",
-				 kill_server ? SIGPIPE : 0, -1};
+	procs[0] = (struct proc){ run_spawn(r, &server, sc->server), "server",
+				  kill_server ? SIGPIPE : 0, -1 };
 	/* The listening socket is the server's alone from now on: when the
 	 * server process ends, nobody listens any more. */
 	close(r->listen_fd);
@@ -149,8 +152,8 @@ int run_pair(const struct scenario *sc, struct run *r)
 	/* The parent keeps the client's end of the notes until it has said how
 	 * the client ended: only then does the server see it gone, so the
 	 * story tells the death before the server's reaction to it. */
-	procs[1] = (struct proc){run_spawn(r, &client, sc->client), "client",
-				 kill_client ? SIGPIPE : 0, r->sync[1]};
+	procs[1] = (struct proc){ run_spawn(r, &client, sc->client), "client",
+				  kill_client ? SIGPIPE : 0, r->sync[1] };
 	r->sync[1] = -1;
 	if (procs[0].pid < 0 || procs[1].pid < 0) {
 		story("cannot fork: %s", strerror(errno));
@@ -159,10 +162,10 @@ int run_pair(const struct scenario *sc, struct run *r)
 	return run_wait(r, procs, 2);
 }
 
-int scenario_run(const struct scenario *sc, const struct demo_opts *opt, struct slw *log,
-		 char *err, size_t errlen)
+int scenario_run(const struct scenario *sc, const struct demo_opts *opt, struct slw *log, char *err,
+		 size_t errlen)
 {
-	struct run r = {.opt = opt, .log = log, .listen_fd = -1, .sync = {-1, -1}};
+	struct run r = { .opt = opt, .log = log, .listen_fd = -1, .sync = { -1, -1 } };
 	char addr[SLW_ADDR_MAX];
 	int rc;
 
@@ -178,14 +181,17 @@ int scenario_run(const struct scenario *sc, const struct demo_opts *opt, struct 
 
 	story("%s%s%s%s: %s", sc->name, sc->seed ? " (" : "", sc->seed ? sc->seed : "",
 	      sc->seed ? ")" : "", sc->intro);
-	story("server at %s; the %s's SIGPIPE treatment: %s (--sigpipe); %d ms between steps (--pace)",
+	story("server at %s; the %s's SIGPIPE treatment: %s (--sigpipe); %d ms between steps "
+	      "(--pace)",
 	      addr, sc->server_instrumented ? "server" : "client", sigpipe_mode_name(opt->sigpipe),
 	      opt->pace_ms);
 	if (log)
-		story("log: %s   (both processes append to it, one line per call; \"pid\" tells them apart)",
+		story("log: %s   (both processes append to it, one line per call; \"pid\" tells "
+		      "them apart)",
 		      opt->log_path);
 	else
-		story("no log is written: give --log FILE (or set RSTSCOPE_LOG) to record every call");
+		story("no log is written: give --log FILE (or set RSTSCOPE_LOG) to record every "
+		      "call");
 
 	rc = sc->parent ? sc->parent(sc, &r) : run_pair(sc, &r);
 
@@ -199,6 +205,7 @@ int scenario_run(const struct scenario *sc, const struct demo_opts *opt, struct 
 		story("as the story says: every call returned what it describes (exit 0)");
 		return DEMO_OK;
 	}
-	story("the kernel did not behave as the story says: see the lines marked UNLIKE THE STORY (exit 1)");
+	story("the kernel did not behave as the story says: see the lines marked UNLIKE THE STORY "
+	      "(exit 1)");
 	return DEMO_DIFFERED;
 }

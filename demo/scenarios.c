@@ -12,30 +12,31 @@
 #include "demo.h"
 
 /* The seed's lines, sent exactly, without a trailing NUL. */
-#define HELLO "hello\n"
-#define DONT_LEAVE "dont leave\n"
+#define HELLO	     "hello\n"
+#define DONT_LEAVE   "dont leave\n"
 #define ARE_YOU_HERE "are you here?\n"
-#define QUESTION "????\n"
-#define DONE "done\n"
-#define HELLO_AGAIN "hello again\n"
+#define QUESTION     "????\n"
+#define DONE	     "done\n"
+#define HELLO_AGAIN  "hello again\n"
 
 #define FIN_EVENTS POLLRDHUP
 #define RST_EVENTS (POLLHUP | POLLERR)
 
-#define NOTE_QUEUED "only queued: the server has closed, but send() just copies into the socket buffer"
+#define NOTE_QUEUED                                                                                \
+	"only queued: the server has closed, but send() just copies into the socket buffer"
 
 /* Notes between the two sides. A side that acts tells the other once it has
  * printed its step, and the other waits for that before it reacts, so that
  * the story prints in the order things happen. The notes never stand in for
  * the kernel: a FIN or RST is awaited with poll() on the socket itself. */
 #define NOTE_CONNECTED 'k'
-#define NOTE_ACCEPTED 'e'
-#define NOTE_SENT 's'
-#define NOTE_READ 'r'
-#define NOTE_CLOSED 'c'
-#define NOTE_SHUT 'w'
-#define NOTE_SAW_FIN 'f'
-#define NOTE_FAILED 'x'
+#define NOTE_ACCEPTED  'e'
+#define NOTE_SENT      's'
+#define NOTE_READ      'r'
+#define NOTE_CLOSED    'c'
+#define NOTE_SHUT      'w'
+#define NOTE_SAW_FIN   'f'
+#define NOTE_FAILED    'x'
 #define NOTE_ACCEPTING 'a'
 
 static void tell(const struct side *s, char note) { sync_put(s->sync_fd, note); }
@@ -134,7 +135,8 @@ static int client_after_reset(struct side *s, int fd)
 		return -1;
 	side_pace(s);
 	if (step_send(s, fd, QUESTION, -1, EPIPE,
-		      "the error was reported once; now the socket is simply shut for sending: EPIPE") < 0 ||
+		      "the error was reported once; now the socket is simply shut for sending: "
+		      "EPIPE") < 0 ||
 	    step_sigpipe(s, 1) < 0)
 		return -1;
 	return step_close(s, fd, NULL);
@@ -148,9 +150,11 @@ static int server_close_server(struct side *s)
 	if (server_opening(s, &fd, 1) < 0)
 		return -1;
 	side_pace(s);
-	if (step_close(s, fd, "the kernel sends FIN, which only says \"I will send nothing more\"") < 0)
+	if (step_close(s, fd,
+		       "the kernel sends FIN, which only says \"I will send nothing more\"") < 0)
 		return -1;
-	say(s, "its process ends   (from now on nothing on the server's side reads this connection)");
+	say(s,
+	    "its process ends   (from now on nothing on the server's side reads this connection)");
 	tell(s, NOTE_CLOSED);
 	return 0;
 }
@@ -184,7 +188,7 @@ static int server_close_client(struct side *s)
 
 static int abort_close_server(struct side *s)
 {
-	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	int fd = -1;
 	if (server_opening(s, &fd, 1) < 0)
 		return -1;
@@ -193,8 +197,9 @@ static int abort_close_server(struct side *s)
 		return differs(s, "setsockopt(SO_LINGER) failed: %s", strerror(errno));
 	say(s, "setsockopt(SO_LINGER, {on, 0 s}) = 0   (close() will now abort the connection "
 	       "instead of ending it in order)");
-	if (step_close(s, fd, "with SO_LINGER 0 the kernel sends RST, not FIN: the connection "
-			      "is torn down at once") < 0)
+	if (step_close(s, fd,
+		       "with SO_LINGER 0 the kernel sends RST, not FIN: the connection "
+		       "is torn down at once") < 0)
 		return -1;
 	tell(s, NOTE_CLOSED);
 	return 0;
@@ -226,8 +231,9 @@ static int unread_close_server(struct side *s)
 	say(s, "11 bytes (\"dont leave\\n\") have arrived and wait in its receive buffer; it "
 	       "does not read them");
 	side_pace(s);
-	if (step_close(s, fd, "with data unread, the kernel sends RST instead of FIN "
-			      "(RFC 2525, 2.17): the client must learn that data was lost") < 0)
+	if (step_close(s, fd,
+		       "with data unread, the kernel sends RST instead of FIN "
+		       "(RFC 2525, 2.17): the client must learn that data was lost") < 0)
 		return -1;
 	tell(s, NOTE_CLOSED);
 	return 0;
@@ -241,8 +247,9 @@ static int shutdown_write_server(struct side *s)
 	if (server_opening(s, &fd, 0) < 0)
 		return -1;
 	if (step_sync(s, NOTE_SHUT, "the client to shut down its sending side") < 0 ||
-	    step_recv(s, fd, NULL, "the client's FIN: it will send nothing more; the server "
-				   "may still send") < 0)
+	    step_recv(s, fd, NULL,
+		      "the client's FIN: it will send nothing more; the server "
+		      "may still send") < 0)
 		return -1;
 	tell(s, NOTE_SAW_FIN);
 	r = sync_get(s->sync_fd, DEMO_WAIT_MS + 2 * s->opt->pace_ms);
@@ -271,15 +278,17 @@ static int shutdown_write_client(struct side *s)
 	    step_sync(s, NOTE_READ, "the server to read \"hello\"") < 0)
 		return -1;
 	side_pace(s);
-	if (step_shutdown(s, fd, SHUT_WR, "the client shuts its own sending side: its kernel sends "
-					  "FIN; it can still receive") < 0)
+	if (step_shutdown(s, fd, SHUT_WR,
+			  "the client shuts its own sending side: its kernel sends "
+			  "FIN; it can still receive") < 0)
 		return -1;
 	tell(s, NOTE_SHUT);
 	if (step_sync(s, NOTE_SAW_FIN, "the server to see the FIN") < 0)
 		return -1;
 	side_pace(s);
 	if (step_send(s, fd, ARE_YOU_HERE, -1, EPIPE,
-		      "its own sending side is shut: EPIPE at once, with nothing on the wire") < 0 ||
+		      "its own sending side is shut: EPIPE at once, with nothing on the wire") <
+		    0 ||
 	    step_sigpipe(s, 1) < 0)
 		return -1;
 	tell(s, NOTE_FAILED);
@@ -309,18 +318,21 @@ static int client_exit_server(struct side *s)
 	if (send_told(s, fd, DONE, 5, NULL) < 0 ||
 	    step_sync(s, NOTE_CLOSED, "the client to close") < 0)
 		return -1;
-	if (step_recv(s, fd, NULL, "the client has closed its side (FIN); like the seed's "
-				   "server, this one does not look and answers anyway") < 0)
+	if (step_recv(s, fd, NULL,
+		      "the client has closed its side (FIN); like the seed's "
+		      "server, this one does not look and answers anyway") < 0)
 		return -1;
 	side_pace(s);
 	if (step_send(s, fd, DONE, 5, 0,
-		      "only queued: the client has gone, but send() just copies into the socket buffer") < 0 ||
+		      "only queued: the client has gone, but send() just copies into the socket "
+		      "buffer") < 0 ||
 	    step_wait(s, fd, RST_EVENTS, 0, "RST from the client's host") < 0)
 		return -1;
 	say(s, "the client's host answered those 5 bytes with RST: no process there reads them, so "
 	       "they are lost; the server's socket now holds the error EPIPE");
-	if (step_recv(s, fd, NULL, "still 0: the FIN came first, so recv() reports the end of "
-				   "the stream, not the error") < 0)
+	if (step_recv(s, fd, NULL,
+		      "still 0: the FIN came first, so recv() reports the end of "
+		      "the stream, not the error") < 0)
 		return -1;
 	side_pace(s);
 	if (step_send(s, fd, DONE, -1, EPIPE,
@@ -364,7 +376,8 @@ static int client_exit_client(struct side *s)
 	if (send_told(s, fd, DONT_LEAVE, 11, NULL) < 0 || recv_told(s, fd, DONE, NULL) < 0)
 		return -1;
 	side_pace(s);
-	if (step_close(s, fd, "its input is over: it closes its socket, and the kernel sends FIN") < 0)
+	if (step_close(s, fd, "its input is over: it closes its socket, and the kernel sends FIN") <
+	    0)
 		return -1;
 	say(s, "its process ends");
 	tell(s, NOTE_CLOSED);
@@ -375,8 +388,9 @@ static int client_exit_second(struct side *s)
 {
 	int fd;
 	if (s->opt->sigpipe == SIGPIPE_MODE_DEFAULT)
-		return step_connect(s, ECONNREFUSED, "nobody listens any more: SIGPIPE ended the "
-						      "server process, as in the seed before its fix");
+		return step_connect(s, ECONNREFUSED,
+				    "nobody listens any more: SIGPIPE ended the "
+				    "server process, as in the seed before its fix");
 	fd = connect_one(s);
 	if (fd < 0)
 		return -1;
@@ -400,8 +414,8 @@ static int client_exit_parent(const struct scenario *sc, struct run *r)
 	run_side(r, &server, "server", 1);
 	server.listen_fd = r->listen_fd;
 	server.sync_fd = r->sync[0];
-	procs[0] = (struct proc){run_spawn(r, &server, client_exit_server), "server",
-				 dies ? SIGPIPE : 0, -1};
+	procs[0] = (struct proc){ run_spawn(r, &server, client_exit_server), "server",
+				  dies ? SIGPIPE : 0, -1 };
 	close(r->listen_fd);
 	r->listen_fd = -1;
 	close(r->sync[0]);
@@ -411,7 +425,7 @@ static int client_exit_parent(const struct scenario *sc, struct run *r)
 	 * parent holds it, and hears when the server is back in accept(). */
 	run_side(r, &client1, "client", 0);
 	client1.sync_fd = r->sync[1];
-	procs[1] = (struct proc){run_spawn(r, &client1, client_exit_client), "client", 0, -1};
+	procs[1] = (struct proc){ run_spawn(r, &client1, client_exit_client), "client", 0, -1 };
 	if (run_wait(r, &procs[1], 1) < 0)
 		rc = -1;
 
@@ -425,7 +439,7 @@ static int client_exit_parent(const struct scenario *sc, struct run *r)
 
 	run_side(r, &client2, "client 2", 0);
 	client2.sync_fd = r->sync[1];
-	procs[1] = (struct proc){run_spawn(r, &client2, client_exit_second), "client 2", 0, -1};
+	procs[1] = (struct proc){ run_spawn(r, &client2, client_exit_second), "client 2", 0, -1 };
 	if (run_wait(r, procs, 2) < 0) /* the server too, if it is still there */
 		rc = -1;
 	return rc;
@@ -434,33 +448,34 @@ static int client_exit_parent(const struct scenario *sc, struct run *r)
 /* ---- the table ---- */
 
 const struct scenario scenarios[] = {
-	{"server-close", "seed 000",
-	 "the server closes; the client's next send() still succeeds, the one after fails with "
-	 "EPIPE and SIGPIPE",
-	 "the client sends \"hello\" and \"dont leave\"; the server reads them and closes; the "
-	 "client sends again",
-	 0, server_close_server, server_close_client, NULL},
-	{"client-exit", "seed 004",
-	 "the client ends; the echo server's next send() draws an RST, the one after fails with "
-	 "EPIPE and SIGPIPE",
-	 "an echo server answers \"done\" to every line; its client goes away; the server answers "
-	 "anyway, then serves a second client",
-	 1, client_exit_server, client_exit_client, client_exit_parent},
-	{"abort-close", NULL,
-	 "the server closes with SO_LINGER 0: RST at once; the client gets ECONNRESET, then EPIPE "
-	 "and SIGPIPE",
-	 "the server aborts the connection (SO_LINGER 0) instead of closing it in order", 0,
-	 abort_close_server, reset_story_client, NULL},
-	{"unread-close", NULL,
-	 "the server closes with bytes unread: RST instead of FIN; the client gets ECONNRESET, then "
-	 "EPIPE and SIGPIPE",
-	 "the server closes while bytes from the client wait unread in its receive buffer", 0,
-	 unread_close_server, reset_story_client, NULL},
-	{"shutdown-write", NULL,
-	 "the client shuts down its own sending side: its next send() fails with EPIPE, nothing "
-	 "on the wire",
-	 "the client calls shutdown(SHUT_WR), then tries to send once more", 0,
-	 shutdown_write_server, shutdown_write_client, NULL},
+	{ "server-close", "seed 000",
+	  "the server closes; the client's next send() still succeeds, the one after fails with "
+	  "EPIPE and SIGPIPE",
+	  "the client sends \"hello\" and \"dont leave\"; the server reads them and closes; the "
+	  "client sends again",
+	  0, server_close_server, server_close_client, NULL },
+	{ "client-exit", "seed 004",
+	  "the client ends; the echo server's next send() draws an RST, the one after fails with "
+	  "EPIPE and SIGPIPE",
+	  "an echo server answers \"done\" to every line; its client goes away; the server answers "
+	  "anyway, then serves a second client",
+	  1, client_exit_server, client_exit_client, client_exit_parent },
+	{ "abort-close", NULL,
+	  "the server closes with SO_LINGER 0: RST at once; the client gets ECONNRESET, then EPIPE "
+	  "and SIGPIPE",
+	  "the server aborts the connection (SO_LINGER 0) instead of closing it in order", 0,
+	  abort_close_server, reset_story_client, NULL },
+	{ "unread-close", NULL,
+	  "the server closes with bytes unread: RST instead of FIN; the client gets ECONNRESET, "
+	  "then "
+	  "EPIPE and SIGPIPE",
+	  "the server closes while bytes from the client wait unread in its receive buffer", 0,
+	  unread_close_server, reset_story_client, NULL },
+	{ "shutdown-write", NULL,
+	  "the client shuts down its own sending side: its next send() fails with EPIPE, nothing "
+	  "on the wire",
+	  "the client calls shutdown(SHUT_WR), then tries to send once more", 0,
+	  shutdown_write_server, shutdown_write_client, NULL },
 };
 const size_t scenario_count = sizeof(scenarios) / sizeof(scenarios[0]);
 

@@ -22,7 +22,7 @@
 /* What the writer remembers about one descriptor. */
 struct slw_sock {
 	int known;
-	long long sent;  /* bytes send() reported since connect/accept */
+	long long sent;	 /* bytes send() reported since connect/accept */
 	long long recvd; /* bytes recv() returned since connect/accept */
 	char local[SLW_ADDR_MAX];
 	char peer[SLW_ADDR_MAX];
@@ -43,36 +43,42 @@ struct name {
 	const char *name;
 };
 
-#define N(x) {x, #x}
+#define N(x)                                                                                       \
+	{                                                                                          \
+		x, #x                                                                              \
+	}
 static const struct name errno_names[] = {
-	N(EPIPE), N(ECONNRESET), N(ECONNREFUSED), N(ECONNABORTED), N(ENOTCONN),
-	N(ETIMEDOUT), N(EAGAIN), N(EINTR), N(EINPROGRESS), N(EALREADY),
-	N(EISCONN), N(EADDRINUSE), N(EADDRNOTAVAIL), N(ENETUNREACH),
-	N(EHOSTUNREACH), N(ENETDOWN), N(ENETRESET), N(EHOSTDOWN), N(ESHUTDOWN),
-	N(EBADF), N(ENOTSOCK), N(EINVAL), N(EFAULT), N(EMSGSIZE), N(ENOBUFS),
-	N(ENOMEM), N(EMFILE), N(ENFILE), N(EACCES), N(EPERM), N(EOPNOTSUPP),
-	N(EAFNOSUPPORT), N(EPROTONOSUPPORT), N(EPROTOTYPE), N(ENOPROTOOPT),
-	N(ESOCKTNOSUPPORT), N(EDESTADDRREQ), N(EPROTO), N(EIO), N(ENOSPC),
-	N(EDQUOT), N(EFBIG), N(EROFS), N(ENOENT), N(EEXIST), N(EISDIR),
-	N(ENOTDIR), N(ENXIO), N(ENODEV), N(ESPIPE), N(ERANGE), N(ENOSYS),
-	N(ENOTSUP), N(EOVERFLOW), N(EBUSY), N(ECHILD), N(ESRCH), N(E2BIG),
-	N(ENOEXEC), N(ETXTBSY), N(EDEADLK), N(ENAMETOOLONG), N(ENOLCK),
-	N(ENOTEMPTY), N(ELOOP), N(ETIME), N(EREMOTEIO), N(ECANCELED),
+	N(EPIPE),	    N(ECONNRESET),   N(ECONNREFUSED),	 N(ECONNABORTED), N(ENOTCONN),
+	N(ETIMEDOUT),	    N(EAGAIN),	     N(EINTR),		 N(EINPROGRESS),  N(EALREADY),
+	N(EISCONN),	    N(EADDRINUSE),   N(EADDRNOTAVAIL),	 N(ENETUNREACH),  N(EHOSTUNREACH),
+	N(ENETDOWN),	    N(ENETRESET),    N(EHOSTDOWN),	 N(ESHUTDOWN),	  N(EBADF),
+	N(ENOTSOCK),	    N(EINVAL),	     N(EFAULT),		 N(EMSGSIZE),	  N(ENOBUFS),
+	N(ENOMEM),	    N(EMFILE),	     N(ENFILE),		 N(EACCES),	  N(EPERM),
+	N(EOPNOTSUPP),	    N(EAFNOSUPPORT), N(EPROTONOSUPPORT), N(EPROTOTYPE),	  N(ENOPROTOOPT),
+	N(ESOCKTNOSUPPORT), N(EDESTADDRREQ), N(EPROTO),		 N(EIO),	  N(ENOSPC),
+	N(EDQUOT),	    N(EFBIG),	     N(EROFS),		 N(ENOENT),	  N(EEXIST),
+	N(EISDIR),	    N(ENOTDIR),	     N(ENXIO),		 N(ENODEV),	  N(ESPIPE),
+	N(ERANGE),	    N(ENOSYS),	     N(ENOTSUP),	 N(EOVERFLOW),	  N(EBUSY),
+	N(ECHILD),	    N(ESRCH),	     N(E2BIG),		 N(ENOEXEC),	  N(ETXTBSY),
+	N(EDEADLK),	    N(ENAMETOOLONG), N(ENOLCK),		 N(ENOTEMPTY),	  N(ELOOP),
+	N(ETIME),	    N(EREMOTEIO),    N(ECANCELED),
 };
 static const struct name signal_names[] = {
-	N(SIGPIPE), N(SIGHUP), N(SIGINT), N(SIGQUIT), N(SIGILL), N(SIGTRAP),
-	N(SIGABRT), N(SIGBUS), N(SIGFPE), N(SIGKILL), N(SIGUSR1), N(SIGSEGV),
-	N(SIGUSR2), N(SIGALRM), N(SIGTERM), N(SIGCHLD), N(SIGCONT), N(SIGSTOP),
-	N(SIGTSTP), N(SIGTTIN), N(SIGTTOU), N(SIGURG), N(SIGXCPU), N(SIGXFSZ),
-	N(SIGVTALRM), N(SIGPROF), N(SIGWINCH), N(SIGIO), N(SIGSYS),
+	N(SIGPIPE),   N(SIGHUP),  N(SIGINT),   N(SIGQUIT), N(SIGILL),  N(SIGTRAP),
+	N(SIGABRT),   N(SIGBUS),  N(SIGFPE),   N(SIGKILL), N(SIGUSR1), N(SIGSEGV),
+	N(SIGUSR2),   N(SIGALRM), N(SIGTERM),  N(SIGCHLD), N(SIGCONT), N(SIGSTOP),
+	N(SIGTSTP),   N(SIGTTIN), N(SIGTTOU),  N(SIGURG),  N(SIGXCPU), N(SIGXFSZ),
+	N(SIGVTALRM), N(SIGPROF), N(SIGWINCH), N(SIGIO),   N(SIGSYS),
 };
 static const struct name flag_names[] = {
-	N(MSG_NOSIGNAL), N(MSG_DONTWAIT), N(MSG_MORE), N(MSG_OOB), N(MSG_PEEK),
-	N(MSG_WAITALL), N(MSG_EOR), N(MSG_DONTROUTE), N(MSG_CONFIRM),
-	N(MSG_TRUNC), N(MSG_ERRQUEUE), N(MSG_FASTOPEN), N(MSG_ZEROCOPY),
+	N(MSG_NOSIGNAL), N(MSG_DONTWAIT), N(MSG_MORE),	    N(MSG_OOB),	    N(MSG_PEEK),
+	N(MSG_WAITALL),	 N(MSG_EOR),	  N(MSG_DONTROUTE), N(MSG_CONFIRM), N(MSG_TRUNC),
+	N(MSG_ERRQUEUE), N(MSG_FASTOPEN), N(MSG_ZEROCOPY),
 };
 static const struct name how_names[] = {
-	N(SHUT_RD), N(SHUT_WR), N(SHUT_RDWR),
+	N(SHUT_RD),
+	N(SHUT_WR),
+	N(SHUT_RDWR),
 };
 #undef N
 
@@ -86,12 +92,13 @@ static const char *name_find(const struct name *t, size_t n, int value)
 #define FIND(table, v) name_find(table, sizeof(table) / sizeof(table[0]), v)
 
 static const char *const kind_names[] = {
-	[SLW_CONNECT] = "connect", [SLW_ACCEPT] = "accept", [SLW_SEND] = "send",
-	[SLW_RECV] = "recv", [SLW_SHUTDOWN] = "shutdown", [SLW_CLOSE] = "close",
-	[SLW_SIGNAL] = "signal", [SLW_EXIT] = "exit",
+	[SLW_CONNECT] = "connect", [SLW_ACCEPT] = "accept",	[SLW_SEND] = "send",
+	[SLW_RECV] = "recv",	   [SLW_SHUTDOWN] = "shutdown", [SLW_CLOSE] = "close",
+	[SLW_SIGNAL] = "signal",   [SLW_EXIT] = "exit",
 };
 static const char *const disposition_names[] = {
-	[SLW_DISP_DEFAULT] = "default", [SLW_DISP_IGNORE] = "ignore",
+	[SLW_DISP_DEFAULT] = "default",
+	[SLW_DISP_IGNORE] = "ignore",
 	[SLW_DISP_HANDLER] = "handler",
 };
 
@@ -107,7 +114,7 @@ const char *slw_kind_name(enum slw_kind kind)
 struct out {
 	char *p;
 	size_t len, cap; /* cap excludes the NUL */
-	int full;        /* something did not fit */
+	int full;	 /* something did not fit */
 };
 
 static void put_mem(struct out *o, const char *s, size_t n)
@@ -146,7 +153,6 @@ static void put_ll(struct out *o, long long v)
 }
 
 static const char hexdigits[] = "0123456789abcdef";
-
 
 static void put_escaped(struct out *o, const void *data, size_t len)
 {
@@ -241,7 +247,7 @@ static void put_flags(struct out *o, int flags)
 
 int slw_format(char *buf, size_t size, const struct slw_event *ev)
 {
-	struct out o = {buf, 0, size ? size - 1 : 0, size == 0};
+	struct out o = { buf, 0, size ? size - 1 : 0, size == 0 };
 
 	put_str(&o, "{\"ts\":\"");
 	put_ll(&o, (long long)ev->ts.tv_sec);
@@ -308,7 +314,8 @@ int slw_format(char *buf, size_t size, const struct slw_event *ev)
 				put_key(&o, "data");
 				put_mem(&o, "\"", 1);
 				put_escaped(&o, ev->data,
-					    ev->data_len < SLW_DATA_MAX ? ev->data_len : SLW_DATA_MAX);
+					    ev->data_len < SLW_DATA_MAX ? ev->data_len
+									: SLW_DATA_MAX);
 				put_mem(&o, "\"", 1);
 			}
 		}
@@ -326,7 +333,7 @@ int slw_format(char *buf, size_t size, const struct slw_event *ev)
 
 size_t slw_escape(char *out, size_t size, const void *data, size_t len)
 {
-	struct out o = {out, 0, size ? size - 1 : 0, size == 0};
+	struct out o = { out, 0, size ? size - 1 : 0, size == 0 };
 	if (size == 0)
 		return 0;
 	/* Escape as much as fits: put_escaped stops before the first piece
@@ -358,7 +365,8 @@ int slw_format_addr(const struct sockaddr *sa, socklen_t salen, char *out, size_
 			return -1;
 		port = ntohs(in6->sin6_port);
 		if (in6->sin6_scope_id)
-			n = snprintf(out, size, "[%s%%%u]:%u", host, (unsigned)in6->sin6_scope_id, port);
+			n = snprintf(out, size, "[%s%%%u]:%u", host, (unsigned)in6->sin6_scope_id,
+				     port);
 		else
 			n = snprintf(out, size, "[%s]:%u", host, port);
 	} else {
@@ -397,7 +405,7 @@ const char *slw_signal_name(int sig)
 
 void slw_flags_name(int flags, char *out, size_t size)
 {
-	struct out o = {out, 0, size ? size - 1 : 0, size == 0};
+	struct out o = { out, 0, size ? size - 1 : 0, size == 0 };
 	if (size == 0)
 		return;
 	put_flags(&o, flags);
@@ -439,7 +447,7 @@ static ssize_t write_nosigpipe(int fd, const char *buf, size_t len)
 	n = write_all(fd, buf, len);
 	saved = errno;
 	if (n < 0 && saved == EPIPE && !was_pending) {
-		struct timespec zero = {0, 0};
+		struct timespec zero = { 0, 0 };
 		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
 			;
 	}
@@ -509,7 +517,9 @@ struct slw *slw_new(const char *path, int flags, char *err, size_t errlen)
 	}
 	fd = open(path, oflags, 0644);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open log '%s': %s (check that its directory exists and is writable)",
+		snprintf(err, errlen,
+			 "cannot open log '%s': %s (check that its directory exists and is "
+			 "writable)",
 			 path, strerror(errno));
 		return NULL;
 	}

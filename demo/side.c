@@ -45,21 +45,17 @@ void side_setup_sigpipe(struct side *s)
 	switch (mode) {
 	case SIGPIPE_MODE_HANDLER:
 		n = snprintf(sigpipe_line, sizeof(sigpipe_line),
-			     "%s: SIGPIPE!   (the signal handler runs, before send() has even returned)\n",
+			     "%s: SIGPIPE!   (the signal handler runs, before send() has even "
+			     "returned)\n",
 			     s->who);
 		sigpipe_line_len = n > 0 && (size_t)n < sizeof(sigpipe_line) ? (size_t)n : 0;
 		sigpipe_log = s->log;
 		sa.sa_handler = on_sigpipe;
 		sa.sa_flags = SA_RESTART;
 		break;
-	case SIGPIPE_MODE_IGNORE:
-		sa.sa_handler = SIG_IGN;
-		break;
-	case SIGPIPE_MODE_NOSIGNAL:
-		s->sent_flags = MSG_NOSIGNAL;
-		break;
-	case SIGPIPE_MODE_DEFAULT:
-		break;
+	case SIGPIPE_MODE_IGNORE: sa.sa_handler = SIG_IGN; break;
+	case SIGPIPE_MODE_NOSIGNAL: s->sent_flags = MSG_NOSIGNAL; break;
+	case SIGPIPE_MODE_DEFAULT: break;
 	}
 	sigaction(SIGPIPE, &sa, NULL);
 	sigpipe_arrived = 0;
@@ -74,7 +70,7 @@ int side_took_sigpipe(void)
 
 void side_pace(const struct side *s)
 {
-	struct timespec t = {s->opt->pace_ms / 1000, (long)(s->opt->pace_ms % 1000) * 1000000L};
+	struct timespec t = { s->opt->pace_ms / 1000, (long)(s->opt->pace_ms % 1000) * 1000000L };
 	while (nanosleep(&t, &t) < 0 && errno == EINTR)
 		;
 }
@@ -168,7 +164,8 @@ int step_accept(struct side *s, const char *note)
 		return differs(s, "expected accept() to give a connection");
 	}
 	addr_str(fd, 1, peer, sizeof(peer));
-	say(s, "accept() = %d   (a client connected from %s)%s", fd, peer, paren(p, sizeof(p), note));
+	say(s, "accept() = %d   (a client connected from %s)%s", fd, peer,
+	    paren(p, sizeof(p), note));
 	return fd;
 }
 
@@ -185,7 +182,8 @@ int step_send(struct side *s, int fd, const char *str, long want, int want_err, 
 	    ok ? paren(p, sizeof(p), note) : "");
 	if (ok)
 		return 0;
-	return differs(s, "expected send() = %s", result(want_res, sizeof(want_res), want, want_err));
+	return differs(s, "expected send() = %s",
+		       result(want_res, sizeof(want_res), want, want_err));
 }
 
 int step_recv(struct side *s, int fd, const char *want, const char *note)
@@ -257,10 +255,10 @@ int step_sigpipe(struct side *s, int raised)
 	case SIGPIPE_MODE_NOSIGNAL:
 		say(s, "no SIGPIPE: send() was called with MSG_NOSIGNAL; only the errno tells");
 		return 0;
-	case SIGPIPE_MODE_DEFAULT:
-		break;
+	case SIGPIPE_MODE_DEFAULT: break;
 	}
-	return differs(s, "the process is still alive: SIGPIPE's default action should have ended it");
+	return differs(s,
+		       "the process is still alive: SIGPIPE's default action should have ended it");
 }
 
 int step_wait(struct side *s, int fd, short events, short forbid, const char *what)

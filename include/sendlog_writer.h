@@ -41,9 +41,9 @@
 #include <sys/types.h>
 #include <time.h>
 
-#define SLW_DATA_MAX 64    /* bytes of a buffer previewed in "data" */
-#define SLW_LINE_MAX 1024  /* longest line the writer produces, newline included */
-#define SLW_ADDR_MAX 64    /* "[ffff:...:ffff%ifname]:65535" and its NUL fit */
+#define SLW_DATA_MAX 64	  /* bytes of a buffer previewed in "data" */
+#define SLW_LINE_MAX 1024 /* longest line the writer produces, newline included */
+#define SLW_ADDR_MAX 64	  /* "[ffff:...:ffff%ifname]:65535" and its NUL fit */
 
 /* slw_new flags */
 #define SLW_TRUNCATE 1 /* empty the file once when opening it */
@@ -76,22 +76,22 @@ enum slw_disposition {
  * connection's). */
 struct slw_event {
 	enum slw_kind kind;
-	struct timespec ts;    /* CLOCK_REALTIME when the call returned */
-	long pid;              /* exit: the process that ended */
+	struct timespec ts; /* CLOCK_REALTIME when the call returned */
+	long pid;	    /* exit: the process that ended */
 	int fd;
-	const char *local;     /* "ADDR:PORT"; NULL writes null */
-	const char *peer;      /* likewise */
-	size_t len;            /* send, recv: bytes asked for */
-	long long ret;         /* the call's return value */
-	int err;               /* errno when ret == -1; 0 writes null */
-	long long off;         /* send, recv: stream offset; < 0 writes null */
-	int flags;             /* send, recv: MSG_* flags */
-	const void *data;      /* send, recv: NULL omits "data" */
-	size_t data_len;       /* at most SLW_DATA_MAX of it is written */
-	int how;               /* shutdown: SHUT_RD, SHUT_WR or SHUT_RDWR */
-	int sig;               /* signal: the signal; exit: the one that killed it, or 0 */
+	const char *local; /* "ADDR:PORT"; NULL writes null */
+	const char *peer;  /* likewise */
+	size_t len;	   /* send, recv: bytes asked for */
+	long long ret;	   /* the call's return value */
+	int err;	   /* errno when ret == -1; 0 writes null */
+	long long off;	   /* send, recv: stream offset; < 0 writes null */
+	int flags;	   /* send, recv: MSG_* flags */
+	const void *data;  /* send, recv: NULL omits "data" */
+	size_t data_len;   /* at most SLW_DATA_MAX of it is written */
+	int how;	   /* shutdown: SHUT_RD, SHUT_WR or SHUT_RDWR */
+	int sig;	   /* signal: the signal; exit: the one that killed it, or 0 */
 	enum slw_disposition disposition; /* signal */
-	int status;            /* exit: exit status, or -1 (written null) if killed */
+	int status;			  /* exit: exit status, or -1 (written null) if killed */
 };
 
 struct slw;

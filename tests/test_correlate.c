@@ -28,17 +28,17 @@
 #include "sendlog.h"
 
 #define SEC ((ts_ns)1000000000)
-#define T0 ((ts_ns)1763723790 * SEC)
+#define T0  ((ts_ns)1763723790 * SEC)
 /* Times in the stories are microseconds after T0. */
-#define US(x) (T0 + (ts_ns)(x) * 1000)
+#define US(x) (T0 + (ts_ns)(x)*1000)
 
 /* Flags as tcpdump prints them: S, S., ., P., F., R, R. */
-#define FL_S TCPF_SYN
+#define FL_S  TCPF_SYN
 #define FL_SA (TCPF_SYN | TCPF_ACK)
-#define FL_A TCPF_ACK
+#define FL_A  TCPF_ACK
 #define FL_PA (TCPF_PSH | TCPF_ACK)
 #define FL_FA (TCPF_FIN | TCPF_ACK)
-#define FL_R TCPF_RST
+#define FL_R  TCPF_RST
 #define FL_RA (TCPF_RST | TCPF_ACK)
 
 /* ---- endpoints --------------------------------------------------------------- */
@@ -97,7 +97,7 @@ struct fx {
 	size_t nsegs;
 	/* The run. */
 	struct correlator *k;
-	struct conn sums[MAX_SUMS]; /* retired connections, in retire order */
+	struct conn sums[MAX_SUMS];	 /* retired connections, in retire order */
 	uint8_t settled_first[MAX_SUMS]; /* corr_conn_retire ran before the copy */
 	size_t nsums;
 	int warnings;
@@ -169,8 +169,8 @@ static uint64_t log_ev(struct fx *f, ts_ns ts, int pid, const char *fmt, ...)
 static uint64_t log_sock(struct fx *f, ts_ns ts, int pid, const char *event, const struct tconn *c,
 			 int side, const char *rest)
 {
-	return log_ev(f, ts, pid, "\"event\":\"%s\",\"fd\":%d,\"local\":\"%s\",\"peer\":\"%s\",%s", event,
-		      3 + side, c->ep[side], c->ep[1 - side], rest);
+	return log_ev(f, ts, pid, "\"event\":\"%s\",\"fd\":%d,\"local\":\"%s\",\"peer\":\"%s\",%s",
+		      event, 3 + side, c->ep[side], c->ep[1 - side], rest);
 }
 
 /* send(): ret -1 with err, or ret bytes at stream offset off. */
@@ -182,8 +182,9 @@ static uint64_t log_send(struct fx *f, ts_ns ts, int pid, const struct tconn *c,
 		snprintf(e, sizeof e, "\"%s\"", err);
 	else
 		snprintf(e, sizeof e, "null");
-	snprintf(rest, sizeof rest, "\"len\":%d,\"ret\":%d,\"errno\":%s,\"off\":%ld,\"flags\":\"%s\"", len,
-		 ret, e, off, flags);
+	snprintf(rest, sizeof rest,
+		 "\"len\":%d,\"ret\":%d,\"errno\":%s,\"off\":%ld,\"flags\":\"%s\"", len, ret, e,
+		 off, flags);
 	return log_sock(f, ts, pid, "send", c, side, rest);
 }
 
@@ -191,8 +192,8 @@ static uint64_t log_send(struct fx *f, ts_ns ts, int pid, const struct tconn *c,
 
 /* A segment from side dir (0 client -> server, 1 server -> client). Returns
  * its record number. */
-static uint64_t seg(struct fx *f, const struct tconn *c, int dir, ts_ns ts, uint8_t flags, uint32_t seq,
-		    uint32_t ack, uint32_t len)
+static uint64_t seg(struct fx *f, const struct tconn *c, int dir, ts_ns ts, uint8_t flags,
+		    uint32_t seq, uint32_t ack, uint32_t len)
 {
 	assert_true(f->nsegs < MAX_SEGS);
 	assert_true(len <= sizeof payload);
@@ -309,7 +310,8 @@ static void run(struct fx *f)
 		json_error_t jerr;
 		json_t *row = json_loadb(line, (size_t)(nl - line), 0, &jerr);
 		if (!row)
-			fail_msg("output line is not JSON (%s): %.*s", jerr.text, (int)(nl - line), line);
+			fail_msg("output line is not JSON (%s): %.*s", jerr.text, (int)(nl - line),
+				 line);
 		assert_true(json_is_object(row));
 		json_array_append_new(f->rows, row);
 		line = nl + 1;
@@ -384,13 +386,15 @@ static void assert_list(json_t *row, const char *k, int n, ...)
 		json_t *e = json_array_get(v, (size_t)i);
 		if (!json_is_integer(e) || json_integer_value(e) != want) {
 			va_end(ap);
-			fail_msg("\"%s\"[%d] should be %lld in %s", k, i, (long long)want, dump(row));
+			fail_msg("\"%s\"[%d] should be %lld in %s", k, i, (long long)want,
+				 dump(row));
 		}
 	}
 	va_end(ap);
 }
-#define LIST(row, k, ...) \
-	assert_list(row, k, (int)(sizeof((int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)), __VA_ARGS__)
+#define LIST(row, k, ...)                                                                          \
+	assert_list(row, k, (int)(sizeof((int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)),           \
+		    __VA_ARGS__)
 
 /* The list under k holds the same numbers as want[0..n), in any order. */
 static void assert_set(json_t *row, const char *k, const int64_t *want, int n)
@@ -407,18 +411,14 @@ static void assert_set(json_t *row, const char *k, const int64_t *want, int n)
 	}
 }
 
-static int is_kind(json_t *row, const char *kind)
-{
-	return !strcmp(jstr(row, "kind"), kind);
-}
+static int is_kind(json_t *row, const char *kind) { return !strcmp(jstr(row, "kind"), kind); }
 
 static json_t *call_row(struct fx *f, uint64_t line)
 {
 	size_t i;
 	json_t *row;
-	json_array_foreach(f->rows, i, row)
-		if (is_kind(row, "call") && jint(row, "line") == (int64_t)line)
-			return row;
+	json_array_foreach(f->rows, i, row) if (is_kind(row, "call") &&
+						jint(row, "line") == (int64_t)line) return row;
 	fail_msg("no call row for log line %llu in:\n%s", (unsigned long long)line, f->text);
 	return NULL;
 }
@@ -427,9 +427,8 @@ static json_t *seg_row(struct fx *f, uint64_t n)
 {
 	size_t i;
 	json_t *row;
-	json_array_foreach(f->rows, i, row)
-		if (is_kind(row, "segment") && jint(row, "n") == (int64_t)n)
-			return row;
+	json_array_foreach(f->rows, i, row) if (is_kind(row, "segment") &&
+						jint(row, "n") == (int64_t)n) return row;
 	fail_msg("no segment row %llu in:\n%s", (unsigned long long)n, f->text);
 	return NULL;
 }
@@ -439,11 +438,13 @@ static json_t *summary_row(struct fx *f, uint64_t id)
 {
 	size_t i;
 	json_t *row;
-	json_array_foreach(f->rows, i, row) {
+	json_array_foreach(f->rows, i, row)
+	{
 		if (!is_kind(row, "summary"))
 			continue;
 		json_t *c = key(row, "conn");
-		if (id ? json_integer_value(c) == (json_int_t)id && json_is_integer(c) : json_is_null(c))
+		if (id ? json_integer_value(c) == (json_int_t)id && json_is_integer(c)
+		       : json_is_null(c))
 			return row;
 	}
 	fail_msg("no summary row for conn %llu in:\n%s", (unsigned long long)id, f->text);
@@ -454,8 +455,7 @@ static size_t count_kind(struct fx *f, const char *kind)
 {
 	size_t i, n = 0;
 	json_t *row;
-	json_array_foreach(f->rows, i, row)
-		n += is_kind(row, kind);
+	json_array_foreach(f->rows, i, row) n += is_kind(row, kind);
 	return n;
 }
 
@@ -476,7 +476,8 @@ static void check_order(struct fx *f)
 	size_t i, segs = 0;
 	json_t *row, *prev = NULL;
 	int in_summaries = 0;
-	json_array_foreach(f->rows, i, row) {
+	json_array_foreach(f->rows, i, row)
+	{
 		if (is_kind(row, "summary")) {
 			in_summaries = 1;
 			continue;
@@ -490,7 +491,8 @@ static void check_order(struct fx *f)
 			if (b < a)
 				fail_msg("row %zu goes back in time:\n%s", i, f->text);
 			if (a == b && is_kind(prev, "call") && is_kind(row, "segment"))
-				fail_msg("row %zu: a segment after a call at the same ts:\n%s", i, f->text);
+				fail_msg("row %zu: a segment after a call at the same ts:\n%s", i,
+					 f->text);
 		}
 		prev = row;
 	}
@@ -614,7 +616,8 @@ static void test_send_split_across_segments_lists_them_all(void **state)
 	handshake(f, &c, 0, CISN, SISN);
 	int64_t n[3];
 	for (int i = 0; i < 3; i++)
-		n[i] = (int64_t)seg(f, &c, 0, US(1000 + i), FL_PA, CISN + 1 + 1000u * (uint32_t)i, SISN + 1, 1000);
+		n[i] = (int64_t)seg(f, &c, 0, US(1000 + i), FL_PA, CISN + 1 + 1000u * (uint32_t)i,
+				    SISN + 1, 1000);
 	uint64_t l = log_send(f, US(1010), CPID, &c, 0, 3000, 3000, NULL, 0, "");
 	seg(f, &c, 1, US(1020), FL_A, SISN + 1, CISN + 2001, 0);
 	/* A second send, after it: its segment is not the first one's. */
@@ -757,7 +760,9 @@ static void test_seed_story_rst_in_close_wait_epipe_sigpipe_handler(void **state
 	struct fx *f = *state;
 	struct seed s;
 	seed_until_rst(f, &s);
-	uint64_t l_sig = log_ev(f, US(500000), CPID, "\"event\":\"signal\",\"sig\":\"SIGPIPE\",\"disposition\":\"handler\"");
+	uint64_t l_sig =
+		log_ev(f, US(500000), CPID,
+		       "\"event\":\"signal\",\"sig\":\"SIGPIPE\",\"disposition\":\"handler\"");
 	uint64_t l_fail = log_send(f, US(500010), CPID, &s.c, 0, 5, -1, "EPIPE", 31, "");
 	log_sock(f, US(500050), CPID, "close", &s.c, 0, "\"ret\":0,\"errno\":null");
 	run(f);
@@ -800,7 +805,9 @@ static void test_seed_story_signal_ignored_claimed_once(void **state)
 	struct fx *f = *state;
 	struct seed s;
 	seed_until_rst(f, &s);
-	uint64_t l_sig = log_ev(f, US(500000), CPID, "\"event\":\"signal\",\"sig\":\"SIGPIPE\",\"disposition\":\"ignore\"");
+	uint64_t l_sig =
+		log_ev(f, US(500000), CPID,
+		       "\"event\":\"signal\",\"sig\":\"SIGPIPE\",\"disposition\":\"ignore\"");
 	uint64_t l_fail = log_send(f, US(500010), CPID, &s.c, 0, 5, -1, "EPIPE", 31, "");
 	uint64_t l_fail2 = log_send(f, US(600010), CPID, &s.c, 0, 5, -1, "EPIPE", 31, "");
 	run(f);
@@ -823,7 +830,9 @@ static void test_signal_logged_after_the_failed_send_is_claimed(void **state)
 	struct seed s;
 	seed_until_rst(f, &s);
 	uint64_t l_fail = log_send(f, US(500010), CPID, &s.c, 0, 5, -1, "EPIPE", 31, "");
-	uint64_t l_sig = log_ev(f, US(500020), CPID, "\"event\":\"signal\",\"sig\":\"SIGPIPE\",\"disposition\":\"handler\"");
+	uint64_t l_sig =
+		log_ev(f, US(500020), CPID,
+		       "\"event\":\"signal\",\"sig\":\"SIGPIPE\",\"disposition\":\"handler\"");
 	run(f);
 	check_order(f);
 	json_t *r = call_row(f, l_fail);
@@ -841,7 +850,8 @@ static void test_killed_by_sigpipe_exit_row_explained(void **state)
 	struct fx *f = *state;
 	struct seed s;
 	seed_until_rst(f, &s);
-	uint64_t l_exit = log_ev(f, US(500100), CPID, "\"event\":\"exit\",\"status\":null,\"signal\":\"SIGPIPE\"");
+	uint64_t l_exit = log_ev(f, US(500100), CPID,
+				 "\"event\":\"exit\",\"status\":null,\"signal\":\"SIGPIPE\"");
 	run(f);
 	check_order(f);
 	check_seed_sends(f, &s);
@@ -864,7 +874,8 @@ static void test_normal_exit_has_no_cause(void **state)
 	struct fx *f = *state;
 	struct seed s;
 	seed_until_rst(f, &s);
-	uint64_t l_exit = log_ev(f, US(500100), CPID, "\"event\":\"exit\",\"status\":0,\"signal\":null");
+	uint64_t l_exit =
+		log_ev(f, US(500100), CPID, "\"event\":\"exit\",\"status\":0,\"signal\":null");
 	run(f);
 	check_order(f);
 	json_t *r = call_row(f, l_exit);
@@ -889,7 +900,8 @@ static void test_abortive_close_econnreset_then_epipe(void **state)
 	uint64_t l_reset = log_send(f, US(200000), CPID, &c, 0, 5, -1, "ECONNRESET", 5, "");
 	uint64_t l_pipe = log_send(f, US(200100), CPID, &c, 0, 5, -1, "EPIPE", 5, "");
 	uint64_t l_nosig = log_send(f, US(200200), CPID, &c, 0, 5, -1, "EPIPE", 5, "MSG_NOSIGNAL");
-	seg(f, &c, 0, US(300000), FL_A, CISN + 6, SISN + 1, 0); /* a late segment: the log is read up to it */
+	seg(f, &c, 0, US(300000), FL_A, CISN + 6, SISN + 1,
+	    0); /* a late segment: the log is read up to it */
 	run(f);
 	check_order(f);
 	json_t *r = call_row(f, l_ok);
@@ -945,7 +957,8 @@ static void test_local_shutdown_epipe_without_rst(void **state)
 	struct fx *f = *state;
 	struct tconn c = tc4(40494, 8999);
 	handshake(f, &c, 0, CISN, SISN);
-	uint64_t l_shut = log_sock(f, US(1000), CPID, "shutdown", &c, 0, "\"how\":\"SHUT_WR\",\"ret\":0,\"errno\":null");
+	uint64_t l_shut = log_sock(f, US(1000), CPID, "shutdown", &c, 0,
+				   "\"how\":\"SHUT_WR\",\"ret\":0,\"errno\":null");
 	seg(f, &c, 0, US(1005), FL_FA, CISN + 1, SISN + 1, 0);
 	seg(f, &c, 1, US(1020), FL_A, SISN + 1, CISN + 2, 0);
 	uint64_t l = log_send(f, US(2000), CPID, &c, 0, 4, -1, "EPIPE", 0, "");
@@ -966,7 +979,8 @@ static void test_shutdown_event_alone_explains_epipe(void **state)
 	struct fx *f = *state;
 	struct tconn c = tc4(40494, 8999);
 	handshake(f, &c, 0, CISN, SISN);
-	log_sock(f, US(1000), CPID, "shutdown", &c, 0, "\"how\":\"SHUT_WR\",\"ret\":0,\"errno\":null");
+	log_sock(f, US(1000), CPID, "shutdown", &c, 0,
+		 "\"how\":\"SHUT_WR\",\"ret\":0,\"errno\":null");
 	uint64_t l = log_send(f, US(2000), CPID, &c, 0, 4, -1, "EPIPE", 0, "MSG_NOSIGNAL");
 	seg(f, &c, 1, US(3000), FL_A, SISN + 1, CISN + 1, 0);
 	run(f);
@@ -983,7 +997,8 @@ static void test_shutdown_read_side_does_not_explain_epipe(void **state)
 	struct fx *f = *state;
 	struct tconn c = tc4(40494, 8999);
 	handshake(f, &c, 0, CISN, SISN);
-	log_sock(f, US(1000), CPID, "shutdown", &c, 0, "\"how\":\"SHUT_RD\",\"ret\":0,\"errno\":null");
+	log_sock(f, US(1000), CPID, "shutdown", &c, 0,
+		 "\"how\":\"SHUT_RD\",\"ret\":0,\"errno\":null");
 	uint64_t l = log_send(f, US(2000), CPID, &c, 0, 4, -1, "EPIPE", 0, "");
 	seg(f, &c, 1, US(3000), FL_A, SISN + 1, CISN + 1, 0);
 	run(f);
@@ -1036,7 +1051,8 @@ static void test_two_interleaved_connections_kept_apart(void **state)
 	seg(f, &b, 1, US(1020), FL_A, SISN + 1, CISN + 7, 0);
 	uint64_t nb2 = seg(f, &b, 0, US(2000), FL_PA, CISN + 7, SISN + 1, 3);
 	uint64_t lb2 = log_send(f, US(2010), 200, &b, 0, 3, 3, NULL, 6, "");
-	uint64_t n_rst = seg(f, &a, 1, US(2020), FL_RA, SISN + 1, CISN + 1, 0); /* a's 6 bytes lost */
+	uint64_t n_rst =
+		seg(f, &a, 1, US(2020), FL_RA, SISN + 1, CISN + 1, 0); /* a's 6 bytes lost */
 	seg(f, &b, 1, US(2030), FL_A, SISN + 1, CISN + 10, 0);
 	run(f);
 	check_order(f);
@@ -1078,7 +1094,8 @@ static void test_log_from_both_ends_sides_and_numbers(void **state)
 	uint64_t l_c1 = log_send(f, US(1010), CPID, &c, 0, 6, 6, NULL, 0, "");
 	seg(f, &c, 1, US(1020), FL_A, SISN + 1, CISN + 7, 0);
 	uint64_t l_recv = log_sock(f, US(1030), SPID, "recv", &c, 1,
-				   "\"len\":64,\"ret\":6,\"errno\":null,\"off\":0,\"flags\":\"\",\"data\":\"hello\\n\"");
+				   "\"len\":64,\"ret\":6,\"errno\":null,\"off\":0,\"flags\":\"\","
+				   "\"data\":\"hello\\n\"");
 	uint64_t n2 = seg(f, &c, 1, US(2000), FL_PA, SISN + 1, CISN + 7, 5);
 	uint64_t l_s1 = log_send(f, US(2010), SPID, &c, 1, 5, 5, NULL, 0, "");
 	seg(f, &c, 0, US(2020), FL_A, CISN + 7, SISN + 6, 0);
@@ -1144,7 +1161,8 @@ static void test_unmatched_call_conn_null_and_summary(void **state)
 	uint64_t l_ok = log_send(f, US(1010), CPID, &c, 0, 0, 0, NULL, 0, "");
 	uint64_t l1 = log_send(f, US(1020), 777, &other, 0, 6, 6, NULL, 0, "");
 	uint64_t l2 = log_send(f, US(1030), 777, &other, 0, 6, -1, "EPIPE", 6, "");
-	log_sock(f, US(1040), 777, "close", &other, 0, "\"ret\":0,\"errno\":null"); /* not counted */
+	log_sock(f, US(1040), 777, "close", &other, 0,
+		 "\"ret\":0,\"errno\":null"); /* not counted */
 	seg(f, &c, 1, US(2000), FL_A, SISN + 1, CISN + 1, 0);
 	run(f);
 	check_order(f);
@@ -1194,7 +1212,8 @@ static void test_rows_sorted_by_ts_segment_before_call_at_equal_ts(void **state)
 	json_t *row;
 	int64_t order[8];
 	int k = 0;
-	json_array_foreach(f->rows, i, row) {
+	json_array_foreach(f->rows, i, row)
+	{
 		if (k == 8)
 			break;
 		if (is_kind(row, "segment") && jint(row, "n") > 3)
@@ -1228,7 +1247,8 @@ static void test_calls_at_equal_ts_keep_log_order(void **state)
 	size_t i;
 	json_t *row;
 	int k = 0;
-	json_array_foreach(f->rows, i, row) {
+	json_array_foreach(f->rows, i, row)
+	{
 		if (!is_kind(row, "call"))
 			continue;
 		assert_true(k < 5);
@@ -1268,11 +1288,14 @@ static void test_rows_printed_once_final_pending_send_holds_later_rows(void **st
 	assert_non_null(f->peek[0]);
 	assert_non_null(f->peek[1]);
 	if (!printed(f->peek[0], "line", l1))
-		fail_msg("the acknowledged send (line %llu) is not out yet:\n%s", (unsigned long long)l1, f->peek[0]);
+		fail_msg("the acknowledged send (line %llu) is not out yet:\n%s",
+			 (unsigned long long)l1, f->peek[0]);
 	if (printed(f->peek[0], "line", l2))
-		fail_msg("the waiting send (line %llu) is out before its fate:\n%s", (unsigned long long)l2, f->peek[0]);
+		fail_msg("the waiting send (line %llu) is out before its fate:\n%s",
+			 (unsigned long long)l2, f->peek[0]);
 	if (printed(f->peek[0], "n", n_other))
-		fail_msg("record %llu is out before the send that precedes it:\n%s", (unsigned long long)n_other, f->peek[0]);
+		fail_msg("record %llu is out before the send that precedes it:\n%s",
+			 (unsigned long long)n_other, f->peek[0]);
 	if (!printed(f->peek[1], "line", l2) || !printed(f->peek[1], "n", n_other))
 		fail_msg("the acknowledged send (line %llu) and record %llu are not out yet:\n%s",
 			 (unsigned long long)l2, (unsigned long long)n_other, f->peek[1]);
@@ -1342,7 +1365,8 @@ static void test_pids_64_apart_keep_their_sigpipe_exit_explanation(void **state)
 	struct seed s;
 	seed_until_rst(f, &s);
 	log_ev(f, US(450000), CPID + 64, "\"event\":\"exit\",\"status\":0,\"signal\":null");
-	uint64_t l_exit = log_ev(f, US(500100), CPID, "\"event\":\"exit\",\"status\":null,\"signal\":\"SIGPIPE\"");
+	uint64_t l_exit = log_ev(f, US(500100), CPID,
+				 "\"event\":\"exit\",\"status\":null,\"signal\":\"SIGPIPE\"");
 	run(f);
 	check_order(f);
 	json_t *r = call_row(f, l_exit);
@@ -1359,7 +1383,9 @@ static void test_pids_64_apart_keep_their_signal_line(void **state)
 	struct fx *f = *state;
 	struct seed s;
 	seed_until_rst(f, &s);
-	uint64_t l_sig = log_ev(f, US(500000), CPID, "\"event\":\"signal\",\"sig\":\"SIGPIPE\",\"disposition\":\"handler\"");
+	uint64_t l_sig =
+		log_ev(f, US(500000), CPID,
+		       "\"event\":\"signal\",\"sig\":\"SIGPIPE\",\"disposition\":\"handler\"");
 	log_ev(f, US(500005), CPID + 64, "\"event\":\"exit\",\"status\":0,\"signal\":null");
 	uint64_t l_fail = log_send(f, US(500010), CPID, &s.c, 0, 5, -1, "EPIPE", 31, "");
 	run(f);
@@ -1380,7 +1406,8 @@ static void test_send_segments_listed_in_record_order(void **state)
 	handshake(f, &c, 0, CISN, SISN);
 	uint64_t n[3];
 	for (int i = 0; i < 3; i++)
-		n[i] = seg(f, &c, 0, US(1000 + i), FL_PA, CISN + 1 + 1000u * (uint32_t)i, SISN + 1, 1000);
+		n[i] = seg(f, &c, 0, US(1000 + i), FL_PA, CISN + 1 + 1000u * (uint32_t)i, SISN + 1,
+			   1000);
 	uint64_t l = log_send(f, US(1010), CPID, &c, 0, 3000, 3000, NULL, 0, "");
 	seg(f, &c, 1, US(1020), FL_A, SISN + 1, CISN + 3001, 0);
 	run(f);
@@ -1397,7 +1424,8 @@ static void test_send_over_twelve_segments_lists_them_all(void **state)
 	handshake(f, &c, 0, CISN, SISN);
 	int64_t n[12];
 	for (int i = 0; i < 12; i++)
-		n[i] = (int64_t)seg(f, &c, 0, US(1000 + i), FL_PA, CISN + 1 + 1000u * (uint32_t)i, SISN + 1, 1000);
+		n[i] = (int64_t)seg(f, &c, 0, US(1000 + i), FL_PA, CISN + 1 + 1000u * (uint32_t)i,
+				    SISN + 1, 1000);
 	uint64_t l = log_send(f, US(1020), CPID, &c, 0, 12000, 12000, NULL, 0, "");
 	seg(f, &c, 1, US(1030), FL_A, SISN + 1, CISN + 12001, 0);
 	run(f);
@@ -1434,7 +1462,8 @@ static void test_send_of_forty_segments_after_logged_connect_lists_them_all(void
 	log_sock(f, US(100), CPID, "connect", &c, 0, "\"ret\":0,\"errno\":null");
 	int64_t n[40];
 	for (int i = 0; i < 40; i++)
-		n[i] = (int64_t)seg(f, &c, 0, US(1000 + i), FL_PA, CISN + 1 + 1000u * (uint32_t)i, SISN + 1, 1000);
+		n[i] = (int64_t)seg(f, &c, 0, US(1000 + i), FL_PA, CISN + 1 + 1000u * (uint32_t)i,
+				    SISN + 1, 1000);
 	uint64_t l = log_send(f, US(1050), CPID, &c, 0, 40000, 40000, NULL, 0, "");
 	seg(f, &c, 1, US(1060), FL_A, SISN + 1, CISN + 40001, 0);
 	run(f);
@@ -1460,7 +1489,8 @@ static void test_send_of_forty_segments_on_unlogged_side_says_list_is_incomplete
 	handshake(f, &c, 0, CISN, SISN);
 	int64_t n[40];
 	for (int i = 0; i < 40; i++)
-		n[i] = (int64_t)seg(f, &c, 0, US(1000 + i), FL_PA, CISN + 1 + 1000u * (uint32_t)i, SISN + 1, 1000);
+		n[i] = (int64_t)seg(f, &c, 0, US(1000 + i), FL_PA, CISN + 1 + 1000u * (uint32_t)i,
+				    SISN + 1, 1000);
 	uint64_t l = log_send(f, US(1050), CPID, &c, 0, 40000, 40000, NULL, 0, "");
 	seg(f, &c, 1, US(1060), FL_A, SISN + 1, CISN + 40001, 0);
 	run(f);

@@ -21,8 +21,8 @@
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
 #endif
-#define DLT_RAW_12 12
-#define DLT_RAW_14 14
+#define DLT_RAW_12   12
+#define DLT_RAW_14   14
 #define DLT_IPV4_228 228
 #define DLT_IPV6_229 229
 
@@ -30,22 +30,24 @@
 
 /* 10.0.0.1:40494 -> 10.0.0.2:8999, seq 1001, ack 5001, [P.], win 512,
  * "hello\n". */
-#define TCP_HELLO                                                                     \
-	0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe9, 0x00, 0x00, 0x13, 0x89, 0x50, 0x18, \
-		0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 'h', 'e', 'l', 'l', 'o', '\n'
+#define TCP_HELLO                                                                                  \
+	0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe9, 0x00, 0x00, 0x13, 0x89, 0x50, 0x18, 0x02,  \
+		0x00, 0x00, 0x00, 0x00, 0x00, 'h', 'e', 'l', 'l', 'o', '\n'
 /* IPv4 header for it: total length 46, DF, TTL 64, proto 6. */
-#define V4_HDR(totlen) \
-	0x45, 0x00, 0x00, (totlen), 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00, 10, 0, 0, 1, 10, 0, 0, 2
-#define V4_HELLO V4_HDR(46), TCP_HELLO
-#define V6_SRC 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
-#define V6_DST 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2
+#define V4_HDR(totlen)                                                                             \
+	0x45, 0x00, 0x00, (totlen), 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00, 10, 0, 0, 1,   \
+		10, 0, 0, 2
+#define V4_HELLO	 V4_HDR(46), TCP_HELLO
+#define V6_SRC		 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+#define V6_DST		 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2
 #define V6_HDR(plen, nh) 0x60, 0x00, 0x00, 0x00, 0x00, (plen), (nh), 0x40, V6_SRC, V6_DST
-#define V6_HELLO V6_HDR(26, 6), TCP_HELLO
-#define ETH_ADDRS 0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01
-#define ETH(t0, t1) ETH_ADDRS, (t0), (t1)
-#define SLL(t0, t1) 0x00, 0x00, 0x03, 0x04, 0x00, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, (t0), (t1)
-#define SLL2(t0, t1) \
-	(t0), (t1), 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x04, 0x00, 0x06, 0, 0, 0, 0, 0, 0, 0, 0
+#define V6_HELLO	 V6_HDR(26, 6), TCP_HELLO
+#define ETH_ADDRS	 0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01
+#define ETH(t0, t1)	 ETH_ADDRS, (t0), (t1)
+#define SLL(t0, t1)	 0x00, 0x00, 0x03, 0x04, 0x00, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, (t0), (t1)
+#define SLL2(t0, t1)                                                                               \
+	(t0), (t1), 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x04, 0x00, 0x06, 0, 0, 0, 0, 0, 0,  \
+		0, 0
 
 #define V4_LEN 46u
 #define V6_LEN 66u
@@ -113,12 +115,13 @@ static void check_truncations_ex(int dlt, const uint8_t *pkt, size_t n, uint32_t
 				fail_msg("caplen %zu: got %d, want %d or TRUNCATED", cut, r, fr);
 		} else if (cut < l4off + 20) {
 			if (r != DECODE_TRUNCATED)
-				fail_msg("caplen %zu (TCP header at %u): got %d, want TRUNCATED", cut,
-					 l4off, r);
+				fail_msg("caplen %zu (TCP header at %u): got %d, want TRUNCATED",
+					 cut, l4off, r);
 			assert_non_null(why);
 		} else {
 			if (r != DECODE_TCP)
-				fail_msg("caplen %zu: got %d, want TCP with a cut header/payload", cut, r);
+				fail_msg("caplen %zu: got %d, want TCP with a cut header/payload",
+					 cut, r);
 			assert_int_equal(seg.family, full.family);
 			assert_memory_equal(seg.src, full.src, full.family == 4 ? 4 : 16);
 			assert_memory_equal(seg.dst, full.dst, full.family == 4 ? 4 : 16);
@@ -255,18 +258,20 @@ static void test_en10mb_8021q_tag_is_skipped(void **state)
 static void test_en10mb_qinq_88a8_then_8100_tags_are_skipped(void **state)
 {
 	(void)state;
-	static const uint8_t pkt[] = { ETH_ADDRS, 0x88, 0xa8, 0x00, 0xc8, 0x81, 0x00,
-				       0x00, 0x64, 0x86, 0xdd, V6_HELLO };
+	static const uint8_t pkt[] = { ETH_ADDRS, 0x88, 0xa8, 0x00, 0xc8, 0x81,
+				       0x00,	  0x00, 0x64, 0x86, 0xdd, V6_HELLO };
 	check_hello(DLT_EN10MB, pkt, sizeof pkt, 6);
 }
 
 static void test_en10mb_arp_is_not_tcp(void **state)
 {
 	(void)state;
-	static const uint8_t pkt[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1,
-				       0x08, 0x06, /* ARP request who-has 10.0.0.2 tell 10.0.0.1 */
-				       0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0, 0, 0,
-				       0, 1, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2 };
+	static const uint8_t
+		pkt[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0,	  0,	0,
+			  0,	1,    0x08, 0x06, /* ARP request who-has 10.0.0.2 tell 10.0.0.1 */
+			  0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0,
+			  0,	0,    0,    1,	  10,	0,    0,    1,	  0,	0,
+			  0,	0,    0,    0,	  10,	0,    0,    2 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_EN10MB, pkt, sizeof pkt, &seg), DECODE_NOT_TCP);
 	check_truncations(DLT_EN10MB, pkt, sizeof pkt, 0);
@@ -275,9 +280,10 @@ static void test_en10mb_arp_is_not_tcp(void **state)
 static void test_en10mb_too_many_vlan_tags_is_invalid(void **state)
 {
 	(void)state;
-	static const uint8_t pkt[] = { ETH_ADDRS,  0x81, 0, 0, 1, 0x81, 0, 0, 2, 0x81, 0, 0, 3,
-				       0x81, 0, 0, 4, 0x81, 0, 0, 5, 0x81, 0, 0, 6, 0x81, 0, 0, 7,
-				       0x81, 0, 0, 8, 0x81, 0, 0, 9, 0x08, 0x00, V4_HELLO };
+	static const uint8_t pkt[] = { ETH_ADDRS, 0x81, 0, 0,	 1, 0x81, 0, 0,	   2,	 0x81,
+				       0,	  0,	3, 0x81, 0, 0,	  4, 0x81, 0,	 0,
+				       5,	  0x81, 0, 0,	 6, 0x81, 0, 0,	   7,	 0x81,
+				       0,	  0,	8, 0x81, 0, 0,	  9, 0x08, 0x00, V4_HELLO };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_EN10MB, pkt, sizeof pkt, &seg), DECODE_INVALID);
 	check_invalid_truncations(DLT_EN10MB, pkt, sizeof pkt);
@@ -445,8 +451,10 @@ static void test_ppp_lcp_is_not_tcp(void **state)
 static void test_supported_link_types_are_reported_and_others_invalid(void **state)
 {
 	(void)state;
-	static const int ok[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP,
-				  DLT_RAW_12, DLT_RAW_14, DLT_IPV4_228, DLT_IPV6_229, DLT_PPP };
+	static const int ok[] = {
+		DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL,	 DLT_LOOP,
+		DLT_RAW_12, DLT_RAW_14,	   DLT_IPV4_228,   DLT_IPV6_229, DLT_PPP
+	};
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
 		assert_true(decode_linktype_supported(ok[i]));
 	assert_false(decode_linktype_supported(105)); /* IEEE802_11 */
@@ -468,9 +476,9 @@ static void test_ipv4_options_ihl6_put_tcp_after_24_bytes(void **state)
 {
 	(void)state;
 	/* IHL 6: four bytes of IP options (NOP NOP NOP EOL), total 50. */
-	static const uint8_t pkt[] = { 0x46, 0x00, 0x00, 50, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06,
-				       0x00, 0x00, 10,   0,    0,    1,  10,   0,    0,    2,
-				       0x01, 0x01, 0x01, 0x00, TCP_HELLO };
+	static const uint8_t pkt[] = { 0x46, 0x00, 0x00, 50,   0x12, 0x34, 0x40,     0x00, 0x40,
+				       0x06, 0x00, 0x00, 10,   0,    0,	   1,	     10,   0,
+				       0,    2,	   0x01, 0x01, 0x01, 0x00, TCP_HELLO };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_TCP);
 	assert_hello(&seg, 4);
@@ -480,8 +488,9 @@ static void test_ipv4_options_ihl6_put_tcp_after_24_bytes(void **state)
 static void test_ipv4_first_fragment_mf_offset0_is_decoded_and_flagged(void **state)
 {
 	(void)state;
-	static const uint8_t pkt[] = { 0x45, 0x00, 0x00, 46, 0x12, 0x34, 0x20, 0x00, 0x40, 0x06,
-				       0x00, 0x00, 10,   0,    0,  1,    10,   0,    0,    2,   TCP_HELLO };
+	static const uint8_t pkt[] = { 0x45, 0x00, 0x00, 46,   0x12, 0x34, 0x20,
+				       0x00, 0x40, 0x06, 0x00, 0x00, 10,   0,
+				       0,    1,	   10,	 0,    0,    2,	   TCP_HELLO };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_TCP);
 	assert_int_equal(seg.ip_first_fragment, 1);
@@ -505,11 +514,11 @@ static void test_ipv4_later_fragment_is_fragment(void **state)
 	(void)state;
 	/* offset 185 (1480 bytes), MF clear: the last fragment. */
 	static const uint8_t pkt[] = { 0x45, 0x00, 0x00, 28, 0x12, 0x34, 0x00, 0xb9, 0x40, 0x06,
-				       0x00, 0x00, 10,   0,  0,    1,    10,   0,    0,    2,
-				       1,    2,    3,    4,  5,    6,    7,    8 };
+				       0x00, 0x00, 10,	 0,  0,	   1,	 10,   0,    0,	   2,
+				       1,    2,	   3,	 4,  5,	   6,	 7,    8 };
 	static const uint8_t mf[] = { 0x45, 0x00, 0x00, 28, 0x12, 0x34, 0x20, 0xb9, 0x40, 0x06,
-				      0x00, 0x00, 10,   0,  0,    1,    10,   0,    0,    2,
-				      1,    2,    3,    4,  5,    6,    7,    8 };
+				      0x00, 0x00, 10,	0,  0,	  1,	10,   0,    0,	  2,
+				      1,    2,	  3,	4,  5,	  6,	7,    8 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_FRAGMENT);
 	check_truncations(DLT_RAW_12, pkt, sizeof pkt, 0);
@@ -521,8 +530,8 @@ static void test_ipv4_udp_later_fragment_is_not_tcp(void **state)
 {
 	(void)state;
 	static const uint8_t pkt[] = { 0x45, 0x00, 0x00, 28, 0x12, 0x34, 0x00, 0xb9, 0x40, 17,
-				       0x00, 0x00, 10,   0,  0,    1,    10,   0,    0,    2,
-				       1,    2,    3,    4,  5,    6,    7,    8 };
+				       0x00, 0x00, 10,	 0,  0,	   1,	 10,   0,    0,	   2,
+				       1,    2,	   3,	 4,  5,	   6,	 7,    8 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_NOT_TCP);
 	check_truncations(DLT_RAW_12, pkt, sizeof pkt, 0);
@@ -542,13 +551,63 @@ static void test_ipv4_ethernet_padding_is_trimmed_to_total_length(void **state)
 {
 	(void)state;
 	/* A 1-byte segment in a 60-byte minimum frame: 5 bytes of padding. */
-	static const uint8_t one[] = { ETH(0x08, 0x00), V4_HDR(41), 0x9e, 0x2e, 0x23, 0x27, 0x00,
-				       0x00, 0x03, 0xe9, 0x00, 0x00, 0x13, 0x89, 0x50, 0x18, 0x02,
-				       0x00, 0x00, 0x00, 0x00, 0x00, 'x', 0xee, 0xee, 0xee, 0xee, 0xee };
+	static const uint8_t one[] = { ETH(0x08, 0x00),
+				       V4_HDR(41),
+				       0x9e,
+				       0x2e,
+				       0x23,
+				       0x27,
+				       0x00,
+				       0x00,
+				       0x03,
+				       0xe9,
+				       0x00,
+				       0x00,
+				       0x13,
+				       0x89,
+				       0x50,
+				       0x18,
+				       0x02,
+				       0x00,
+				       0x00,
+				       0x00,
+				       0x00,
+				       0x00,
+				       'x',
+				       0xee,
+				       0xee,
+				       0xee,
+				       0xee,
+				       0xee };
 	/* A pure ACK (54 bytes) padded to 60. */
-	static const uint8_t ack[] = { ETH(0x08, 0x00), V4_HDR(40), 0x9e, 0x2e, 0x23, 0x27, 0x00,
-				       0x00, 0x03, 0xe9, 0x00, 0x00, 0x13, 0x89, 0x50, 0x10, 0x02,
-				       0x00, 0x00, 0x00, 0x00, 0x00, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee };
+	static const uint8_t ack[] = { ETH(0x08, 0x00),
+				       V4_HDR(40),
+				       0x9e,
+				       0x2e,
+				       0x23,
+				       0x27,
+				       0x00,
+				       0x00,
+				       0x03,
+				       0xe9,
+				       0x00,
+				       0x00,
+				       0x13,
+				       0x89,
+				       0x50,
+				       0x10,
+				       0x02,
+				       0x00,
+				       0x00,
+				       0x00,
+				       0x00,
+				       0x00,
+				       0xee,
+				       0xee,
+				       0xee,
+				       0xee,
+				       0xee,
+				       0xee };
 	/* "hello\n" followed by a 4-byte frame check sequence. */
 	static const uint8_t fcs[] = { ETH(0x08, 0x00), V4_HELLO, 0xde, 0xad, 0xbe, 0xef };
 	struct tcp_segment seg;
@@ -578,8 +637,9 @@ static void test_ipv4_ihl_below_5_is_invalid(void **state)
 {
 	(void)state;
 	for (uint8_t ihl = 0; ihl < 5; ihl++) {
-		uint8_t pkt[] = { 0x40, 0x00, 0x00, 46, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06,
-				  0x00, 0x00, 10,   0,    0,  1,    10,   0,    0,    2,   TCP_HELLO };
+		uint8_t pkt[] = { 0x40, 0x00, 0x00, 46,	  0x12, 0x34, 0x40,
+				  0x00, 0x40, 0x06, 0x00, 0x00, 10,   0,
+				  0,	1,    10,   0,	  0,	2,    TCP_HELLO };
 		pkt[0] = (uint8_t)(0x40 | ihl);
 		struct tcp_segment seg;
 		const char *why = NULL;
@@ -614,10 +674,10 @@ static void test_ipv4_version_6_under_ethertype_0800_is_invalid(void **state)
 static void test_ipv4_udp_is_not_tcp(void **state)
 {
 	(void)state;
-	static const uint8_t pkt[] = { 0x45, 0x00, 0x00, 32, 0x12, 0x34, 0x40, 0x00, 0x40, 17,
-				       0x00, 0x00, 10,   0,  0,    1,    10,   0,    0,    2,
-				       0x9e, 0x2e, 0x00, 53, 0x00, 12,   0x00, 0x00, 'a',  'b',
-				       'c',  'd' };
+	static const uint8_t pkt[] = { 0x45, 0x00, 0x00, 32,   0x12, 0x34, 0x40, 0x00,
+				       0x40, 17,   0x00, 0x00, 10,   0,	   0,	 1,
+				       10,   0,	   0,	 2,    0x9e, 0x2e, 0x00, 53,
+				       0x00, 12,   0x00, 0x00, 'a',  'b',  'c',	 'd' };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_NOT_TCP);
 	check_truncations(DLT_RAW_12, pkt, sizeof pkt, 0);
@@ -630,10 +690,38 @@ static void test_ipv6_hop_dest_routing_fragment_headers_are_walked(void **state)
 	(void)state;
 	static const uint8_t pkt[] = {
 		V6_HDR(58, 0),
-		60, 0, 0x01, 0x04, 0, 0, 0, 0,           /* hop-by-hop, PadN -> dest opts */
-		43, 0, 0x01, 0x04, 0, 0, 0, 0,           /* destination options -> routing */
-		44, 0, 0x00, 0x00, 0, 0, 0, 0,           /* routing, 0 segments left -> fragment */
-		6,  0, 0x00, 0x01, 0x00, 0x00, 0xab, 0xcd, /* fragment: offset 0, M=1 -> TCP */
+		60,
+		0,
+		0x01,
+		0x04,
+		0,
+		0,
+		0,
+		0, /* hop-by-hop, PadN -> dest opts */
+		43,
+		0,
+		0x01,
+		0x04,
+		0,
+		0,
+		0,
+		0, /* destination options -> routing */
+		44,
+		0,
+		0x00,
+		0x00,
+		0,
+		0,
+		0,
+		0, /* routing, 0 segments left -> fragment */
+		6,
+		0,
+		0x00,
+		0x01,
+		0x00,
+		0x00,
+		0xab,
+		0xcd, /* fragment: offset 0, M=1 -> TCP */
 		TCP_HELLO,
 	};
 	struct tcp_segment seg;
@@ -665,10 +753,12 @@ static void test_ipv6_non_first_fragment_is_fragment(void **state)
 {
 	(void)state;
 	/* Fragment offset 185 (<< 3 = 0x05c8), M set. */
-	static const uint8_t tcp[] = { V6_HDR(16, 44), 6, 0, 0x05, 0xc9, 0, 0, 0, 1,
-				       1, 2, 3, 4, 5, 6, 7, 8 };
-	static const uint8_t udp[] = { V6_HDR(16, 44), 17, 0, 0x05, 0xc8, 0, 0, 0, 1,
-				       1, 2, 3, 4, 5, 6, 7, 8 };
+	static const uint8_t tcp[] = {
+		V6_HDR(16, 44), 6, 0, 0x05, 0xc9, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8
+	};
+	static const uint8_t udp[] = {
+		V6_HDR(16, 44), 17, 0, 0x05, 0xc8, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8
+	};
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_IPV6_229, tcp, sizeof tcp, &seg), DECODE_FRAGMENT);
 	check_truncations(DLT_IPV6_229, tcp, sizeof tcp, 0);
@@ -692,8 +782,9 @@ static void test_ipv6_extension_header_past_payload_is_invalid(void **state)
 {
 	(void)state;
 	/* Payload length 8, but the hop-by-hop header says 16 bytes. */
-	static const uint8_t pkt[] = { V6_HDR(8, 0), 6, 1, 0, 0, 0, 0, 0, 0,
-				       0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t pkt[] = {
+		V6_HDR(8, 0), 6, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+	};
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_IPV6_229, pkt, sizeof pkt, &seg), DECODE_INVALID);
 	check_invalid_truncations(DLT_IPV6_229, pkt, sizeof pkt);
@@ -702,8 +793,28 @@ static void test_ipv6_extension_header_past_payload_is_invalid(void **state)
 static void test_ipv6_version_4_under_ethertype_86dd_is_invalid(void **state)
 {
 	(void)state;
-	static const uint8_t pkt[] = { ETH(0x86, 0xdd), V4_HELLO, 0, 0, 0, 0, 0, 0, 0, 0,
-				       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t pkt[] = { ETH(0x86, 0xdd),
+				       V4_HELLO,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_EN10MB, pkt, sizeof pkt, &seg), DECODE_INVALID);
 	check_invalid_truncations(DLT_EN10MB, pkt, sizeof pkt);
@@ -712,10 +823,10 @@ static void test_ipv6_version_4_under_ethertype_86dd_is_invalid(void **state)
 /* ---- TCP header and options -------------------------------------------------- */
 
 /* Linux's SYN: mss 65495, sackOK, TS val 1 ecr 0, nop, wscale 7. */
-#define TCP_SYN_OPTS                                                                          \
-	0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02,   \
-		0xff, 0xd7, 0x00, 0x00, 0x00, 0x00, 0x02, 0x04, 0xff, 0xd7, 0x04, 0x02, 0x08, \
-		0x0a, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x07
+#define TCP_SYN_OPTS                                                                               \
+	0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02, 0xff,  \
+		0xd7, 0x00, 0x00, 0x00, 0x00, 0x02, 0x04, 0xff, 0xd7, 0x04, 0x02, 0x08, 0x0a,      \
+		0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x07
 static const uint8_t syn_opts_pkt[] = { V4_HDR(60), TCP_SYN_OPTS };
 
 static void test_tcp_syn_options_mss_sackok_timestamps_nop_wscale(void **state)
@@ -749,12 +860,11 @@ static void test_tcp_sack_blocks_and_timestamps_after_nops(void **state)
 	(void)state;
 	/* ACK with nop nop TS, nop nop SACK 2 blocks; data offset 13 (52 bytes). */
 	static const uint8_t pkt[] = {
-		V4_HDR(72),
-		0x23, 0x27, 0x9e, 0x2e, 0x00, 0x00, 0x13, 0x89, 0x00, 0x00, 0x03, 0xe9,
-		0xd0, 0x10, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x01, 0x01, 0x08, 0x0a, 0x00, 0x01, 0x02, 0x03, 0x0a, 0x0b, 0x0c, 0x0d,
-		0x01, 0x01, 0x05, 0x12, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x20, 0x00,
-		0x00, 0x00, 0x30, 0x00, 0x00, 0x00, 0x40, 0x00,
+		V4_HDR(72), 0x23, 0x27, 0x9e, 0x2e, 0x00, 0x00, 0x13, 0x89, 0x00, 0x00,
+		0x03,	    0xe9, 0xd0, 0x10, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+		0x01,	    0x08, 0x0a, 0x00, 0x01, 0x02, 0x03, 0x0a, 0x0b, 0x0c, 0x0d,
+		0x01,	    0x01, 0x05, 0x12, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x20,
+		0x00,	    0x00, 0x00, 0x30, 0x00, 0x00, 0x00, 0x40, 0x00,
 	};
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_TCP);
@@ -778,9 +888,10 @@ static void test_tcp_options_after_eol_are_ignored(void **state)
 {
 	(void)state;
 	/* nop, EOL, then what would be an MSS: padding after EOL. */
-	static const uint8_t pkt[] = { V4_HDR(48), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe8,
-				       0x00, 0x00, 0x00, 0x00, 0x70, 0x02, 0xff, 0xd7, 0x00, 0x00,
-				       0x00, 0x00, 0x01, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x00, 0x00 };
+	static const uint8_t pkt[] = { V4_HDR(48), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03,
+				       0xe8,	   0x00, 0x00, 0x00, 0x00, 0x70, 0x02, 0xff,
+				       0xd7,	   0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x02,
+				       0x04,	   0x05, 0xb4, 0x00, 0x00 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_TCP);
 	assert_int_equal(seg.opts.count, 2);
@@ -794,12 +905,14 @@ static void test_tcp_option_length_below_2_stops_option_parsing(void **state)
 {
 	(void)state;
 	/* An MSS with length 1, then a valid wscale that must not be read. */
-	static const uint8_t pkt[] = { V4_HDR(48), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe8,
-				       0x00, 0x00, 0x00, 0x00, 0x70, 0x02, 0xff, 0xd7, 0x00, 0x00,
-				       0x00, 0x00, 0x02, 0x01, 0x05, 0xb4, 0x03, 0x03, 0x07, 0x00 };
-	static const uint8_t zero[] = { V4_HDR(48), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe8,
-					0x00, 0x00, 0x00, 0x00, 0x70, 0x02, 0xff, 0xd7, 0x00, 0x00,
-					0x00, 0x00, 0x08, 0x00, 0x05, 0xb4, 0x03, 0x03, 0x07, 0x00 };
+	static const uint8_t pkt[] = { V4_HDR(48), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03,
+				       0xe8,	   0x00, 0x00, 0x00, 0x00, 0x70, 0x02, 0xff,
+				       0xd7,	   0x00, 0x00, 0x00, 0x00, 0x02, 0x01, 0x05,
+				       0xb4,	   0x03, 0x03, 0x07, 0x00 };
+	static const uint8_t zero[] = { V4_HDR(48), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03,
+					0xe8,	    0x00, 0x00, 0x00, 0x00, 0x70, 0x02, 0xff,
+					0xd7,	    0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x05,
+					0xb4,	    0x03, 0x03, 0x07, 0x00 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_TCP);
 	assert_int_equal(seg.opts.count, 1);
@@ -821,12 +934,13 @@ static void test_tcp_option_running_past_header_is_not_read(void **state)
 	/* Data offset 6: an MSS whose length (8) runs past the 4 option bytes,
 	 * followed by payload "hi" that must not be taken for option bytes. */
 	static const uint8_t pkt[] = { V4_HDR(46), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe9,
-				       0x00, 0x00, 0x13, 0x89, 0x60, 0x18, 0x02, 0x00, 0x00, 0x00,
-				       0x00, 0x00, 0x02, 0x08, 0x05, 0xb4, 'h',  'i' };
+				       0x00,	   0x00, 0x13, 0x89, 0x60, 0x18, 0x02, 0x00, 0x00,
+				       0x00,	   0x00, 0x00, 0x02, 0x08, 0x05, 0xb4, 'h',  'i' };
 	/* A SACK claiming 4 blocks in a 12-byte option space. */
 	static const uint8_t sack[] = { V4_HDR(52), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe9,
-					0x00, 0x00, 0x13, 0x89, 0x80, 0x10, 0x02, 0x00, 0x00, 0x00,
-					0x00, 0x00, 0x01, 0x01, 0x05, 0x22, 0, 0, 0, 1, 0, 0, 0, 2 };
+					0x00,	    0x00, 0x13, 0x89, 0x80, 0x10, 0x02, 0x00, 0x00,
+					0x00,	    0x00, 0x00, 0x01, 0x01, 0x05, 0x22, 0,    0,
+					0,	    1,	  0,	0,    0,    2 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_TCP);
 	assert_int_equal(seg.opts.has_mss, 0);
@@ -849,10 +963,10 @@ static void test_tcp_options_with_wrong_lengths_are_ignored(void **state)
 	 * with length 3: each skipped by its length, none taken; then
 	 * nop x4, EOL. */
 	static const uint8_t pkt[] = { V4_HDR(60), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe8,
-				       0x00, 0x00, 0x00, 0x00, 0xa0, 0x02, 0xff, 0xd7, 0x00, 0x00,
-				       0x00, 0x00, 0x02, 0x02, 0x03, 0x04, 0x07, 0x01, 0x08, 0x06,
-				       0x00, 0x00, 0x00, 0x09, 0x04, 0x03, 0x01, 0x01, 0x01, 0x01,
-				       0x01, 0x00 };
+				       0x00,	   0x00, 0x00, 0x00, 0xa0, 0x02, 0xff, 0xd7, 0x00,
+				       0x00,	   0x00, 0x00, 0x02, 0x02, 0x03, 0x04, 0x07, 0x01,
+				       0x08,	   0x06, 0x00, 0x00, 0x00, 0x09, 0x04, 0x03, 0x01,
+				       0x01,	   0x01, 0x01, 0x01, 0x00 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_TCP);
 	assert_int_equal(seg.opts.has_mss, 0);
@@ -868,8 +982,8 @@ static void test_tcp_data_offset_below_5_is_invalid(void **state)
 {
 	(void)state;
 	static const uint8_t pkt[] = { V4_HDR(46), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe9,
-				       0x00, 0x00, 0x13, 0x89, 0x40, 0x18, 0x02, 0x00, 0x00, 0x00,
-				       0x00, 0x00, 'h',  'e',  'l',  'l',  'o',  '\n' };
+				       0x00,	   0x00, 0x13, 0x89, 0x40, 0x18, 0x02, 0x00, 0x00,
+				       0x00,	   0x00, 0x00, 'h',  'e',  'l',	 'l',  'o',  '\n' };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_INVALID);
 	check_invalid_truncations(DLT_RAW_12, pkt, sizeof pkt);
@@ -880,10 +994,40 @@ static void test_tcp_data_offset_past_ip_declared_segment_is_invalid(void **stat
 	(void)state;
 	/* IP says 24 bytes of TCP; the data offset says a 32-byte header. The
 	 * 8 bytes of link padding after it must not make it fit. */
-	static const uint8_t pkt[] = { ETH(0x08, 0x00), V4_HDR(44), 0x9e, 0x2e, 0x23, 0x27, 0x00,
-				       0x00, 0x03, 0xe9, 0x00, 0x00, 0x13, 0x89, 0x80, 0x10, 0x02,
-				       0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x01, 0x01, 0x01,
-				       0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01 };
+	static const uint8_t pkt[] = { ETH(0x08, 0x00),
+				       V4_HDR(44),
+				       0x9e,
+				       0x2e,
+				       0x23,
+				       0x27,
+				       0x00,
+				       0x00,
+				       0x03,
+				       0xe9,
+				       0x00,
+				       0x00,
+				       0x13,
+				       0x89,
+				       0x80,
+				       0x10,
+				       0x02,
+				       0x00,
+				       0x00,
+				       0x00,
+				       0x00,
+				       0x00,
+				       0x01,
+				       0x01,
+				       0x01,
+				       0x01,
+				       0x01,
+				       0x01,
+				       0x01,
+				       0x01,
+				       0x01,
+				       0x01,
+				       0x01,
+				       0x01 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_EN10MB, pkt, sizeof pkt, &seg), DECODE_INVALID);
 	check_invalid_truncations(DLT_EN10MB, pkt, sizeof pkt);
@@ -910,12 +1054,14 @@ static void test_malformed_option_in_complete_header_is_not_snapshot_truncation(
 	/* opts.truncated means "cut by the snapshot length" (decode.h). In a
 	 * fully captured header, an option whose length runs past the data
 	 * offset, or a kind byte in the last option byte, is malformed. */
-	static const uint8_t overrun[] = { V4_HDR(44), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03,
-					   0xe9, 0x00, 0x00, 0x13, 0x89, 0x60, 0x10, 0x02, 0x00,
-					   0x00, 0x00, 0x00, 0x00, 0x02, 0x08, 0x05, 0xb4 };
-	static const uint8_t lastkind[] = { V4_HDR(44), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03,
-					    0xe9, 0x00, 0x00, 0x13, 0x89, 0x60, 0x10, 0x02, 0x00,
-					    0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x01, 0x02 };
+	static const uint8_t overrun[] = { V4_HDR(44), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00,
+					   0x03,       0xe9, 0x00, 0x00, 0x13, 0x89, 0x60,
+					   0x10,       0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
+					   0x02,       0x08, 0x05, 0xb4 };
+	static const uint8_t lastkind[] = { V4_HDR(44), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00,
+					    0x03,	0xe9, 0x00, 0x00, 0x13, 0x89, 0x60,
+					    0x10,	0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
+					    0x01,	0x01, 0x01, 0x02 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, overrun, sizeof overrun, &seg), DECODE_TCP);
 	assert_int_equal(seg.hdr_truncated, 0);
@@ -985,9 +1131,9 @@ static void test_tcp_header_cut_before_20_bytes_is_truncated_with_reason(void **
 static void test_ae_bit_and_urgent_pointer_are_decoded(void **state)
 {
 	(void)state;
-	static const uint8_t pkt[] = { V4_HDR(40), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe8,
-				       0x00, 0x00, 0x00, 0x00, 0x51, 0xe2, 0xff, 0xd7, 0x00, 0x00,
-				       0x12, 0x34 };
+	static const uint8_t pkt[] = { V4_HDR(40), 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00,
+				       0x03,	   0xe8, 0x00, 0x00, 0x00, 0x00, 0x51,
+				       0xe2,	   0xff, 0xd7, 0x00, 0x00, 0x12, 0x34 };
 	struct tcp_segment seg;
 	assert_int_equal(decode_full(DLT_RAW_12, pkt, sizeof pkt, &seg), DECODE_TCP);
 	assert_int_equal(seg.ae, 1);

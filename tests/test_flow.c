@@ -116,12 +116,12 @@ static struct seg_info feed(struct fx *f, const struct ep *from, const struct ep
 }
 
 #define SYN TCPF_SYN
-#define SA (TCPF_SYN | TCPF_ACK)
-#define A TCPF_ACK
-#define PA (TCPF_PSH | TCPF_ACK)
-#define FA (TCPF_FIN | TCPF_ACK)
-#define R TCPF_RST
-#define RA (TCPF_RST | TCPF_ACK)
+#define SA  (TCPF_SYN | TCPF_ACK)
+#define A   TCPF_ACK
+#define PA  (TCPF_PSH | TCPF_ACK)
+#define FA  (TCPF_FIN | TCPF_ACK)
+#define R   TCPF_RST
+#define RA  (TCPF_RST | TCPF_ACK)
 
 /* The three-way handshake, client ISN 1000, server ISN 5000: records 1-3. */
 static struct conn *handshake(struct fx *f, const struct ep *c, const struct ep *s)
@@ -349,19 +349,19 @@ static void test_fin_carrying_data_after_peer_fin_keeps_the_data_note(void **sta
  * with no socket left, answers with a bare RST whose seq is the client's ack. */
 static struct conn *seed_story(struct fx *f, struct seg_info *rst)
 {
-	struct conn *c = handshake(f, &CLI, &SRV);       /* 1-3 */
-	feed(f, &CLI, &SRV, 1001, 5001, PA, 6);          /* 4: hello\n */
-	feed(f, &SRV, &CLI, 5001, 1007, A, 0);           /* 5 */
-	feed(f, &CLI, &SRV, 1007, 5001, PA, 11);         /* 6: dont leave\n */
-	feed(f, &SRV, &CLI, 5001, 1018, A, 0);           /* 7 */
+	struct conn *c = handshake(f, &CLI, &SRV);		     /* 1-3 */
+	feed(f, &CLI, &SRV, 1001, 5001, PA, 6);			     /* 4: hello\n */
+	feed(f, &SRV, &CLI, 5001, 1007, A, 0);			     /* 5 */
+	feed(f, &CLI, &SRV, 1007, 5001, PA, 11);		     /* 6: dont leave\n */
+	feed(f, &SRV, &CLI, 5001, 1018, A, 0);			     /* 7 */
 	struct seg_info in = feed(f, &SRV, &CLI, 5001, 1018, FA, 0); /* 8: FIN */
 	assert_int_equal(in.note, NOTE_FIN_HALF_CLOSE);
-	feed(f, &CLI, &SRV, 1018, 5002, A, 0);           /* 9 */
-	in = feed(f, &CLI, &SRV, 1018, 5002, PA, 14);    /* 10: are you here?\n */
+	feed(f, &CLI, &SRV, 1018, 5002, A, 0);	      /* 9 */
+	in = feed(f, &CLI, &SRV, 1018, 5002, PA, 14); /* 10: are you here?\n */
 	assert_int_equal(in.note, NOTE_DATA_AFTER_PEER_FIN);
 	assert_int_equal(in.note_bytes, 14);
 	assert_int_equal(in.note_ref, 8);
-	*rst = feed(f, &SRV, &CLI, 5002, 0, R, 0);       /* 11: RST, no ACK */
+	*rst = feed(f, &SRV, &CLI, 5002, 0, R, 0); /* 11: RST, no ACK */
 	return c;
 }
 
@@ -681,7 +681,9 @@ static void test_100k_connections_keep_memory_bounded_and_all_retire(void **stat
 	uint64_t max_open = 0;
 	for (uint32_t i = 0; i < N; i++) {
 		/* Distinct clients 10.x.y.z:port, all to one server. */
-		struct ep c = { 4, { 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i }, 40000 };
+		struct ep c = { 4,
+				{ 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i },
+				40000 };
 		struct seg_info in = feed(f, &c, &SRV, i, 0, SYN, 0);
 		assert_int_equal(in.conn->id, i + 1);
 		feed(f, &SRV, &c, 7, i + 1, SA, 0);

@@ -21,8 +21,8 @@
 #include "output.h"
 
 #define SEC ((ts_ns)1000000000)
-#define MS ((ts_ns)1000000)
-#define T0 ((ts_ns)1763723790 * SEC) /* 2025-11-21 11:16:30 UTC */
+#define MS  ((ts_ns)1000000)
+#define T0  ((ts_ns)1763723790 * SEC) /* 2025-11-21 11:16:30 UTC */
 
 /* ---- fixture ----------------------------------------------------------------- */
 
@@ -107,12 +107,12 @@ static void emit(struct ox *x, ts_ns ts, const struct tcp_segment *s)
 	out_segment(x->o, x->n, ts, s, &in);
 }
 
-#define S TCPF_SYN
+#define S  TCPF_SYN
 #define SA (TCPF_SYN | TCPF_ACK)
-#define A TCPF_ACK
+#define A  TCPF_ACK
 #define PA (TCPF_PSH | TCPF_ACK)
 #define FA (TCPF_FIN | TCPF_ACK)
-#define R TCPF_RST
+#define R  TCPF_RST
 
 /* The seed story, one record per millisecond from T0: records 1-11. */
 static void seed_story(struct ox *x)
@@ -171,27 +171,40 @@ static void test_text_seed_story_lines(void **state)
 	ox_open(&x, 0, TIME_REL, 1);
 	seed_story(&x);
 	char *got = ox_close(&x);
-	const char *want =
-		"    1   0.000000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [S]     seq 0 win 65495 len 0"
-		" <mss 65495,sackOK,TS val 1 ecr 0,wscale 7>\n"
-		"    2   0.001000 #1   10.0.0.1:40494 < 10.0.0.2:8999       [S.]    seq 0 ack 1 win 512 len 0\n"
-		"    3   0.002000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [.]     ack 1 win 512 len 0\n"
-		"    4   0.003000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [P.]    seq 1:7 ack 1 win 512 len 6"
-		" \"hello\\n\"\n"
-		"    5   0.004000 #1   10.0.0.1:40494 < 10.0.0.2:8999       [.]     ack 7 win 512 len 0\n"
-		"    6   0.005000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [P.]    seq 7:18 ack 1 win 512 len 11"
-		" \"dont leave\\n\"\n"
-		"    7   0.006000 #1   10.0.0.1:40494 < 10.0.0.2:8999       [.]     ack 18 win 512 len 0\n"
-		"    8   0.007000 #1   10.0.0.1:40494 < 10.0.0.2:8999       [F.]    seq 1 ack 18 win 512 len 0"
-		"  -- FIN: 10.0.0.2:8999 will send no more (FIN_WAIT); 10.0.0.1:40494 is now in CLOSE_WAIT"
-		" and can still send\n"
-		"    9   0.008000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [.]     ack 2 win 512 len 0\n"
-		"   10   0.009000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [P.]    seq 18:32 ack 2 win 512 len 14"
-		" \"are you here?\\n\"  -- 14 bytes sent after the peer's FIN (record 8): the peer may no longer"
-		" have a socket to read them\n"
-		"   11   0.010000 #1   10.0.0.1:40494 < 10.0.0.2:8999       [R]     seq 2 win 0 len 0"
-		"  -- RST: 10.0.0.2:8999 had closed (FIN) and has no socket for the data of record 10;"
-		" 14 bytes are lost\n";
+	const char *want = "    1   0.000000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [S]     seq "
+			   "0 win 65495 len 0"
+			   " <mss 65495,sackOK,TS val 1 ecr 0,wscale 7>\n"
+			   "    2   0.001000 #1   10.0.0.1:40494 < 10.0.0.2:8999       [S.]    seq "
+			   "0 ack 1 win 512 len 0\n"
+			   "    3   0.002000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [.]     ack "
+			   "1 win 512 len 0\n"
+			   "    4   0.003000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [P.]    seq "
+			   "1:7 ack 1 win 512 len 6"
+			   " \"hello\\n\"\n"
+			   "    5   0.004000 #1   10.0.0.1:40494 < 10.0.0.2:8999       [.]     ack "
+			   "7 win 512 len 0\n"
+			   "    6   0.005000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [P.]    seq "
+			   "7:18 ack 1 win 512 len 11"
+			   " \"dont leave\\n\"\n"
+			   "    7   0.006000 #1   10.0.0.1:40494 < 10.0.0.2:8999       [.]     ack "
+			   "18 win 512 len 0\n"
+			   "    8   0.007000 #1   10.0.0.1:40494 < 10.0.0.2:8999       [F.]    seq "
+			   "1 ack 18 win 512 len 0"
+			   "  -- FIN: 10.0.0.2:8999 will send no more (FIN_WAIT); 10.0.0.1:40494 "
+			   "is now in CLOSE_WAIT"
+			   " and can still send\n"
+			   "    9   0.008000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [.]     ack "
+			   "2 win 512 len 0\n"
+			   "   10   0.009000 #1   10.0.0.1:40494 > 10.0.0.2:8999       [P.]    seq "
+			   "18:32 ack 2 win 512 len 14"
+			   " \"are you here?\\n\"  -- 14 bytes sent after the peer's FIN (record "
+			   "8): the peer may no longer"
+			   " have a socket to read them\n"
+			   "   11   0.010000 #1   10.0.0.1:40494 < 10.0.0.2:8999       [R]     seq "
+			   "2 win 0 len 0"
+			   "  -- RST: 10.0.0.2:8999 had closed (FIN) and has no socket for the "
+			   "data of record 10;"
+			   " 14 bytes are lost\n";
 	assert_string_equal(got, want);
 	free(got);
 }
@@ -228,9 +241,10 @@ static void test_text_ipv6_endpoints_and_flags_column(void **state)
 	emit(&x, T0, &s1);
 	emit(&x, T0 + MS, &s2);
 	char *got = ox_close(&x);
-	assert_string_equal(got,
-			    "    1   0.000000 #1   [::1]:40494 > [::1]:8999             [SEW]   seq 0 win 512 len 0\n"
-			    "    2   0.001000 #1   [::1]:40494 < [::1]:8999             [none]  seq 0 win 512 len 0\n");
+	assert_string_equal(got, "    1   0.000000 #1   [::1]:40494 > [::1]:8999             [SEW] "
+				 "  seq 0 win 512 len 0\n"
+				 "    2   0.001000 #1   [::1]:40494 < [::1]:8999             "
+				 "[none]  seq 0 win 512 len 0\n");
 	free(got);
 }
 
@@ -291,8 +305,16 @@ static void test_number_helpers_at_digit_boundaries(void **state)
 	struct ox x;
 	ox_open(&x, 0, TIME_REL, 0);
 	struct obuf *b = out_buf(x.o);
-	static const uint64_t u[] = { 0, 9, 10, 99, 100, 65535, 4294967295u, 9999999999999999999ull,
-				      10000000000000000000ull, UINT64_MAX };
+	static const uint64_t u[] = { 0,
+				      9,
+				      10,
+				      99,
+				      100,
+				      65535,
+				      4294967295u,
+				      9999999999999999999ull,
+				      10000000000000000000ull,
+				      UINT64_MAX };
 	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
 		ob_u64(b, u[i]);
 		ob_char(b, ' ');
@@ -306,9 +328,10 @@ static void test_number_helpers_at_digit_boundaries(void **state)
 	ob_rjust_u64(b, 7, 5);
 	ob_rjust_u64(b, 123456, 5);
 	char *got = ox_close(&x);
-	assert_string_equal(got, "0 9 10 99 100 65535 4294967295 9999999999999999999 "
-				 "10000000000000000000 18446744073709551615 -1 -9223372036854775808 "
-				 "9223372036854775807     7123456");
+	assert_string_equal(got,
+			    "0 9 10 99 100 65535 4294967295 9999999999999999999 "
+			    "10000000000000000000 18446744073709551615 -1 -9223372036854775808 "
+			    "9223372036854775807     7123456");
 	free(got);
 }
 
@@ -395,34 +418,39 @@ static void test_json_seed_story_keys_and_values(void **state)
 		"\"rseq\":0,\"len\":0,\"caplen\":0,\"win\":65495,"
 		"\"opts\":{\"mss\":65495,\"wscale\":7,\"sackOK\":true,\"ts\":[1,0]}}\n"
 		"{\"kind\":\"segment\",\"ts\":\"1763723790.001000000\",\"n\":2,\"conn\":1,"
-		"\"src\":\"10.0.0.2:8999\",\"dst\":\"10.0.0.1:40494\",\"flags\":\"S.\",\"seq\":5000,"
+		"\"src\":\"10.0.0.2:8999\",\"dst\":\"10.0.0.1:40494\",\"flags\":\"S.\",\"seq\":"
+		"5000,"
 		"\"ack\":1001,\"rseq\":0,\"rack\":1,\"len\":0,\"caplen\":0,\"win\":512}\n"
 		"{\"kind\":\"segment\",\"ts\":\"1763723790.002000000\",\"n\":3,\"conn\":1,"
 		"\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"flags\":\".\",\"seq\":1001,"
 		"\"ack\":5001,\"rseq\":1,\"rack\":1,\"len\":0,\"caplen\":0,\"win\":512}\n"
 		"{\"kind\":\"segment\",\"ts\":\"1763723790.003000000\",\"n\":4,\"conn\":1,"
-		"\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"flags\":\"P.\",\"seq\":1001,"
+		"\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"flags\":\"P.\",\"seq\":"
+		"1001,"
 		"\"ack\":5001,\"rseq\":1,\"rack\":1,\"len\":6,\"caplen\":6,\"win\":512,"
 		"\"data\":\"hello\\n\"}\n"
 		"{\"kind\":\"segment\",\"ts\":\"1763723790.004000000\",\"n\":5,\"conn\":1,"
 		"\"src\":\"10.0.0.2:8999\",\"dst\":\"10.0.0.1:40494\",\"flags\":\".\",\"seq\":5001,"
 		"\"ack\":1007,\"rseq\":1,\"rack\":7,\"len\":0,\"caplen\":0,\"win\":512}\n"
 		"{\"kind\":\"segment\",\"ts\":\"1763723790.005000000\",\"n\":6,\"conn\":1,"
-		"\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"flags\":\"P.\",\"seq\":1007,"
+		"\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"flags\":\"P.\",\"seq\":"
+		"1007,"
 		"\"ack\":5001,\"rseq\":7,\"rack\":1,\"len\":11,\"caplen\":11,\"win\":512,"
 		"\"data\":\"dont leave\\n\"}\n"
 		"{\"kind\":\"segment\",\"ts\":\"1763723790.006000000\",\"n\":7,\"conn\":1,"
 		"\"src\":\"10.0.0.2:8999\",\"dst\":\"10.0.0.1:40494\",\"flags\":\".\",\"seq\":5001,"
 		"\"ack\":1018,\"rseq\":1,\"rack\":18,\"len\":0,\"caplen\":0,\"win\":512}\n"
 		"{\"kind\":\"segment\",\"ts\":\"1763723790.007000000\",\"n\":8,\"conn\":1,"
-		"\"src\":\"10.0.0.2:8999\",\"dst\":\"10.0.0.1:40494\",\"flags\":\"F.\",\"seq\":5001,"
+		"\"src\":\"10.0.0.2:8999\",\"dst\":\"10.0.0.1:40494\",\"flags\":\"F.\",\"seq\":"
+		"5001,"
 		"\"ack\":1018,\"rseq\":1,\"rack\":18,\"len\":0,\"caplen\":0,\"win\":512,"
 		"\"note\":\"fin_half_close\"}\n"
 		"{\"kind\":\"segment\",\"ts\":\"1763723790.008000000\",\"n\":9,\"conn\":1,"
 		"\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"flags\":\".\",\"seq\":1018,"
 		"\"ack\":5002,\"rseq\":18,\"rack\":2,\"len\":0,\"caplen\":0,\"win\":512}\n"
 		"{\"kind\":\"segment\",\"ts\":\"1763723790.009000000\",\"n\":10,\"conn\":1,"
-		"\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"flags\":\"P.\",\"seq\":1018,"
+		"\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"flags\":\"P.\",\"seq\":"
+		"1018,"
 		"\"ack\":5002,\"rseq\":18,\"rack\":2,\"len\":14,\"caplen\":14,\"win\":512,"
 		"\"note\":\"data_after_peer_fin\",\"fin\":8,\"data\":\"are you here?\\n\"}\n"
 		"{\"kind\":\"segment\",\"ts\":\"1763723790.010000000\",\"n\":11,\"conn\":1,"
@@ -485,8 +513,10 @@ static void test_json_ipv6_endpoints_are_bracketed(void **state)
 	emit(&x, T0, &s1);
 	emit(&x, T0, &s2);
 	char *got = ox_close(&x);
-	assert_non_null(strstr(got, "\"n\":1,\"conn\":1,\"src\":\"[::1]:40494\",\"dst\":\"[::1]:8999\""));
-	assert_non_null(strstr(got, "\"n\":2,\"conn\":1,\"src\":\"[::1]:8999\",\"dst\":\"[::1]:40494\""));
+	assert_non_null(
+		strstr(got, "\"n\":1,\"conn\":1,\"src\":\"[::1]:40494\",\"dst\":\"[::1]:8999\""));
+	assert_non_null(
+		strstr(got, "\"n\":2,\"conn\":1,\"src\":\"[::1]:8999\",\"dst\":\"[::1]:40494\""));
 	assert_json_lines(got);
 	free(got);
 }
@@ -542,7 +572,8 @@ static void test_json_preview_keeps_valid_utf8(void **state)
 {
 	(void)state;
 	/* e-acute (2 bytes), euro (3), U+FFFD (3), an emoji (4), U+10FFFF (4). */
-	static const char p[] = "caf\xc3\xa9 \xe2\x82\xac \xef\xbf\xbd \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf";
+	static const char p[] =
+		"caf\xc3\xa9 \xe2\x82\xac \xef\xbf\xbd \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf";
 	char *v = json_data_for(p, sizeof p - 1);
 	assert_string_equal(v, p);
 	free(v);
@@ -555,21 +586,21 @@ static void test_json_preview_escapes_invalid_utf8_bytes(void **state)
 		const char *in;
 		const char *want;
 	} cases[] = {
-		{ "\xff", "\\u00ff" },                                 /* never valid */
-		{ "\x80", "\\u0080" },                                 /* lone continuation */
-		{ "a\xc3", "a\\u00c3" },                               /* lead byte at the end */
-		{ "\xc3(", "\\u00c3(" },                               /* lead without continuation */
-		{ "\xc0\xaf", "\\u00c0\\u00af" },                      /* overlong '/' */
-		{ "\xc1\xbf", "\\u00c1\\u00bf" },                      /* overlong */
-		{ "\xe0\x80\xaf", "\\u00e0\\u0080\\u00af" },           /* overlong 3-byte */
+		{ "\xff", "\\u00ff" },			     /* never valid */
+		{ "\x80", "\\u0080" },			     /* lone continuation */
+		{ "a\xc3", "a\\u00c3" },		     /* lead byte at the end */
+		{ "\xc3(", "\\u00c3(" },		     /* lead without continuation */
+		{ "\xc0\xaf", "\\u00c0\\u00af" },	     /* overlong '/' */
+		{ "\xc1\xbf", "\\u00c1\\u00bf" },	     /* overlong */
+		{ "\xe0\x80\xaf", "\\u00e0\\u0080\\u00af" }, /* overlong 3-byte */
 		{ "\xf0\x80\x80\xaf", "\\u00f0\\u0080\\u0080\\u00af" }, /* overlong 4-byte */
-		{ "\xed\xa0\x80", "\\u00ed\\u00a0\\u0080" },           /* surrogate U+D800 */
-		{ "\xed\xbf\xbf", "\\u00ed\\u00bf\\u00bf" },           /* surrogate U+DFFF */
+		{ "\xed\xa0\x80", "\\u00ed\\u00a0\\u0080" },		/* surrogate U+D800 */
+		{ "\xed\xbf\xbf", "\\u00ed\\u00bf\\u00bf" },		/* surrogate U+DFFF */
 		{ "\xf4\x90\x80\x80", "\\u00f4\\u0090\\u0080\\u0080" }, /* past U+10FFFF */
 		{ "\xf5\x80\x80\x80", "\\u00f5\\u0080\\u0080\\u0080" }, /* f5: never valid */
-		{ "\xe2\x82", "\\u00e2\\u0082" },                      /* 3-byte sequence cut */
-		{ "\xe2\x82(", "\\u00e2\\u0082(" },                    /* bad third byte */
-		{ "\xed\x9f\xbf", "\xed\x9f\xbf" },                    /* U+D7FF: valid */
+		{ "\xe2\x82", "\\u00e2\\u0082" },			/* 3-byte sequence cut */
+		{ "\xe2\x82(", "\\u00e2\\u0082(" },			/* bad third byte */
+		{ "\xed\x9f\xbf", "\xed\x9f\xbf" },			/* U+D7FF: valid */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *v = json_data_for(cases[i].in, strlen(cases[i].in));
@@ -691,15 +722,16 @@ static void test_text_summary_open_connections_and_send_counters(void **state)
 	m.calls.bytes_lost = 14;
 	out_summary(x.o, &m);
 	char *all = ox_close(&x);
-	assert_string_equal(all + before,
-			    "#1 10.0.0.1:40494 <-> 10.0.0.2:8999: client 1 segment, 0 bytes; "
-			    "server 0 segments, 0 bytes\n"
-			    "    ended: still open at the end of the capture\n"
-			    "#1 10.0.0.1:40494 <-> 10.0.0.2:8999: client 1 segment, 1 byte "
-			    "(2 retransmitted); server 0 segments, 0 bytes\n"
-			    "    calls: 3 sends (1 failed), 31 bytes accepted by send(), 17 acknowledged, "
-			    "14 lost\n"
-			    "    ended: still open (no SYN seen: the capture began mid-connection)\n");
+	assert_string_equal(
+		all + before,
+		"#1 10.0.0.1:40494 <-> 10.0.0.2:8999: client 1 segment, 0 bytes; "
+		"server 0 segments, 0 bytes\n"
+		"    ended: still open at the end of the capture\n"
+		"#1 10.0.0.1:40494 <-> 10.0.0.2:8999: client 1 segment, 1 byte "
+		"(2 retransmitted); server 0 segments, 0 bytes\n"
+		"    calls: 3 sends (1 failed), 31 bytes accepted by send(), 17 acknowledged, "
+		"14 lost\n"
+		"    ended: still open (no SYN seen: the capture began mid-connection)\n");
 	free(all);
 }
 
@@ -709,8 +741,10 @@ static void test_text_summary_both_fins(void **state)
 	struct ox x;
 	ox_open(&x, 0, TIME_REL, 0);
 	struct tcp_segment s[] = {
-		mk(4, 0, 1000, 0, S, NULL, 0, 512),   mk(4, 1, 5000, 1001, SA, NULL, 0, 512),
-		mk(4, 0, 1001, 5001, FA, NULL, 0, 512), mk(4, 1, 5001, 1002, FA, NULL, 0, 512),
+		mk(4, 0, 1000, 0, S, NULL, 0, 512),
+		mk(4, 1, 5000, 1001, SA, NULL, 0, 512),
+		mk(4, 0, 1001, 5001, FA, NULL, 0, 512),
+		mk(4, 1, 5001, 1002, FA, NULL, 0, 512),
 	};
 	for (size_t i = 0; i < 4; i++)
 		emit(&x, T0, &s[i]);
@@ -719,8 +753,9 @@ static void test_text_summary_both_fins(void **state)
 	size_t before = (size_t)lseek(x.fd, 0, SEEK_END);
 	out_summary(x.o, c);
 	char *all = ox_close(&x);
-	assert_non_null(strstr(all + before,
-			       "    ended: FIN from client (record 3), FIN from server (record 4)\n"));
+	assert_non_null(
+		strstr(all + before,
+		       "    ended: FIN from client (record 3), FIN from server (record 4)\n"));
 	free(all);
 }
 
@@ -734,13 +769,14 @@ static void test_json_summary_with_fin_and_rst_record_numbers(void **state)
 	size_t before = (size_t)lseek(x.fd, 0, SEEK_END);
 	out_summary(x.o, c);
 	char *all = ox_close(&x);
-	assert_string_equal(all + before,
-			    "{\"kind\":\"summary\",\"ts\":\"1763723790.010000000\",\"conn\":1,"
-			    "\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"sends\":0,"
-			    "\"sends_failed\":0,\"bytes_sent_ok\":0,\"bytes_acked\":0,\"bytes_lost\":14,"
-			    "\"fin\":8,\"rst\":11,\"fin_from\":\"dst\",\"rst_from\":\"dst\","
-			    "\"rst_answers\":10,\"wire_lost\":14,\"pkts\":[6,5],\"bytes\":[31,0],"
-			    "\"syn\":true}\n");
+	assert_string_equal(
+		all + before,
+		"{\"kind\":\"summary\",\"ts\":\"1763723790.010000000\",\"conn\":1,"
+		"\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"sends\":0,"
+		"\"sends_failed\":0,\"bytes_sent_ok\":0,\"bytes_acked\":0,\"bytes_lost\":14,"
+		"\"fin\":8,\"rst\":11,\"fin_from\":\"dst\",\"rst_from\":\"dst\","
+		"\"rst_answers\":10,\"wire_lost\":14,\"pkts\":[6,5],\"bytes\":[31,0],"
+		"\"syn\":true}\n");
 	assert_json_lines(all);
 	free(all);
 }
@@ -765,19 +801,20 @@ static void test_json_summary_nulls_when_no_fin_or_rst(void **state)
 	m.lost = 7;
 	out_summary(x.o, &m);
 	char *all = ox_close(&x);
-	assert_string_equal(all + before,
-			    "{\"kind\":\"summary\",\"ts\":\"1763723790.000000003\",\"conn\":1,"
-			    "\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"sends\":0,"
-			    "\"sends_failed\":0,\"bytes_sent_ok\":0,\"bytes_acked\":0,\"bytes_lost\":0,"
-			    "\"fin\":null,\"rst\":null,\"fin_from\":null,\"rst_from\":null,"
-			    "\"rst_answers\":null,\"wire_lost\":0,\"pkts\":[1,0],\"bytes\":[0,0],"
-			    "\"syn\":false}\n"
-			    "{\"kind\":\"summary\",\"ts\":\"1763723790.000000003\",\"conn\":1,"
-			    "\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"sends\":2,"
-			    "\"sends_failed\":0,\"bytes_sent_ok\":20,\"bytes_acked\":0,\"bytes_lost\":5,"
-			    "\"fin\":null,\"rst\":null,\"fin_from\":null,\"rst_from\":null,"
-			    "\"rst_answers\":null,\"wire_lost\":7,\"pkts\":[1,0],\"bytes\":[0,0],"
-			    "\"syn\":false}\n");
+	assert_string_equal(
+		all + before,
+		"{\"kind\":\"summary\",\"ts\":\"1763723790.000000003\",\"conn\":1,"
+		"\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"sends\":0,"
+		"\"sends_failed\":0,\"bytes_sent_ok\":0,\"bytes_acked\":0,\"bytes_lost\":0,"
+		"\"fin\":null,\"rst\":null,\"fin_from\":null,\"rst_from\":null,"
+		"\"rst_answers\":null,\"wire_lost\":0,\"pkts\":[1,0],\"bytes\":[0,0],"
+		"\"syn\":false}\n"
+		"{\"kind\":\"summary\",\"ts\":\"1763723790.000000003\",\"conn\":1,"
+		"\"src\":\"10.0.0.1:40494\",\"dst\":\"10.0.0.2:8999\",\"sends\":2,"
+		"\"sends_failed\":0,\"bytes_sent_ok\":20,\"bytes_acked\":0,\"bytes_lost\":5,"
+		"\"fin\":null,\"rst\":null,\"fin_from\":null,\"rst_from\":null,"
+		"\"rst_answers\":null,\"wire_lost\":7,\"pkts\":[1,0],\"bytes\":[0,0],"
+		"\"syn\":false}\n");
 	assert_json_lines(all);
 	free(all);
 }

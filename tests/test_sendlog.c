@@ -43,9 +43,9 @@ static void parse_bad(const char *line, const char *why)
 
 static const uint8_t lo4[4] = { 127, 0, 0, 1 };
 
-#define TS "\"ts\":\"1763723790.123456789\","
+#define TS    "\"ts\":\"1763723790.123456789\","
 #define TS_NS ((ts_ns)1763723790 * SEC + 123456789)
-#define EP "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\""
+#define EP    "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\""
 
 static void assert_ep4(const struct call *c)
 {
@@ -62,7 +62,8 @@ static void assert_ep4(const struct call *c)
 static void test_connect_every_field(void **state)
 {
 	(void)state;
-	struct call c = parse_ok("{" TS "\"pid\":4242,\"event\":\"connect\",\"fd\":3," EP ",\"ret\":0,\"errno\":null}");
+	struct call c = parse_ok("{" TS "\"pid\":4242,\"event\":\"connect\",\"fd\":3," EP
+				 ",\"ret\":0,\"errno\":null}");
 	assert_int_equal(c.ts, TS_NS);
 	assert_int_equal(c.pid, 4242);
 	assert_int_equal(c.event, EV_CONNECT);
@@ -79,7 +80,8 @@ static void test_connect_every_field(void **state)
 static void test_connect_failed_with_errno(void **state)
 {
 	(void)state;
-	struct call c = parse_ok("{" TS "\"pid\":1,\"event\":\"connect\",\"fd\":3," EP ",\"ret\":-1,\"errno\":\"ECONNREFUSED\"}");
+	struct call c = parse_ok("{" TS "\"pid\":1,\"event\":\"connect\",\"fd\":3," EP
+				 ",\"ret\":-1,\"errno\":\"ECONNREFUSED\"}");
 	assert_int_equal(c.ret, -1);
 	assert_string_equal(c.err, "ECONNREFUSED");
 }
@@ -88,7 +90,8 @@ static void test_accept_every_field(void **state)
 {
 	(void)state;
 	struct call c = parse_ok("{" TS "\"pid\":4241,\"event\":\"accept\",\"fd\":4,"
-				 "\"local\":\"127.0.0.1:8999\",\"peer\":\"127.0.0.1:40494\",\"ret\":6,\"errno\":null}");
+				 "\"local\":\"127.0.0.1:8999\",\"peer\":\"127.0.0.1:40494\","
+				 "\"ret\":6,\"errno\":null}");
 	assert_int_equal(c.event, EV_ACCEPT);
 	assert_int_equal(c.pid, 4241);
 	assert_int_equal(c.fd, 4);
@@ -102,9 +105,11 @@ static void test_send_every_field(void **state)
 {
 	(void)state;
 	/* DESIGN.md's example line */
-	struct call c = parse_ok("{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"send\",\"fd\":3,"
-				 "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\","
-				 "\"len\":14,\"ret\":14,\"errno\":null,\"off\":6,\"flags\":\"\",\"data\":\"are you here?\\n\"}");
+	struct call c = parse_ok(
+		"{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"send\",\"fd\":3,"
+		"\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\","
+		"\"len\":14,\"ret\":14,\"errno\":null,\"off\":6,\"flags\":\"\",\"data\":\"are you "
+		"here?\\n\"}");
 	assert_int_equal(c.ts, TS_NS);
 	assert_int_equal(c.event, EV_SEND);
 	assert_int_equal(c.pid, 4242);
@@ -125,25 +130,29 @@ static void test_send_every_field(void **state)
 static void test_send_failed_epipe_and_nosignal_flag(void **state)
 {
 	(void)state;
-	struct call c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
-				 ",\"len\":5,\"ret\":-1,\"errno\":\"EPIPE\",\"off\":31,\"flags\":\"\"}");
+	struct call c =
+		parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+			 ",\"len\":5,\"ret\":-1,\"errno\":\"EPIPE\",\"off\":31,\"flags\":\"\"}");
 	assert_int_equal(c.ret, -1);
 	assert_string_equal(c.err, "EPIPE");
 	assert_int_equal(c.off, 31);
 	assert_int_equal(c.nosignal, 0);
-	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
-		     ",\"len\":5,\"ret\":-1,\"errno\":\"EPIPE\",\"off\":31,\"flags\":\"MSG_NOSIGNAL\"}");
+	c = parse_ok(
+		"{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		",\"len\":5,\"ret\":-1,\"errno\":\"EPIPE\",\"off\":31,\"flags\":\"MSG_NOSIGNAL\"}");
 	assert_string_equal(c.flags, "MSG_NOSIGNAL");
 	assert_int_equal(c.nosignal, 1);
 	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
-		     ",\"len\":5,\"ret\":-1,\"errno\":\"EPIPE\",\"off\":31,\"flags\":\"MSG_DONTWAIT|MSG_NOSIGNAL\"}");
+		     ",\"len\":5,\"ret\":-1,\"errno\":\"EPIPE\",\"off\":31,\"flags\":\"MSG_"
+		     "DONTWAIT|MSG_NOSIGNAL\"}");
 	assert_string_equal(c.flags, "MSG_DONTWAIT|MSG_NOSIGNAL");
 	assert_int_equal(c.nosignal, 1);
 	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
 		     ",\"len\":5,\"ret\":5,\"errno\":null,\"off\":31,\"flags\":\"MSG_MORE\"}");
 	assert_int_equal(c.nosignal, 0);
 	/* a failed send needs no offset */
-	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP ",\"len\":5,\"ret\":-1,\"errno\":\"EPIPE\"}");
+	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		     ",\"len\":5,\"ret\":-1,\"errno\":\"EPIPE\"}");
 	assert_int_equal(c.off, -1);
 }
 
@@ -151,7 +160,8 @@ static void test_recv_every_field(void **state)
 {
 	(void)state;
 	struct call c = parse_ok("{" TS "\"pid\":4241,\"event\":\"recv\",\"fd\":6," EP
-				 ",\"len\":64,\"ret\":6,\"errno\":null,\"off\":0,\"flags\":\"\",\"data\":\"hello\\n\"}");
+				 ",\"len\":64,\"ret\":6,\"errno\":null,\"off\":0,\"flags\":\"\","
+				 "\"data\":\"hello\\n\"}");
 	assert_int_equal(c.event, EV_RECV);
 	assert_int_equal(c.fd, 6);
 	assert_int_equal(c.len, 64);
@@ -184,7 +194,8 @@ static void test_shutdown_every_field(void **state)
 static void test_close_every_field(void **state)
 {
 	(void)state;
-	struct call c = parse_ok("{" TS "\"pid\":1,\"event\":\"close\",\"fd\":3," EP ",\"ret\":0,\"errno\":null}");
+	struct call c = parse_ok("{" TS "\"pid\":1,\"event\":\"close\",\"fd\":3," EP
+				 ",\"ret\":0,\"errno\":null}");
 	assert_int_equal(c.event, EV_CLOSE);
 	assert_int_equal(c.fd, 3);
 	assert_int_equal(c.ret, 0);
@@ -199,7 +210,9 @@ static void test_signal_every_field(void **state)
 	for (int i = 0; i < 3; i++) {
 		char line[256];
 		snprintf(line, sizeof line,
-			 "{" TS "\"pid\":4242,\"event\":\"signal\",\"sig\":\"SIGPIPE\",\"disposition\":\"%s\"}", disp[i]);
+			 "{" TS "\"pid\":4242,\"event\":\"signal\",\"sig\":\"SIGPIPE\","
+				"\"disposition\":\"%s\"}",
+			 disp[i]);
 		struct call c = parse_ok(line);
 		assert_int_equal(c.event, EV_SIGNAL);
 		assert_int_equal(c.pid, 4242);
@@ -214,13 +227,15 @@ static void test_signal_every_field(void **state)
 static void test_exit_status_and_signal(void **state)
 {
 	(void)state;
-	struct call c = parse_ok("{" TS "\"pid\":4261,\"event\":\"exit\",\"status\":0,\"signal\":null}");
+	struct call c =
+		parse_ok("{" TS "\"pid\":4261,\"event\":\"exit\",\"status\":0,\"signal\":null}");
 	assert_int_equal(c.event, EV_EXIT);
 	assert_int_equal(c.status, 0);
 	assert_string_equal(c.exit_sig, "");
 	c = parse_ok("{" TS "\"pid\":4262,\"event\":\"exit\",\"status\":3,\"signal\":null}");
 	assert_int_equal(c.status, 3);
-	c = parse_ok("{" TS "\"pid\":4262,\"event\":\"exit\",\"status\":null,\"signal\":\"SIGPIPE\"}");
+	c = parse_ok("{" TS
+		     "\"pid\":4262,\"event\":\"exit\",\"status\":null,\"signal\":\"SIGPIPE\"}");
 	assert_int_equal(c.pid, 4262);
 	assert_int_equal(c.status, -1);
 	assert_string_equal(c.exit_sig, "SIGPIPE");
@@ -233,8 +248,9 @@ static void test_exit_status_and_signal(void **state)
 static void test_ipv6_bracketed_endpoints(void **state)
 {
 	(void)state;
-	struct call c = parse_ok("{" TS "\"pid\":1,\"event\":\"connect\",\"fd\":3,"
-				 "\"local\":\"[::1]:40494\",\"peer\":\"[::1]:8999\",\"ret\":0,\"errno\":null}");
+	struct call c = parse_ok(
+		"{" TS "\"pid\":1,\"event\":\"connect\",\"fd\":3,"
+		"\"local\":\"[::1]:40494\",\"peer\":\"[::1]:8999\",\"ret\":0,\"errno\":null}");
 	static const uint8_t lo6[16] = { [15] = 1 };
 	assert_int_equal(c.has_ep, 1);
 	assert_int_equal(c.family, 6);
@@ -243,7 +259,8 @@ static void test_ipv6_bracketed_endpoints(void **state)
 	assert_int_equal(c.lport, 40494);
 	assert_int_equal(c.pport, 8999);
 	c = parse_ok("{" TS "\"pid\":1,\"event\":\"connect\",\"fd\":3,"
-		     "\"local\":\"[2001:db8::a:b]:1\",\"peer\":\"[fe80::1%lo]:65535\",\"ret\":0,\"errno\":null}");
+		     "\"local\":\"[2001:db8::a:b]:1\",\"peer\":\"[fe80::1%lo]:65535\",\"ret\":0,"
+		     "\"errno\":null}");
 	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [13] = 0x0a, [15] = 0x0b };
 	static const uint8_t ll6[16] = { 0xfe, 0x80, [15] = 1 };
 	assert_memory_equal(c.laddr, a6, 16);
@@ -255,7 +272,8 @@ static void test_ipv6_bracketed_endpoints(void **state)
 static void test_ts_with_9_6_and_1_decimals(void **state)
 {
 	(void)state;
-	struct call c = parse_ok("{\"ts\":\"1763723790.000000001\",\"pid\":1,\"event\":\"exit\",\"status\":0}");
+	struct call c = parse_ok(
+		"{\"ts\":\"1763723790.000000001\",\"pid\":1,\"event\":\"exit\",\"status\":0}");
 	assert_int_equal(c.ts, (ts_ns)1763723790 * SEC + 1);
 	c = parse_ok("{\"ts\":\"1763723790.123456\",\"pid\":1,\"event\":\"exit\",\"status\":0}");
 	assert_int_equal(c.ts, (ts_ns)1763723790 * SEC + 123456000);
@@ -270,16 +288,18 @@ static void test_ts_with_9_6_and_1_decimals(void **state)
 static void test_unknown_fields_ignored(void **state)
 {
 	(void)state;
-	struct call c = parse_ok("{\"comm\":\"demo\",\"ts\":\"1763723790.123456789\",\"pid\":4242,\"tid\":4243,"
-				 "\"event\":\"send\",\"fd\":3," EP ",\"len\":14,\"ret\":14,\"errno\":null,\"off\":6,"
-				 "\"flags\":\"\",\"extra\":{\"a\":[1,2,{\"b\":null}]},\"when\":1.5,\"ok\":true}");
+	struct call c = parse_ok(
+		"{\"comm\":\"demo\",\"ts\":\"1763723790.123456789\",\"pid\":4242,\"tid\":4243,"
+		"\"event\":\"send\",\"fd\":3," EP ",\"len\":14,\"ret\":14,\"errno\":null,\"off\":6,"
+		"\"flags\":\"\",\"extra\":{\"a\":[1,2,{\"b\":null}]},\"when\":1.5,\"ok\":true}");
 	assert_int_equal(c.event, EV_SEND);
 	assert_int_equal(c.pid, 4242);
 	assert_int_equal(c.ret, 14);
 	assert_int_equal(c.off, 6);
 	assert_ep4(&c);
 	/* a signal event with socket fields it does not use */
-	c = parse_ok("{" TS "\"pid\":1,\"event\":\"signal\",\"sig\":\"SIGPIPE\",\"disposition\":\"handler\",\"fd\":3,\"si_code\":0}");
+	c = parse_ok("{" TS "\"pid\":1,\"event\":\"signal\",\"sig\":\"SIGPIPE\",\"disposition\":"
+			    "\"handler\",\"fd\":3,\"si_code\":0}");
 	assert_string_equal(c.sig, "SIGPIPE");
 }
 
@@ -293,10 +313,11 @@ static void test_malformed_lines_rejected_with_reason(void **state)
 	parse_bad("", "not JSON");
 	parse_bad("[1,2,3]", "not a JSON object");
 	parse_bad("[{\"ts\":\"1.0\",\"pid\":1,\"event\":\"exit\"}]", "not a JSON object");
-	parse_bad("42", "");        /* jansson itself wants an object or array */
+	parse_bad("42", ""); /* jansson itself wants an object or array */
 	parse_bad("\"send\"", "");
 	parse_bad("{\"pid\":1,\"event\":\"exit\"}", "missing \"ts\"");
-	parse_bad("{\"ts\":1763723790.5,\"pid\":1,\"event\":\"exit\"}", "missing \"ts\""); /* a number */
+	parse_bad("{\"ts\":1763723790.5,\"pid\":1,\"event\":\"exit\"}",
+		  "missing \"ts\""); /* a number */
 	parse_bad("{\"ts\":\"yesterday\",\"pid\":1,\"event\":\"exit\"}", "bad \"ts\"");
 	parse_bad("{\"ts\":\"1763723790.\",\"pid\":1,\"event\":\"exit\"}", "bad \"ts\"");
 	parse_bad("{\"ts\":\"1763723790.5s\",\"pid\":1,\"event\":\"exit\"}", "bad \"ts\"");
@@ -307,16 +328,23 @@ static void test_malformed_lines_rejected_with_reason(void **state)
 	parse_bad("{" TS "\"pid\":1}", "missing \"event\"");
 	parse_bad("{" TS "\"event\":\"exit\"}", "missing \"pid\"");
 	parse_bad("{" TS "\"pid\":\"4242\",\"event\":\"exit\"}", "\"pid\" is not an integer");
-	parse_bad("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP ",\"len\":5,\"ret\":-1,\"errno\":null,\"off\":0}",
+	parse_bad("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		  ",\"len\":5,\"ret\":-1,\"errno\":null,\"off\":0}",
 		  "\"ret\" is -1 but \"errno\" is null");
-	parse_bad("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP ",\"len\":5,\"ret\":-1,\"off\":0}",
+	parse_bad("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		  ",\"len\":5,\"ret\":-1,\"off\":0}",
 		  "\"ret\" is -1 but \"errno\" is null");
-	parse_bad("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP ",\"len\":5,\"ret\":-1,\"errno\":32}", "\"errno\"");
-	parse_bad("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP ",\"len\":5,\"errno\":null,\"off\":0}",
+	parse_bad("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		  ",\"len\":5,\"ret\":-1,\"errno\":32}",
+		  "\"errno\"");
+	parse_bad("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		  ",\"len\":5,\"errno\":null,\"off\":0}",
 		  "missing \"ret\"");
-	parse_bad("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP ",\"len\":5,\"ret\":5,\"errno\":null}",
+	parse_bad("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		  ",\"len\":5,\"ret\":5,\"errno\":null}",
 		  "send without \"off\"");
-	parse_bad("{" TS "\"pid\":1,\"event\":\"recv\",\"fd\":3," EP ",\"len\":5,\"ret\":5,\"errno\":null}",
+	parse_bad("{" TS "\"pid\":1,\"event\":\"recv\",\"fd\":3," EP
+		  ",\"len\":5,\"ret\":5,\"errno\":null}",
 		  "recv without \"off\"");
 	parse_bad("{" TS "\"pid\":1,\"event\":\"signal\"}", "without \"sig\"");
 	/* a field given twice: which one would be meant? */
@@ -328,20 +356,24 @@ static void test_bad_addresses_rejected(void **state)
 {
 	(void)state;
 	static const char *const bad_local[] = {
-		"localhost:80", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:80x", "::1:8999",
-		"[::1]8999", "[::1", "[127.0.0.1]:80", ":80", "300.0.0.1:80",
+		"localhost:80",	  "127.0.0.1", "127.0.0.1:",   "127.0.0.1:65536",
+		"127.0.0.1:80x",  "::1:8999",  "[::1]8999",    "[::1",
+		"[127.0.0.1]:80", ":80",       "300.0.0.1:80",
 	};
 	for (size_t i = 0; i < sizeof bad_local / sizeof bad_local[0]; i++) {
 		char line[256];
 		snprintf(line, sizeof line,
-			 "{" TS "\"pid\":1,\"event\":\"close\",\"fd\":3,\"local\":\"%s\",\"peer\":\"127.0.0.1:8999\",\"ret\":0,\"errno\":null}",
+			 "{" TS "\"pid\":1,\"event\":\"close\",\"fd\":3,\"local\":\"%s\",\"peer\":"
+				"\"127.0.0.1:8999\",\"ret\":0,\"errno\":null}",
 			 bad_local[i]);
 		parse_bad(line, "bad \"local\"");
 	}
-	parse_bad("{" TS "\"pid\":1,\"event\":\"close\",\"fd\":3,\"local\":\"127.0.0.1:1\",\"peer\":\"nowhere\",\"ret\":0,\"errno\":null}",
+	parse_bad("{" TS "\"pid\":1,\"event\":\"close\",\"fd\":3,\"local\":\"127.0.0.1:1\","
+			 "\"peer\":\"nowhere\",\"ret\":0,\"errno\":null}",
 		  "bad \"peer\"");
 	/* the two ends of one socket are of one family */
-	parse_bad("{" TS "\"pid\":1,\"event\":\"close\",\"fd\":3,\"local\":\"127.0.0.1:1\",\"peer\":\"[::1]:2\",\"ret\":0,\"errno\":null}",
+	parse_bad("{" TS "\"pid\":1,\"event\":\"close\",\"fd\":3,\"local\":\"127.0.0.1:1\","
+			 "\"peer\":\"[::1]:2\",\"ret\":0,\"errno\":null}",
 		  "bad \"peer\"");
 }
 
@@ -352,26 +384,31 @@ static void test_data_escapes_decoded(void **state)
 	(void)state;
 	/* NUL, newline, tab, quote, backslash, a control byte */
 	struct call c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
-				 ",\"len\":9,\"ret\":9,\"errno\":null,\"off\":0,\"data\":\"hello\\u0000\\n\\t\\\"\\\\\\u0001\"}");
+				 ",\"len\":9,\"ret\":9,\"errno\":null,\"off\":0,\"data\":"
+				 "\"hello\\u0000\\n\\t\\\"\\\\\\u0001\"}");
 	assert_int_equal(c.has_data, 1);
 	assert_int_equal(c.data_len, 11);
 	assert_memory_equal(c.data, "hello\0\n\t\"\\\x01", 11);
 	/* valid UTF-8, raw and as a \u escape of a character: its UTF-8 bytes */
 	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
-		     ",\"len\":7,\"ret\":7,\"errno\":null,\"off\":0,\"data\":\"\xc3\xa9\xe2\x82\xac\\u20ac\"}");
+		     ",\"len\":7,\"ret\":7,\"errno\":null,\"off\":0,\"data\":"
+		     "\"\xc3\xa9\xe2\x82\xac\\u20ac\"}");
 	assert_int_equal(c.data_len, 8);
 	assert_memory_equal(c.data, "\xc3\xa9\xe2\x82\xac\xe2\x82\xac", 8);
 	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
-		     ",\"len\":7,\"ret\":7,\"errno\":null,\"off\":0,\"data\":\"\\u0101\\u07ff\\u0800\\u8fde\"}");
+		     ",\"len\":7,\"ret\":7,\"errno\":null,\"off\":0,\"data\":"
+		     "\"\\u0101\\u07ff\\u0800\\u8fde\"}");
 	assert_int_equal(c.data_len, 10);
 	assert_memory_equal(c.data, "\xc4\x81\xdf\xbf\xe0\xa0\x80\xe8\xbf\x9e", 10);
 	/* the same NUL on a line with a nested unknown field */
-	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
-		     ",\"len\":3,\"ret\":3,\"errno\":null,\"off\":0,\"x\":[{}],\"data\":\"a\\u0000b\"}");
+	c = parse_ok(
+		"{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		",\"len\":3,\"ret\":3,\"errno\":null,\"off\":0,\"x\":[{}],\"data\":\"a\\u0000b\"}");
 	assert_int_equal(c.data_len, 3);
 	assert_memory_equal(c.data, "a\0b", 3);
 	/* an empty string is data of length 0 */
-	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP ",\"len\":0,\"ret\":0,\"errno\":null,\"off\":0,\"data\":\"\"}");
+	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		     ",\"len\":0,\"ret\":0,\"errno\":null,\"off\":0,\"data\":\"\"}");
 	assert_int_equal(c.has_data, 1);
 	assert_int_equal(c.data_len, 0);
 }
@@ -397,8 +434,10 @@ static void test_data_longer_than_64_bytes_cut(void **state)
 	data[100] = '\0';
 	data[63] = 'Z';
 	data[64] = 'Q';
-	snprintf(line, sizeof line, "{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
-		 ",\"len\":100,\"ret\":100,\"errno\":null,\"off\":0,\"data\":\"%s\"}", data);
+	snprintf(line, sizeof line,
+		 "{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		 ",\"len\":100,\"ret\":100,\"errno\":null,\"off\":0,\"data\":\"%s\"}",
+		 data);
 	struct call c = parse_ok(line);
 	assert_int_equal(c.data_len, CALL_DATA_MAX);
 	assert_memory_equal(c.data, data, CALL_DATA_MAX);
@@ -454,7 +493,8 @@ static void next_is(struct sendlog *s, int64_t pid, uint64_t line)
 	char err[512] = "";
 	int r = sendlog_next(s, &c, err, sizeof err);
 	if (r != 1)
-		fail_msg("sendlog_next = %d (%s), want line %llu", r, err, (unsigned long long)line);
+		fail_msg("sendlog_next = %d (%s), want line %llu", r, err,
+			 (unsigned long long)line);
 	assert_int_equal(c.pid, pid);
 	assert_int_equal(c.line, line);
 }
@@ -483,16 +523,19 @@ static void test_next_reports_bad_lines_by_number_and_goes_on(void **state)
 {
 	struct fx *f = *state;
 	write_file(f->path, "w",
-		   LINE(1) "\n"                                            /* 1 */
-		   "garbage\n"                                             /* 2 */
-		   "[1]\n"                                                 /* 3 */
-		   "{\"pid\":1,\"event\":\"exit\"}\n"                      /* 4 */
-		   "{\"ts\":\"soon\",\"pid\":1,\"event\":\"exit\"}\n"      /* 5 */
-		   "{" TS "\"pid\":1,\"event\":\"bind\"}\n"               /* 6 */
-		   "{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP ",\"ret\":-1,\"errno\":null}\n" /* 7 */
-		   "{" TS "\"pid\":1,\"event\":\"close\",\"fd\":3,\"local\":\"x:1\",\"peer\":\"127.0.0.1:2\",\"ret\":0}\n" /* 8 */
-		   "{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP ",\"ret\":4,\"errno\":null}\n" /* 9 */
-		   LINE(10) "\n");                                          /* 10 */
+		   LINE(1) "\n"						      /* 1 */
+			   "garbage\n"					      /* 2 */
+			   "[1]\n"					      /* 3 */
+			   "{\"pid\":1,\"event\":\"exit\"}\n"		      /* 4 */
+			   "{\"ts\":\"soon\",\"pid\":1,\"event\":\"exit\"}\n" /* 5 */
+			   "{" TS "\"pid\":1,\"event\":\"bind\"}\n"	      /* 6 */
+			   "{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+			   ",\"ret\":-1,\"errno\":null}\n" /* 7 */
+			   "{" TS "\"pid\":1,\"event\":\"close\",\"fd\":3,\"local\":\"x:1\","
+				  "\"peer\":\"127.0.0.1:2\",\"ret\":0}\n" /* 8 */
+			   "{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+			   ",\"ret\":4,\"errno\":null}\n" /* 9 */
+		   LINE(10) "\n");			  /* 10 */
 	char err[256] = "";
 	struct sendlog *s = sendlog_open(f->path, 0, err, sizeof err);
 	assert_non_null(s);
@@ -516,13 +559,13 @@ static void test_next_skips_blank_lines_and_reads_last_line_without_newline(void
 {
 	struct fx *f = *state;
 	write_file(f->path, "w",
-		   "\n"                 /* 1 */
-		   LINE(2) "\r\n"       /* 2: CRLF */
-		   "   \t \n"           /* 3 */
-		   "\r\n"               /* 4 */
-		   "  " LINE(5) "  \n"  /* 5: surrounding blanks */
-		   "\n"                 /* 6 */
-		   LINE(7));            /* 7: no newline */
+		   "\n"			       /* 1 */
+		   LINE(2) "\r\n"	       /* 2: CRLF */
+			   "   \t \n"	       /* 3 */
+			   "\r\n"	       /* 4 */
+			   "  " LINE(5) "  \n" /* 5: surrounding blanks */
+					"\n"   /* 6 */
+		   LINE(7));		       /* 7: no newline */
 	char err[256] = "";
 	struct sendlog *s = sendlog_open(f->path, 0, err, sizeof err);
 	assert_non_null(s);
@@ -673,11 +716,13 @@ static void test_data_u00xx_is_the_raw_byte_beside_utf8_and_nested_fields(void *
 {
 	(void)state;
 	struct call c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
-				 ",\"len\":5,\"ret\":5,\"errno\":null,\"off\":0,\"data\":\"\xc3\xa9\\u00ff\xc3\xa9\"}");
+				 ",\"len\":5,\"ret\":5,\"errno\":null,\"off\":0,\"data\":"
+				 "\"\xc3\xa9\\u00ff\xc3\xa9\"}");
 	assert_int_equal(c.data_len, 5);
 	assert_memory_equal(c.data, "\xc3\xa9\xff\xc3\xa9", 5);
 	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
-		     ",\"len\":2,\"ret\":2,\"errno\":null,\"off\":0,\"x\":{\"y\":[1.5,\"\\u00ff\"]},\"data\":\"\\u00c4\\u00e3\"}");
+		     ",\"len\":2,\"ret\":2,\"errno\":null,\"off\":0,\"x\":{\"y\":[1.5,\"\\u00ff\"]}"
+		     ",\"data\":\"\\u00c4\\u00e3\"}");
 	assert_int_equal(c.data_len, 2);
 	assert_memory_equal(c.data, "\xc4\xe3", 2);
 }
@@ -694,8 +739,11 @@ static char *line_with(const char *unknown)
 	size_t n = strlen(unknown) + 512;
 	char *line = malloc(n);
 	assert_non_null(line);
-	snprintf(line, n, "{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
-		 ",\"len\":2,\"ret\":2,\"errno\":null,\"off\":0,\"x\":%s,\"data\":\"\\u00c4\\u00e3\"}", unknown);
+	snprintf(line, n,
+		 "{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		 ",\"len\":2,\"ret\":2,\"errno\":null,\"off\":0,\"x\":%s,\"data\":"
+		 "\"\\u00c4\\u00e3\"}",
+		 unknown);
 	return line;
 }
 

@@ -187,10 +187,11 @@ static void test_design_example(void **state)
 	(void)state;
 	struct slw_event ev = send_event();
 	/* DESIGN.md's example line, field for field, in its order */
-	assert_format(&ev, "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"send\",\"fd\":3,"
-			   "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"len\":14,"
-			   "\"ret\":14,\"errno\":null,\"off\":6,\"flags\":\"\","
-			   "\"data\":\"are you here?\\n\"}\n");
+	assert_format(&ev,
+		      "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"send\",\"fd\":3,"
+		      "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"len\":14,"
+		      "\"ret\":14,\"errno\":null,\"off\":6,\"flags\":\"\","
+		      "\"data\":\"are you here?\\n\"}\n");
 }
 
 static void test_ts_nanoseconds_padded(void **state)
@@ -223,10 +224,11 @@ static void test_failed_send(void **state)
 	ev.flags = MSG_NOSIGNAL;
 	ev.data = "????\n";
 	ev.data_len = 5;
-	assert_format(&ev, "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"send\",\"fd\":3,"
-			   "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"len\":5,"
-			   "\"ret\":-1,\"errno\":\"EPIPE\",\"off\":20,\"flags\":\"MSG_NOSIGNAL\","
-			   "\"data\":\"????\\n\"}\n");
+	assert_format(&ev,
+		      "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"send\",\"fd\":3,"
+		      "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"len\":5,"
+		      "\"ret\":-1,\"errno\":\"EPIPE\",\"off\":20,\"flags\":\"MSG_NOSIGNAL\","
+		      "\"data\":\"????\\n\"}\n");
 }
 
 static void test_recv_without_data(void **state)
@@ -238,9 +240,10 @@ static void test_recv_without_data(void **state)
 	ev.ret = 0;
 	ev.off = 17;
 	ev.data = NULL;
-	assert_format(&ev, "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"recv\",\"fd\":3,"
-			   "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"len\":64,"
-			   "\"ret\":0,\"errno\":null,\"off\":17,\"flags\":\"\"}\n");
+	assert_format(&ev,
+		      "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"recv\",\"fd\":3,"
+		      "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"len\":64,"
+		      "\"ret\":0,\"errno\":null,\"off\":17,\"flags\":\"\"}\n");
 }
 
 static void test_connect_accept_close(void **state)
@@ -249,18 +252,23 @@ static void test_connect_accept_close(void **state)
 	struct slw_event ev = send_event();
 	ev.kind = SLW_CONNECT;
 	ev.ret = 0;
-	assert_format(&ev, "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"connect\",\"fd\":3,"
-			   "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"ret\":0,\"errno\":null}\n");
+	assert_format(
+		&ev, "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"connect\",\"fd\":3,"
+		     "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"ret\":0,"
+		     "\"errno\":null}\n");
 	ev.kind = SLW_ACCEPT;
 	ev.ret = 5;
-	assert_format(&ev, "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"accept\",\"fd\":3,"
-			   "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"ret\":5,\"errno\":null}\n");
+	assert_format(&ev,
+		      "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"accept\",\"fd\":3,"
+		      "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"ret\":5,"
+		      "\"errno\":null}\n");
 	ev.kind = SLW_CLOSE;
 	ev.ret = -1;
 	ev.err = EBADF;
 	ev.local = ev.peer = NULL;
-	assert_format(&ev, "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"close\",\"fd\":3,"
-			   "\"local\":null,\"peer\":null,\"ret\":-1,\"errno\":\"EBADF\"}\n");
+	assert_format(&ev,
+		      "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"close\",\"fd\":3,"
+		      "\"local\":null,\"peer\":null,\"ret\":-1,\"errno\":\"EBADF\"}\n");
 }
 
 static void test_shutdown_how(void **state)
@@ -271,9 +279,11 @@ static void test_shutdown_how(void **state)
 	ev.kind = SLW_SHUTDOWN;
 	ev.how = SHUT_WR;
 	ev.ret = 0;
-	assert_format(&ev, "{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"shutdown\",\"fd\":3,"
-			   "\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"how\":\"SHUT_WR\","
-			   "\"ret\":0,\"errno\":null}\n");
+	assert_format(
+		&ev,
+		"{\"ts\":\"1763723790.123456789\",\"pid\":4242,\"event\":\"shutdown\",\"fd\":3,"
+		"\"local\":\"127.0.0.1:40494\",\"peer\":\"127.0.0.1:8999\",\"how\":\"SHUT_WR\","
+		"\"ret\":0,\"errno\":null}\n");
 	ev.how = SHUT_RD;
 	slw_format(line, sizeof(line), &ev);
 	assert_non_null(strstr(line, "\"how\":\"SHUT_RD\""));
@@ -293,14 +303,17 @@ static void test_signal_and_exit(void **state)
 	ev.pid = 7;
 	ev.sig = SIGPIPE;
 	ev.disposition = SLW_DISP_HANDLER;
-	assert_format(&ev, "{\"ts\":\"10.000000001\",\"pid\":7,\"event\":\"signal\",\"sig\":\"SIGPIPE\","
-			   "\"disposition\":\"handler\"}\n");
+	assert_format(&ev,
+		      "{\"ts\":\"10.000000001\",\"pid\":7,\"event\":\"signal\",\"sig\":\"SIGPIPE\","
+		      "\"disposition\":\"handler\"}\n");
 	ev.disposition = SLW_DISP_IGNORE;
-	assert_format(&ev, "{\"ts\":\"10.000000001\",\"pid\":7,\"event\":\"signal\",\"sig\":\"SIGPIPE\","
-			   "\"disposition\":\"ignore\"}\n");
+	assert_format(&ev,
+		      "{\"ts\":\"10.000000001\",\"pid\":7,\"event\":\"signal\",\"sig\":\"SIGPIPE\","
+		      "\"disposition\":\"ignore\"}\n");
 	ev.disposition = SLW_DISP_DEFAULT;
-	assert_format(&ev, "{\"ts\":\"10.000000001\",\"pid\":7,\"event\":\"signal\",\"sig\":\"SIGPIPE\","
-			   "\"disposition\":\"default\"}\n");
+	assert_format(&ev,
+		      "{\"ts\":\"10.000000001\",\"pid\":7,\"event\":\"signal\",\"sig\":\"SIGPIPE\","
+		      "\"disposition\":\"default\"}\n");
 
 	ev.kind = SLW_EXIT;
 	ev.status = -1;
@@ -409,15 +422,16 @@ static void test_escape_non_utf8(void **state)
 {
 	(void)state;
 	assert_string_equal(escape("\xff", 1), "\\u00ff");
-	assert_string_equal(escape("\x80", 1), "\\u0080");              /* lone continuation */
-	assert_string_equal(escape("\xc3", 1), "\\u00c3");              /* lead byte cut short */
-	assert_string_equal(escape("\xc3x", 2), "\\u00c3x");            /* lead byte, no continuation */
-	assert_string_equal(escape("\xc0\xaf", 2), "\\u00c0\\u00af");   /* overlong '/' */
+	assert_string_equal(escape("\x80", 1), "\\u0080");   /* lone continuation */
+	assert_string_equal(escape("\xc3", 1), "\\u00c3");   /* lead byte cut short */
+	assert_string_equal(escape("\xc3x", 2), "\\u00c3x"); /* lead byte, no continuation */
+	assert_string_equal(escape("\xc0\xaf", 2), "\\u00c0\\u00af");		 /* overlong '/' */
 	assert_string_equal(escape("\xe0\x80\xaf", 3), "\\u00e0\\u0080\\u00af"); /* overlong */
 	assert_string_equal(escape("\xed\xa0\x80", 3), "\\u00ed\\u00a0\\u0080"); /* surrogate */
-	assert_string_equal(escape("\xf4\x90\x80\x80", 4), "\\u00f4\\u0090\\u0080\\u0080"); /* > U+10FFFF */
+	assert_string_equal(escape("\xf4\x90\x80\x80", 4),
+			    "\\u00f4\\u0090\\u0080\\u0080"); /* > U+10FFFF */
 	assert_string_equal(escape("\xf5\x80", 2), "\\u00f5\\u0080");
-	assert_string_equal(escape("\xe2\x82", 2), "\\u00e2\\u0082");   /* cut at the end */
+	assert_string_equal(escape("\xe2\x82", 2), "\\u00e2\\u0082"); /* cut at the end */
 	/* the GBK bytes of the seed's Chinese text are not UTF-8 */
 	assert_string_equal(escape("\xc4\xe3\xba\xc3", 4), "\\u00c4\\u00e3\\u00ba\\u00c3");
 }
@@ -425,11 +439,12 @@ static void test_escape_non_utf8(void **state)
 static void test_escape_keeps_valid_utf8(void **state)
 {
 	(void)state;
-	assert_string_equal(escape("\xc3\xa9", 2), "\xc3\xa9");                 /* é */
-	assert_string_equal(escape("\xe2\x82\xac", 3), "\xe2\x82\xac");         /* € */
+	assert_string_equal(escape("\xc3\xa9", 2), "\xc3\xa9");			/* é */
+	assert_string_equal(escape("\xe2\x82\xac", 3), "\xe2\x82\xac");		/* € */
 	assert_string_equal(escape("\xf0\x9f\x98\x80", 4), "\xf0\x9f\x98\x80"); /* 😀 */
 	assert_string_equal(escape("\xf4\x8f\xbf\xbf", 4), "\xf4\x8f\xbf\xbf"); /* U+10FFFF */
-	assert_string_equal(escape("\xe8\xa3\x82\xe5\xbc\x80", 6), "\xe8\xa3\x82\xe5\xbc\x80"); /* 裂开 */
+	assert_string_equal(escape("\xe8\xa3\x82\xe5\xbc\x80", 6),
+			    "\xe8\xa3\x82\xe5\xbc\x80"); /* 裂开 */
 	assert_string_equal(escape("\xc3\xa9\xff\xc3\xa9", 5), "\xc3\xa9\\u00ff\xc3\xa9");
 }
 
@@ -535,7 +550,8 @@ static void test_addresses(void **state)
 	in6.sin6_family = AF_INET6;
 	in6.sin6_port = htons(8999);
 	in6.sin6_addr = in6addr_loopback;
-	assert_int_equal(slw_format_addr((struct sockaddr *)&in6, sizeof(in6), out, sizeof(out)), 0);
+	assert_int_equal(slw_format_addr((struct sockaddr *)&in6, sizeof(in6), out, sizeof(out)),
+			 0);
 	assert_string_equal(out, "[::1]:8999");
 
 	inet_pton(AF_INET6, "2001:db8::1:0:0:1", &in6.sin6_addr);
@@ -557,7 +573,8 @@ static void test_addresses(void **state)
 	assert_int_equal(slw_format_addr((struct sockaddr *)&in, sizeof(in), out, 8), -1);
 	assert_string_equal(out, "");
 	/* a short length or another family */
-	assert_int_equal(slw_format_addr((struct sockaddr *)&in6, sizeof(in), out, sizeof(out)), -1);
+	assert_int_equal(slw_format_addr((struct sockaddr *)&in6, sizeof(in), out, sizeof(out)),
+			 -1);
 	memset(&un, 0, sizeof(un));
 	un.sun_family = AF_UNIX;
 	assert_int_equal(slw_format_addr((struct sockaddr *)&un, sizeof(un), out, sizeof(out)), -1);
@@ -591,7 +608,8 @@ static void wrappers_on(int family)
 	errno = 0;
 	assert_int_equal(slw_send(w, c, "????\n", 5, MSG_NOSIGNAL), -1);
 	assert_int_equal(errno, EPIPE);
-	assert_int_equal(slw_send(w, c, "!\n", 2, MSG_NOSIGNAL), -1); /* a failure moves no offset */
+	assert_int_equal(slw_send(w, c, "!\n", 2, MSG_NOSIGNAL),
+			 -1); /* a failure moves no offset */
 	assert_int_equal(slw_close(w, c), 0);
 	assert_int_equal(slw_close(w, s), 0);
 	errno = 0;
@@ -601,8 +619,8 @@ static void wrappers_on(int family)
 
 	json_t **l = read_log(path, &n);
 	assert_int_equal(n, 13);
-	const char *want[] = {"connect", "accept", "send", "send", "recv", "recv", "shutdown",
-			      "recv", "send", "send", "close", "close", "close"};
+	const char *want[] = { "connect", "accept", "send", "send",  "recv",  "recv", "shutdown",
+			       "recv",	  "send",   "send", "close", "close", "close" };
 	for (int i = 0; i < 13; i++) {
 		assert_string_equal(str(l[i], "event"), want[i]);
 		assert_int_equal(num(l[i], "pid"), getpid());
@@ -667,7 +685,7 @@ static void test_addresses_kept_after_reset(void **state)
 	(void)state;
 	char path[256];
 	struct slw *w = temp_log(path, sizeof(path));
-	struct linger lg = {1, 0};
+	struct linger lg = { 1, 0 };
 	struct pollfd p;
 	int c, s, n;
 
@@ -744,10 +762,7 @@ static void test_null_writer_makes_the_calls(void **state)
 
 static struct slw *handler_log;
 
-static void on_usr1(int sig)
-{
-	slw_signal(handler_log, sig, SLW_DISP_HANDLER);
-}
+static void on_usr1(int sig) { slw_signal(handler_log, sig, SLW_DISP_HANDLER); }
 
 static void test_signal_from_handler(void **state)
 {

@@ -34,7 +34,8 @@ pcap_t *capture_open_offline(const char *path, char *err, size_t errlen)
 		if (strstr(ebuf, "unknown file format") || strstr(ebuf, "bad dump file format"))
 			snprintf(err, errlen, "%s: not a pcap or pcapng capture (%s)", name, ebuf);
 		else if (strstr(ebuf, "truncated"))
-			snprintf(err, errlen, "%s: the file ends inside its header: %s", name, ebuf);
+			snprintf(err, errlen, "%s: the file ends inside its header: %s", name,
+				 ebuf);
 		else
 			snprintf(err, errlen, "%s: %s", name, ebuf);
 		return NULL;
@@ -60,9 +61,8 @@ const char *capture_dlt_name(int dlt, char *buf, size_t size)
 	return buf;
 }
 
-
-pcap_t *capture_open_live(const char *iface, int buffer_kib, char *warn, size_t warnlen,
-			  char *err, size_t errlen)
+pcap_t *capture_open_live(const char *iface, int buffer_kib, char *warn, size_t warnlen, char *err,
+			  size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	warn[0] = '\0';
@@ -88,11 +88,10 @@ pcap_t *capture_open_live(const char *iface, int buffer_kib, char *warn, size_t 
 				 iface, pcap_geterr(p), "$(command -v rstscope)");
 			break;
 		case PCAP_ERROR_NO_SUCH_DEVICE:
-			snprintf(err, errlen, "%s: no such interface (see 'ip link'): %s", iface, pcap_geterr(p));
+			snprintf(err, errlen, "%s: no such interface (see 'ip link'): %s", iface,
+				 pcap_geterr(p));
 			break;
-		default:
-			snprintf(err, errlen, "%s: %s", iface, pcap_geterr(p));
-			break;
+		default: snprintf(err, errlen, "%s: %s", iface, pcap_geterr(p)); break;
 		}
 		pcap_close(p);
 		return NULL;
@@ -112,7 +111,8 @@ static int drop_caps(void)
 	return (int)syscall(SYS_capset, &hdr, data);
 }
 
-int capture_drop_privileges(const char *user, char *dropped_to, size_t dlen, char *err, size_t errlen)
+int capture_drop_privileges(const char *user, char *dropped_to, size_t dlen, char *err,
+			    size_t errlen)
 {
 	uid_t uid;
 	gid_t gid;
@@ -156,7 +156,8 @@ int capture_drop_privileges(const char *user, char *dropped_to, size_t dlen, cha
 	struct passwd *pw = getpwuid(uid);
 	if ((pw && initgroups(pw->pw_name, gid) != 0) || (!pw && setgroups(0, NULL) != 0) ||
 	    setgid(gid) != 0 || setuid(uid) != 0) {
-		snprintf(err, errlen, "cannot drop privileges to uid %u: %s", (unsigned)uid, strerror(errno));
+		snprintf(err, errlen, "cannot drop privileges to uid %u: %s", (unsigned)uid,
+			 strerror(errno));
 		return -1;
 	}
 	if (setuid(0) == 0) {

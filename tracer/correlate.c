@@ -12,17 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RECENT 16      /* data segments remembered per side at first */
-#define RECENT_MAX 4096 /* ... and at most */
-#define PEND_MAX 256   /* unsettled sends per side before the oldest is forced */
-#define ROW_SEGS 8     /* segment numbers kept in the row; more go to segs_x */
-#define ROW_LOST 4     /* send numbers named per RST row */
-#define QUEUE_MAX 65536 /* rows held before the oldest is forced out */
-#define LOOKAHEAD_NS ((ts_ns)60 * 1000000) /* log read ahead of the packets */
-#define SCAN_BACK 4096 /* rows searched from the tail for a back-annotation */
-#define RST_PULL_NS ((ts_ns)50 * 1000000) /* sends returning this soon after an RST */
+#define RECENT	       16    /* data segments remembered per side at first */
+#define RECENT_MAX     4096  /* ... and at most */
+#define PEND_MAX       256   /* unsettled sends per side before the oldest is forced */
+#define ROW_SEGS       8     /* record numbers kept in a row itself; more go to the heap */
+#define ROW_LOST       4     /* send numbers named per RST row */
+#define QUEUE_MAX      65536 /* rows held before the oldest is forced out */
+#define LOOKAHEAD_NS   ((ts_ns)60 * 1000000) /* log read ahead of the packets */
+#define SCAN_BACK      4096		     /* rows searched from the tail for a back-annotation */
+#define RST_PULL_NS    ((ts_ns)50 * 1000000) /* sends returning this soon after an RST */
 #define PENDING_MAX_NS ((ts_ns)5 * 1000000000) /* a send printed unsettled after this */
-#define LIVE_SETTLE_NS ((ts_ns)250 * 1000000) /* live: late log lines still find their place */
+#define LIVE_SETTLE_NS ((ts_ns)250 * 1000000)  /* live: late log lines still find their place */
 
 enum row_kind { ROW_SEG, ROW_CALL };
 
@@ -100,60 +100,60 @@ struct row {
 	uint64_t id;
 	ts_ns ts;
 	uint8_t kind;
-	uint8_t pending;        /* a send whose fate is not known yet */
-	uint8_t ghost;          /* 1: a stand-in, already printed unsettled; 2: settled too */
-	uint8_t unsettled;      /* printed before its fate was known */
+	uint8_t pending;   /* a send whose fate is not known yet */
+	uint8_t ghost;	   /* 1: a stand-in, already printed unsettled; 2: settled too */
+	uint8_t unsettled; /* printed before its fate was known */
 	/* ROW_SEG */
 	uint64_t n;
 	struct tcp_segment seg;
 	uint8_t payload[64];
 	struct seg_info info;
-	struct conn conn;       /* a copy: the live one may be retired first */
+	struct conn conn; /* a copy: the live one may be retired first */
 	uint64_t lost_lines[ROW_LOST];
 	uint32_t lost_sends[ROW_LOST];
 	uint8_t n_lost;
 	/* ROW_CALL */
 	struct call call;
-	struct cconn *cc;       /* valid while pending */
-	uint64_t conn_id;       /* 0: no captured connection */
-	int side;               /* 0 client, 1 server, -1 unknown */
+	struct cconn *cc; /* valid while pending */
+	uint64_t conn_id; /* 0: no captured connection */
+	int side;	  /* 0 client, 1 server, -1 unknown */
 	uint32_t send_no;
 	struct nlist segs, retrans; /* record numbers, in record order */
-	uint8_t by_time;        /* matched by time: no SYN captured */
-	uint8_t segs_incomplete; /* some of its segments were no longer remembered */
-	uint8_t has_seq;        /* by time: the sequence range its segments carried */
+	uint8_t by_time;	    /* matched by time: no SYN captured */
+	uint8_t segs_incomplete;    /* some of its segments were no longer remembered */
+	uint8_t has_seq;	    /* by time: the sequence range its segments carried */
 	uint32_t seq_lo, seq_hi;
 	uint64_t acked, lost;
-	uint8_t settled_how;    /* 0 acked, 1 reset, 2 closed, 3 end of input, 4 forced */
-	uint64_t settle_n;      /* the RST that lost it */
-	uint64_t fin_n;         /* the peer's FIN before the call, if any */
+	uint8_t settled_how; /* 0 acked, 1 reset, 2 closed, 3 end of input, 4 forced */
+	uint64_t settle_n;   /* the RST that lost it */
+	uint64_t fin_n;	     /* the peer's FIN before the call, if any */
 	enum cause cause;
 	uint64_t cause_n;
-	uint8_t sigpipe;        /* the kernel raised SIGPIPE */
-	uint64_t sig_line;      /* the log's signal event for it */
+	uint8_t sigpipe;   /* the kernel raised SIGPIPE */
+	uint64_t sig_line; /* the log's signal event for it */
 	char disposition[12];
-	uint8_t killed;         /* an exit event says SIGPIPE killed the process */
-	uint8_t was_reset;      /* the connection had already been reset */
+	uint8_t killed;	   /* an exit event says SIGPIPE killed the process */
+	uint8_t was_reset; /* the connection had already been reset */
 	uint64_t exit_line;
 };
 
 struct recent_seg {
 	uint64_t n;
-	uint32_t a, b;          /* stream offsets [a, b) (ISN known) */
-	uint32_t seq, len;      /* as on the wire */
-	uint8_t retrans, used;  /* used: given to a send matched by time */
-	uint8_t claimed;        /* some send's bytes were in it */
+	uint32_t a, b;	       /* stream offsets [a, b) (ISN known) */
+	uint32_t seq, len;     /* as on the wire */
+	uint8_t retrans, used; /* used: given to a send matched by time */
+	uint8_t claimed;       /* some send's bytes were in it */
 };
 
 struct cside {
 	uint32_t sends;
-	uint32_t calls;         /* logged calls made from this side */
+	uint32_t calls; /* logged calls made from this side */
 	struct row *pend[PEND_MAX];
 	int npend;
 	struct recent_seg *recent; /* a ring that grows while sends are outstanding */
 	int rhead, rcount, rcap;
-	uint8_t forgot;            /* an unclaimed segment fell out of the ring */
-	uint32_t forgot_end;       /* ... the stream offset its bytes ended at */
+	uint8_t forgot;	     /* an unclaimed segment fell out of the ring */
+	uint32_t forgot_end; /* ... the stream offset its bytes ended at */
 	uint8_t shut_wr, econnreset;
 };
 
@@ -163,15 +163,15 @@ struct cconn {
 	uint8_t reset;
 	int rst_from;
 	uint64_t rst_n, rst_row;
-	uint8_t rst_after_fin;  /* the RST sender had sent its FIN first */
+	uint8_t rst_after_fin; /* the RST sender had sent its FIN first */
 };
 
 /* The last failed send of each process, for the signal events after it. */
 struct pid_slot {
 	int64_t pid;
-	uint64_t used;          /* 0: free; else when last used */
-	uint64_t row_id;        /* its last failed EPIPE send, while queued */
-	uint64_t sig_line;      /* a SIGPIPE logged before that send returned */
+	uint64_t used;	   /* 0: free; else when last used */
+	uint64_t row_id;   /* its last failed EPIPE send, while queued */
+	uint64_t sig_line; /* a SIGPIPE logged before that send returned */
 	ts_ns sig_ts;
 	char sig_disp[12];
 	uint8_t has_ep, family; /* its last socket call, for an exit by signal */
@@ -189,15 +189,15 @@ struct correlator {
 	/* The queue: row pointers in time order, as a ring. */
 	struct row **q;
 	size_t qcap, qhead, qlen;
-	struct row *free_rows;  /* a free list, threaded through row.id */
-	struct row *dead;       /* settled stand-ins, freed at the next flush */
+	struct row *free_rows; /* a free list, threaded through row.id */
+	struct row *dead;      /* settled stand-ins, freed at the next flush */
 	uint64_t next_id;
 	ts_ns now;
 	/* Log look-ahead, sorted (la_*); calls are recycled through a free list. */
 	struct call **la;
 	size_t la_head, la_len, la_cap;
 	struct call *free_calls;
-	ts_ns settle_ns;        /* how long a row waits for late evidence */
+	ts_ns settle_ns; /* how long a row waits for late evidence */
 	int log_eof;
 	ts_ns log_last_ts;
 	struct pid_slot pids[PID_SLOTS];
@@ -385,7 +385,8 @@ static void pend_remove(struct cside *cs, struct row *r)
 {
 	for (int i = 0; i < cs->npend; i++)
 		if (cs->pend[i] == r) {
-			memmove(cs->pend + i, cs->pend + i + 1, (size_t)(cs->npend - i - 1) * sizeof *cs->pend);
+			memmove(cs->pend + i, cs->pend + i + 1,
+				(size_t)(cs->npend - i - 1) * sizeof *cs->pend);
 			cs->npend--;
 			return;
 		}
@@ -422,7 +423,10 @@ static void settle(struct correlator *k, struct row *r, uint8_t how)
 
 /* ---- rendering ----------------------------------------------------------- */
 
-static const char *side_name(int side) { return side == 0 ? "client" : side == 1 ? "server" : NULL; }
+static const char *side_name(int side)
+{
+	return side == 0 ? "client" : side == 1 ? "server" : NULL;
+}
 
 static void json_u64_list(struct obuf *b, const char *key, const uint64_t *v, int n)
 {
@@ -469,12 +473,14 @@ static void cause_text(struct obuf *b, const struct row *r)
 	case CAUSE_RST_CLOSE_WAIT:
 		ob_str(b, "the RST at record ");
 		ob_u64(b, r->cause_n);
-		ob_str(b, " came after the peer's FIN (CLOSE_WAIT): the kernel marks the socket broken, so send() fails with EPIPE");
+		ob_str(b, " came after the peer's FIN (CLOSE_WAIT): the kernel marks the socket "
+			  "broken, so send() fails with EPIPE");
 		break;
 	case CAUSE_RST_ESTABLISHED:
 		ob_str(b, "the RST at record ");
 		ob_u64(b, r->cause_n);
-		ob_str(b, " came with no FIN before (abortive close): the first call after it reports ECONNRESET");
+		ob_str(b, " came with no FIN before (abortive close): the first call after it "
+			  "reports ECONNRESET");
 		break;
 	case CAUSE_AFTER_ECONNRESET:
 		ob_str(b, "the connection was already reset (RST at record ");
@@ -482,18 +488,23 @@ static void cause_text(struct obuf *b, const struct row *r)
 		ob_str(b, ", ECONNRESET reported before): every later send() fails with EPIPE");
 		break;
 	case CAUSE_LOCAL_SHUTDOWN:
-		ob_str(b, "this side shut down its sending direction (SHUT_WR): send() fails with EPIPE, nothing goes on the wire");
+		ob_str(b, "this side shut down its sending direction (SHUT_WR): send() fails with "
+			  "EPIPE, nothing goes on the wire");
 		break;
 	case CAUSE_UNKNOWN:
 	case CAUSE_NONE:
 		if (!r->conn_id)
-			ob_str(b, "no captured connection matches this call, so there is no evidence of the cause");
+			ob_str(b, "no captured connection matches this call, so there is no "
+				  "evidence of the cause");
 		else if (!strcmp(r->call.err, "EPIPE"))
-			ob_str(b, "cause unknown: no RST reached this side and no shutdown was logged");
+			ob_str(b, "cause unknown: no RST reached this side and no shutdown was "
+				  "logged");
 		else if (!strcmp(r->call.err, "ECONNRESET"))
-			ob_str(b, "cause unknown: no RST without a FIN before it reached this side");
+			ob_str(b,
+			       "cause unknown: no RST without a FIN before it reached this side");
 		else
-			ob_str(b, "cause unknown: this error is not explained by segments on the wire");
+			ob_str(b, "cause unknown: this error is not explained by segments on the "
+				  "wire");
 		break;
 	}
 }
@@ -570,9 +581,7 @@ static void call_text(struct correlator *k, struct row *r)
 			ob_i64(b, c->status);
 		}
 		break;
-	default:
-		ob_str(b, sendlog_event_name(c->event));
-		break;
+	default: ob_str(b, sendlog_event_name(c->event)); break;
 	}
 	if (c->event != EV_SIGNAL && c->event != EV_EXIT) {
 		ob_char(b, '(');
@@ -610,7 +619,8 @@ static void call_text(struct correlator *k, struct row *r)
 		} else if (r->fin_n) {
 			ob_str(b, "  -- sent after the peer's FIN (record ");
 			ob_u64(b, r->fin_n);
-			ob_str(b, "), and acknowledged: the peer had only shut down its sending side");
+			ob_str(b,
+			       "), and acknowledged: the peer had only shut down its sending side");
 			any = 1;
 		}
 		if (r->lost) {
@@ -639,7 +649,8 @@ static void call_text(struct correlator *k, struct row *r)
 		}
 		if (r->segs_incomplete) {
 			ob_str(b, any || r->by_time ? "; " : "  -- ");
-			ob_str(b, "its earliest segments left before anything of this side was logged and are not all listed");
+			ob_str(b, "its earliest segments left before anything of this side was "
+				  "logged and are not all listed");
 		}
 	} else if (c->ret == -1 && (c->event == EV_SEND || c->event == EV_RECV)) {
 		ob_str(b, "  -- ");
@@ -650,7 +661,8 @@ static void call_text(struct correlator *k, struct row *r)
 		ob_str(b, "  -- end of stream: the peer's FIN");
 	} else if (c->event == EV_SHUTDOWN && c->ret == 0 && strstr(c->how, "WR")) {
 		ob_str(b, "  -- this side sends FIN; any later send() fails with EPIPE");
-	} else if (c->event == EV_CLOSE && c->ret == 0 && r->conn_id && !r->was_reset && !r->fin_n) {
+	} else if (c->event == EV_CLOSE && c->ret == 0 && r->conn_id && !r->was_reset &&
+		   !r->fin_n) {
 		ob_str(b, "  -- the socket is gone: data arriving now draws an RST");
 	} else if (c->event == EV_EXIT && r->killed) {
 		ob_str(b, "  -- it died inside a send() that never returned: ");
@@ -705,15 +717,18 @@ static void call_json(struct correlator *k, struct row *r)
 		if (r->segs_incomplete)
 			ob_str(b, ",\"segments_incomplete\":true");
 		if (r->retrans.n)
-			json_u64_list(b, "retransmissions", nl_items(&r->retrans), (int)r->retrans.n);
+			json_u64_list(b, "retransmissions", nl_items(&r->retrans),
+				      (int)r->retrans.n);
 		json_int(b, "acked", (int64_t)r->acked, 1);
 		json_int(b, "lost", (int64_t)r->lost, !r->unsettled);
 		if (r->unsettled)
-			json_str(b, "unsettled", "not acknowledged for 5 s; printed before its fate was known");
+			json_str(b, "unsettled",
+				 "not acknowledged for 5 s; printed before its fate was known");
 		if (r->by_time)
 			json_str(b, "mapping", "time");
 		if (r->fin_n && c->ret >= 0)
-			json_int(b, "after_fin", (int64_t)r->fin_n, 1); /* sent after the peer's FIN */
+			json_int(b, "after_fin", (int64_t)r->fin_n,
+				 1); /* sent after the peer's FIN */
 		if (r->settle_n)
 			json_int(b, "lost_at", (int64_t)r->settle_n, 1);
 	}
@@ -808,7 +823,8 @@ static void explain_failure(struct correlator *k, struct row *r, struct cconn *c
 		else if (reset && !cc->rst_after_fin)
 			r->cause = CAUSE_RST_ESTABLISHED;
 		else if (epipe)
-			r->cause = CAUSE_AFTER_ECONNRESET; /* the ECONNRESET went to another call (recv) */
+			r->cause = CAUSE_AFTER_ECONNRESET; /* the ECONNRESET went to another call
+							      (recv) */
 		else
 			r->cause_n = 0;
 	} else if (cc && epipe && (cc->side[s].shut_wr || cc->c->side[s].fin_n)) {
@@ -837,7 +853,8 @@ static void explain_exit(struct correlator *k, struct row *r, struct pid_slot *p
 	if (!ps->has_ep)
 		return;
 	int dir = 0;
-	struct conn *conn = flow_lookup(k->flows, ps->family, ps->laddr, ps->lport, ps->paddr, ps->pport, &dir);
+	struct conn *conn =
+		flow_lookup(k->flows, ps->family, ps->laddr, ps->lport, ps->paddr, ps->pport, &dir);
 	if (!conn)
 		return;
 	struct cconn *cc = cc_get(conn);
@@ -866,7 +883,8 @@ static void process_call(struct correlator *k, const struct call *c)
 	struct conn *conn = NULL;
 	if (c->has_ep) {
 		int dir = 0;
-		conn = flow_lookup(k->flows, c->family, c->laddr, c->lport, c->paddr, c->pport, &dir);
+		conn = flow_lookup(k->flows, c->family, c->laddr, c->lport, c->paddr, c->pport,
+				   &dir);
 		if (conn) {
 			r->conn_id = conn->id;
 			r->side = dir; /* our local endpoint is the side that sends "from" it */
@@ -917,9 +935,11 @@ static void process_call(struct correlator *k, const struct call *c)
 			/* The segments that carried it, already seen. */
 			int have_isn = conn->side[r->side].isn_known;
 			for (int i = cs->rcount - 1; i >= 0; i--) { /* oldest first */
-				struct recent_seg *g = &cs->recent[(cs->rhead + cs->rcap - 1 - i) % cs->rcap];
+				struct recent_seg *g =
+					&cs->recent[(cs->rhead + cs->rcap - 1 - i) % cs->rcap];
 				if (have_isn) {
-					if (overlaps((uint32_t)c->off, (uint32_t)c->ret, g->a, g->b - g->a)) {
+					if (overlaps((uint32_t)c->off, (uint32_t)c->ret, g->a,
+						     g->b - g->a)) {
 						add_seg(r, g->n, g->retrans);
 						g->claimed = 1;
 					}
@@ -930,7 +950,8 @@ static void process_call(struct correlator *k, const struct call *c)
 					if (!g->retrans) {
 						if (!r->has_seq || seq_after(r->seq_lo, g->seq))
 							r->seq_lo = g->seq;
-						if (!r->has_seq || seq_after(g->seq + g->len, r->seq_hi))
+						if (!r->has_seq ||
+						    seq_after(g->seq + g->len, r->seq_hi))
 							r->seq_hi = g->seq + g->len;
 						r->has_seq = 1;
 					}
@@ -1007,13 +1028,13 @@ static void process_call(struct correlator *k, const struct call *c)
 		}
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 	/* Final already (not a send waiting for its fate, not a failed send a
 	 * later signal line may still claim) and nothing earlier waits: print
 	 * it now instead of queueing it. */
-	if (k->qlen == 0 && k->settle_ns == 0 && !r->pending && !(c->ret == -1 && c->event == EV_SEND)) {
+	if (k->qlen == 0 && k->settle_ns == 0 && !r->pending &&
+	    !(c->ret == -1 && c->event == EV_SEND)) {
 		print_row(k, r);
 		row_release(k, r);
 		return;
@@ -1048,7 +1069,10 @@ static void call_release(struct correlator *k, struct call *c)
 /* The look-ahead: calls read from the log, kept sorted by (ts, line) in a
  * ring. Lines come nearly in order (each is written as its call returns),
  * so a new one is placed by moving it back past the few later ones. */
-static struct call **la_at(struct correlator *k, size_t i) { return &k->la[(k->la_head + i) % k->la_cap]; }
+static struct call **la_at(struct correlator *k, size_t i)
+{
+	return &k->la[(k->la_head + i) % k->la_cap];
+}
 
 static void la_push(struct correlator *k, struct call *c)
 {
@@ -1122,8 +1146,8 @@ static void read_log(struct correlator *k, ts_ns until)
 
 /* ---- the public side -------------------------------------------------------- */
 
-struct correlator *corr_new(struct out *o, struct flow_table *flows, struct sendlog *log,
-			    int live, corr_warn_fn warn, void *warn_arg)
+struct correlator *corr_new(struct out *o, struct flow_table *flows, struct sendlog *log, int live,
+			    corr_warn_fn warn, void *warn_arg)
 {
 	struct correlator *k = calloc(1, sizeof *k);
 	if (!k)
@@ -1210,7 +1234,8 @@ static int call_on(const struct call *c, const struct conn *conn)
 		return 0;
 	for (int s = 0; s < 2; s++)
 		if (c->lport == conn->port[s] && c->pport == conn->port[1 - s] &&
-		    !memcmp(c->laddr, conn->addr[s], alen) && !memcmp(c->paddr, conn->addr[1 - s], alen))
+		    !memcmp(c->laddr, conn->addr[s], alen) &&
+		    !memcmp(c->paddr, conn->addr[1 - s], alen))
 			return 1;
 	return 0;
 }
@@ -1256,7 +1281,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 {
 	struct conn *conn = info->conn;
 	struct cconn *cc = cc_get(conn);
-	if ((seg->flags & TCPF_RST) && k->la_len && info->note_bytes && !lost_covered(conn, cc, info->dir))
+	if ((seg->flags & TCPF_RST) && k->la_len && info->note_bytes &&
+	    !lost_covered(conn, cc, info->dir))
 		pull_sends(k, conn, ts + RST_PULL_NS);
 	uint64_t lost_lines[ROW_LOST];
 	uint32_t lost_sends[ROW_LOST];
@@ -1287,7 +1313,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 				g->b = a + seg->len;
 				for (int i = 0; i < cs->npend; i++) {
 					struct row *p = cs->pend[i];
-					if (overlaps((uint32_t)p->call.off, (uint32_t)p->call.ret, g->a, seg->len)) {
+					if (overlaps((uint32_t)p->call.off, (uint32_t)p->call.ret,
+						     g->a, seg->len)) {
 						add_seg(p, n, g->retrans);
 						g->claimed = 1;
 					}
@@ -1302,7 +1329,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 			for (int i = 0; i < os->npend;) {
 				struct row *p = os->pend[i];
 				p->acked = acked_of(conn, 1 - s, p);
-				if (p->acked >= (uint64_t)p->call.ret && (conn->side[1 - s].isn_known || p->has_seq))
+				if (p->acked >= (uint64_t)p->call.ret &&
+				    (conn->side[1 - s].isn_known || p->has_seq))
 					settle(k, p, 0); /* removes it from pend */
 				else
 					i++;

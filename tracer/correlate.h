@@ -21,8 +21,8 @@ struct correlator;
 typedef void (*corr_warn_fn)(const char *msg, void *arg);
 
 /* live: rows wait a settle window for log lines read late. */
-struct correlator *corr_new(struct out *o, struct flow_table *flows, struct sendlog *log,
-			    int live, corr_warn_fn warn, void *warn_arg);
+struct correlator *corr_new(struct out *o, struct flow_table *flows, struct sendlog *log, int live,
+			    corr_warn_fn warn, void *warn_arg);
 void corr_free(struct correlator *k);
 
 /* Reads and processes every logged call earlier than `now`. */

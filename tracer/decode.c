@@ -41,11 +41,11 @@ static inline uint32_t le32(const uint8_t *p)
 	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
-#define FAIL(code, reason)            \
-	do {                          \
-		if (why)              \
-			*why = (reason); \
-		return (code);        \
+#define FAIL(code, reason)                                                                         \
+	do {                                                                                       \
+		if (why)                                                                           \
+			*why = (reason);                                                           \
+		return (code);                                                                     \
 	} while (0)
 
 int decode_linktype_supported(int dlt)
@@ -60,10 +60,8 @@ int decode_linktype_supported(int dlt)
 	case 14:
 	case DLT_IPV4:
 	case DLT_IPV6:
-	case DLT_PPP:
-		return 1;
-	default:
-		return 0;
+	case DLT_PPP: return 1;
+	default: return 0;
 	}
 }
 
@@ -130,8 +128,7 @@ static void decode_tcp_opts(const uint8_t *o, uint32_t n, int cut, struct tcp_op
 				opts->ts_ecr = be32(v + 4);
 			}
 			break;
-		default:
-			break;
+		default: break;
 		}
 		i += olen;
 	}
@@ -234,7 +231,7 @@ static int decode_ipv6(struct cursor c, struct tcp_segment *seg, const char **wh
 		if (hops > 16)
 			FAIL(DECODE_INVALID, "too many IPv6 extension headers");
 		switch (nh) {
-		case 0:   /* hop-by-hop */
+		case 0:	  /* hop-by-hop */
 		case 43:  /* routing */
 		case 60:  /* destination options */
 		case 135: /* mobility */
@@ -260,8 +257,7 @@ static int decode_ipv6(struct cursor c, struct tcp_segment *seg, const char **wh
 			nh = c.p[off];
 			off += 8;
 			break;
-		default:
-			return DECODE_NOT_TCP;
+		default: return DECODE_NOT_TCP;
 		}
 		if (off > end)
 			FAIL(DECODE_INVALID, "IPv6 extension headers longer than the payload");
@@ -273,10 +269,11 @@ static int decode_ipv6(struct cursor c, struct tcp_segment *seg, const char **wh
 }
 
 /* Dispatch on an ethertype (after any VLAN tags). */
-static int decode_ethertype(struct cursor c, uint32_t off, uint16_t type,
-			    struct tcp_segment *seg, const char **why)
+static int decode_ethertype(struct cursor c, uint32_t off, uint16_t type, struct tcp_segment *seg,
+			    const char **why)
 {
-	for (int tags = 0; type == 0x8100 || type == 0x88a8 || type == 0x9100 || type == 0x9200; tags++) {
+	for (int tags = 0; type == 0x8100 || type == 0x88a8 || type == 0x9100 || type == 0x9200;
+	     tags++) {
 		if (tags >= 8)
 			FAIL(DECODE_INVALID, "too many VLAN tags");
 		if (!cur_has(&c, off, 4))
@@ -301,12 +298,9 @@ static int decode_ip(struct cursor c, uint32_t off, struct tcp_segment *seg, con
 	c.p += off;
 	c.len -= off;
 	switch (c.p[0] >> 4) {
-	case 4:
-		return decode_ipv4(c, seg, why);
-	case 6:
-		return decode_ipv6(c, seg, why);
-	default:
-		return DECODE_NOT_TCP;
+	case 4: return decode_ipv4(c, seg, why);
+	case 6: return decode_ipv6(c, seg, why);
+	default: return DECODE_NOT_TCP;
 	}
 }
 
@@ -315,19 +309,16 @@ static int decode_af(struct cursor c, uint32_t af, struct tcp_segment *seg, cons
 	c.p += 4;
 	c.len -= 4;
 	switch (af) {
-	case 2:
-		return decode_ipv4(c, seg, why);
+	case 2: return decode_ipv4(c, seg, why);
 	case 24: /* NetBSD, OpenBSD, BSD/OS */
 	case 28: /* FreeBSD */
-	case 30: /* Darwin */
-		return decode_ipv6(c, seg, why);
-	default:
-		return DECODE_NOT_TCP;
+	case 30: /* Darwin */ return decode_ipv6(c, seg, why);
+	default: return DECODE_NOT_TCP;
 	}
 }
 
-int decode_packet(int dlt, const uint8_t *pkt, uint32_t caplen,
-		  struct tcp_segment *seg, const char **why)
+int decode_packet(int dlt, const uint8_t *pkt, uint32_t caplen, struct tcp_segment *seg,
+		  const char **why)
 {
 	struct cursor c = { pkt, caplen };
 	if (why)
@@ -360,8 +351,7 @@ int decode_packet(int dlt, const uint8_t *pkt, uint32_t caplen,
 			FAIL(DECODE_TRUNCATED, "loopback (LOOP) header cut short");
 		return decode_af(c, be32(pkt), seg, why);
 	case 12:
-	case 14:
-		return decode_ip(c, 0, seg, why);
+	case 14: return decode_ip(c, 0, seg, why);
 	case DLT_IPV4:
 		if (!cur_has(&c, 0, 1))
 			FAIL(DECODE_TRUNCATED, "IPv4 header cut short");
@@ -386,8 +376,7 @@ int decode_packet(int dlt, const uint8_t *pkt, uint32_t caplen,
 			return decode_ipv6(c, seg, why);
 		return DECODE_NOT_TCP;
 	}
-	default:
-		FAIL(DECODE_INVALID, "unsupported link type");
+	default: FAIL(DECODE_INVALID, "unsupported link type");
 	}
 }
 

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FLOW_CLOSED_KEEP 4096
+#define FLOW_CLOSED_KEEP   4096
 #define FLOW_CLOSED_LINGER ((ts_ns)10 * 1000000000)
-#define FLOW_OPEN_MAX (1u << 21) /* hard cap: beyond it the oldest open one is retired */
-#define FLOW_MIN_BUCKETS 1024
+#define FLOW_OPEN_MAX	   (1u << 21) /* hard cap: beyond it the oldest open one is retired */
+#define FLOW_MIN_BUCKETS   1024
 
 struct conn_list {
 	struct conn *head, *tail;
@@ -26,7 +26,7 @@ struct conn_list {
 struct flow_table {
 	struct conn **buckets;
 	uint32_t nbuckets; /* power of two */
-	uint64_t count;    /* connections held (open + closed) */
+	uint64_t count;	   /* connections held (open + closed) */
 	uint64_t next_id;
 	struct conn_list open, closed;
 	flow_retire_fn retire;
@@ -91,7 +91,8 @@ static inline uint64_t ep_hash(uint8_t family, const uint8_t *a, uint16_t port)
 	return mix64(h + family);
 }
 
-static uint32_t tuple_hash(uint8_t family, const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
+static uint32_t tuple_hash(uint8_t family, const uint8_t *a, uint16_t ap, const uint8_t *b,
+			   uint16_t bp)
 {
 	uint64_t x = ep_hash(family, a, ap), y = ep_hash(family, b, bp);
 	return (uint32_t)mix64((x + y) ^ (x * y));
@@ -217,7 +218,8 @@ struct conn *flow_lookup(struct flow_table *t, uint8_t family, const uint8_t *a,
 			 const uint8_t *b, uint16_t bport, int *dir)
 {
 	int d = 0;
-	struct conn *c = find(t, tuple_hash(family, a, aport, b, bport), family, a, aport, b, bport, &d);
+	struct conn *c =
+		find(t, tuple_hash(family, a, aport, b, bport), family, a, aport, b, bport, &d);
 	if (dir)
 		*dir = d;
 	return c;
@@ -298,8 +300,8 @@ static struct conn *create(struct flow_table *t, uint32_t h, const struct tcp_se
 
 static void expire_closed(struct flow_table *t, ts_ns now)
 {
-	while (t->closed.head &&
-	       (t->closed.count > FLOW_CLOSED_KEEP || now - t->closed.head->closed_ts > FLOW_CLOSED_LINGER))
+	while (t->closed.head && (t->closed.count > FLOW_CLOSED_KEEP ||
+				  now - t->closed.head->closed_ts > FLOW_CLOSED_LINGER))
 		retire(t, t->closed.head);
 }
 
@@ -410,7 +412,8 @@ int flow_update(struct flow_table *t, const struct tcp_segment *seg, uint64_t n,
 		me->fin_seq = seg->seq + seg->len;
 		if (c->first_fin_from < 0)
 			c->first_fin_from = d;
-		if (info->note != NOTE_DATA_AFTER_PEER_FIN && info->note != NOTE_DATA_AFTER_OWN_FIN) {
+		if (info->note != NOTE_DATA_AFTER_PEER_FIN &&
+		    info->note != NOTE_DATA_AFTER_OWN_FIN) {
 			info->note = peer->fin_n ? NOTE_FIN_BOTH : NOTE_FIN_HALF_CLOSE;
 			info->note_ref = peer->fin_n;
 		}

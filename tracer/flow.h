@@ -19,32 +19,32 @@ typedef int64_t ts_ns;
 /* What a segment means, from the wire alone. */
 enum seg_note {
 	NOTE_NONE = 0,
-	NOTE_SYN,               /* connection request */
-	NOTE_SYNACK,            /* connection accepted */
-	NOTE_FIN_HALF_CLOSE,    /* first FIN: this side will send no more */
-	NOTE_FIN_BOTH,          /* second FIN: both sides have closed */
+	NOTE_SYN,		  /* connection request */
+	NOTE_SYNACK,		  /* connection accepted */
+	NOTE_FIN_HALF_CLOSE,	  /* first FIN: this side will send no more */
+	NOTE_FIN_BOTH,		  /* second FIN: both sides have closed */
 	NOTE_DATA_AFTER_PEER_FIN, /* data sent after the peer's FIN */
 	NOTE_DATA_AFTER_OWN_FIN,  /* data sent after this side's own FIN: invalid */
-	NOTE_RST_AFTER_FIN,     /* RST answering data sent after the RST sender's FIN */
-	NOTE_RST_ABORT,         /* RST with no FIN before: abortive close */
-	NOTE_RST_REFUSED,       /* RST answering a SYN: nothing listening */
-	NOTE_RST_AFTER_CLOSE,   /* RST after both FINs: a late segment */
-	NOTE_RETRANSMIT,        /* data already sent once */
+	NOTE_RST_AFTER_FIN,	  /* RST answering data sent after the RST sender's FIN */
+	NOTE_RST_ABORT,		  /* RST with no FIN before: abortive close */
+	NOTE_RST_REFUSED,	  /* RST answering a SYN: nothing listening */
+	NOTE_RST_AFTER_CLOSE,	  /* RST after both FINs: a late segment */
+	NOTE_RETRANSMIT,	  /* data already sent once */
 };
 
 /* One side of a connection. Side 0 is the client (the SYN sender, or the
  * source of the first segment seen), side 1 the server. */
 struct flow_side {
-	uint32_t isn;         /* valid when isn_known */
-	uint32_t data_end;    /* highest seq + payload length sent (valid when sent_any) */
-	uint32_t acked;       /* highest ack the other side sent for our data (valid when acked_any) */
+	uint32_t isn;	   /* valid when isn_known */
+	uint32_t data_end; /* highest seq + payload length sent (valid when sent_any) */
+	uint32_t acked;	   /* highest ack the other side sent for our data (valid when acked_any) */
 	uint32_t fin_seq;
-	uint64_t pkts, bytes; /* segments and payload bytes sent */
-	uint64_t fin_n;       /* record number of the first FIN, 0 when none */
-	uint64_t rst_n;       /* record number of the first RST, 0 when none */
-	uint64_t last_data_n; /* record number of the last new data segment */
+	uint64_t pkts, bytes;	 /* segments and payload bytes sent */
+	uint64_t fin_n;		 /* record number of the first FIN, 0 when none */
+	uint64_t rst_n;		 /* record number of the first RST, 0 when none */
+	uint64_t last_data_n;	 /* record number of the last new data segment */
 	uint64_t data_after_fin; /* payload bytes sent after the peer's FIN */
-	uint64_t retrans;     /* retransmitted segments */
+	uint64_t retrans;	 /* retransmitted segments */
 	uint8_t isn_known, sent_any, acked_any;
 };
 
@@ -55,26 +55,26 @@ struct flow_calls {
 };
 
 struct conn {
-	struct conn *hnext;        /* hash chain */
-	struct conn *prev, *next;  /* age list: open ones, then closed ones */
-	uint64_t id;               /* 1, 2, ... in order of first segment */
+	struct conn *hnext;	  /* hash chain */
+	struct conn *prev, *next; /* age list: open ones, then closed ones */
+	uint64_t id;		  /* 1, 2, ... in order of first segment */
 	uint8_t family;
-	uint8_t addr[2][16];       /* addr[side] */
+	uint8_t addr[2][16]; /* addr[side] */
 	uint16_t port[2];
 	uint32_t hash;
 	ts_ns first_ts, last_ts, closed_ts;
 	uint64_t first_n, last_n;
-	uint8_t closed;            /* RST seen, or both FINs and the last ACK */
+	uint8_t closed; /* RST seen, or both FINs and the last ACK */
 	uint8_t syn_seen;
 	struct flow_side side[2];
-	uint64_t lost;             /* payload bytes never acknowledged at RST */
-	uint64_t rst_lost_n;       /* the data segment the first RST answered */
-	int rst_from;              /* side that sent the first RST, -1 when none */
-	int first_fin_from;        /* side that sent the first FIN, -1 when none */
+	uint64_t lost;	     /* payload bytes never acknowledged at RST */
+	uint64_t rst_lost_n; /* the data segment the first RST answered */
+	int rst_from;	     /* side that sent the first RST, -1 when none */
+	int first_fin_from;  /* side that sent the first FIN, -1 when none */
 	struct flow_calls calls;
-	void *user;                /* the correlator's per-connection state */
+	void *user; /* the correlator's per-connection state */
 	/* The labels: these stay last, the correlator copies from ep on. */
-	char ep[2][48];            /* "ADDR:PORT" of each side, formatted once */
+	char ep[2][48]; /* "ADDR:PORT" of each side, formatted once */
 	uint8_t ep_len[2];
 	/* The text timeline's connection column for each direction, made by
 	 * the output on first use (0: not yet): formatting it once per
@@ -86,13 +86,14 @@ struct conn {
 /* What flow_update() says about one segment. */
 struct seg_info {
 	struct conn *conn;
-	int dir;              /* sending side: 0 client->server, 1 server->client */
+	int dir; /* sending side: 0 client->server, 1 server->client */
 	uint8_t rseq_ok, rack_ok;
 	uint32_t rseq, rack;
 	enum seg_note note;
-	uint64_t note_bytes;  /* lost bytes for RST notes, bytes for data notes */
-	uint64_t note_ref;    /* record number the note refers to (RST: data answered; FIN: peer FIN) */
-	uint8_t new_conn;     /* this segment opened the connection entry */
+	uint64_t note_bytes; /* lost bytes for RST notes, bytes for data notes */
+	uint64_t
+		note_ref; /* record number the note refers to (RST: data answered; FIN: peer FIN) */
+	uint8_t new_conn; /* this segment opened the connection entry */
 };
 
 /* A finished connection, as handed to the retire callback (POD). */
@@ -107,12 +108,12 @@ void flow_table_flush(struct flow_table *t);
 
 /* Account one segment (record number n, time ts); fills *info. Returns 0, or
  * -1 when memory ran out (the segment is then not attributed). */
-int flow_update(struct flow_table *t, const struct tcp_segment *seg, uint64_t n,
-		ts_ns ts, struct seg_info *info);
+int flow_update(struct flow_table *t, const struct tcp_segment *seg, uint64_t n, ts_ns ts,
+		struct seg_info *info);
 
 /* Look a connection up by one of its endpoints pairs (any order). */
-struct conn *flow_lookup(struct flow_table *t, uint8_t family, const uint8_t *a,
-			 uint16_t aport, const uint8_t *b, uint16_t bport, int *dir);
+struct conn *flow_lookup(struct flow_table *t, uint8_t family, const uint8_t *a, uint16_t aport,
+			 const uint8_t *b, uint16_t bport, int *dir);
 
 uint64_t flow_open_count(const struct flow_table *t);
 uint64_t flow_total_count(const struct flow_table *t);

@@ -129,26 +129,18 @@ int main(int argc, char **argv)
 	opterr = 0; /* our messages name the program the same however it was run */
 	while ((c = getopt_long(argc, argv, "+r:l:i:w:Z:B:c:Sx:nhV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r':
-			opts.read_path = optarg;
-			break;
-		case 'l':
-			opts.sendlog = optarg;
-			break;
-		case 'i':
-			opts.iface = optarg;
-			break;
-		case 'w':
-			opts.write_path = optarg;
-			break;
-		case 'Z':
-			opts.user = optarg;
-			break;
+		case 'r': opts.read_path = optarg; break;
+		case 'l': opts.sendlog = optarg; break;
+		case 'i': opts.iface = optarg; break;
+		case 'w': opts.write_path = optarg; break;
+		case 'Z': opts.user = optarg; break;
 		case 'B': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
 			if (*end || v <= 0 || v > 4 * 1024 * 1024)
-				return die_usage("-B wants a buffer size in KiB (1 to 4194304), not '%s'", optarg);
+				return die_usage(
+					"-B wants a buffer size in KiB (1 to 4194304), not '%s'",
+					optarg);
 			opts.buffer_kib = (int)v;
 			break;
 		}
@@ -156,7 +148,9 @@ int main(int argc, char **argv)
 			char *end;
 			double v = strtod(optarg, &end);
 			if (*end || !(v > 0) || v > 1e9)
-				return die_usage("--duration wants a positive number of seconds, not '%s'", optarg);
+				return die_usage(
+					"--duration wants a positive number of seconds, not '%s'",
+					optarg);
 			opts.duration = v;
 			break;
 		}
@@ -165,16 +159,13 @@ int main(int argc, char **argv)
 			errno = 0;
 			unsigned long long v = strtoull(optarg, &end, 10);
 			if (errno || *end || !*optarg || optarg[0] == '-' || v == 0)
-				return die_usage("-c wants a positive number of segments, not '%s'", optarg);
+				return die_usage("-c wants a positive number of segments, not '%s'",
+						 optarg);
 			opts.max_segments = v;
 			break;
 		}
-		case OPT_JSON:
-			opts.out.json = 1;
-			break;
-		case 'S':
-			opts.out.abs_seq = 1;
-			break;
+		case OPT_JSON: opts.out.json = 1; break;
+		case 'S': opts.out.abs_seq = 1; break;
 		case 'x':
 			if (!strcmp(optarg, "on"))
 				opts.out.preview = 1;
@@ -191,29 +182,27 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "epoch"))
 				opts.out.time = TIME_EPOCH;
 			else
-				return die_usage("--time wants rel, abs or epoch, not '%s'", optarg);
+				return die_usage("--time wants rel, abs or epoch, not '%s'",
+						 optarg);
 			break;
-		case OPT_NO_SUMMARY:
-			opts.summaries = 0;
-			break;
-		case 'n':
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_CLEAN;
-		case 'V':
-			printf("rstscope %s\n", RSTSCOPE_VERSION);
-			return EXIT_CLEAN;
+		case OPT_NO_SUMMARY: opts.summaries = 0; break;
+		case 'n': break;
+		case 'h': usage(stdout); return EXIT_CLEAN;
+		case 'V': printf("rstscope %s\n", RSTSCOPE_VERSION); return EXIT_CLEAN;
 		default: {
 			const char *bad = argv[optind - 1];
 			if (bad[0] == '-' && bad[1] == '-' && optopt && strchr(bad, '='))
 				fprintf(stderr, "%s: option '%.*s' takes no argument\n", progname,
 					(int)(strchr(bad, '=') - bad), bad);
 			else if (bad[0] == '-' && bad[1] == '-')
-				fprintf(stderr, optopt ? "%s: option '%s' requires an argument\n" :
-							 "%s: unrecognized option '%s'\n", progname, bad);
-			else if (optopt && strchr("rliwZBcx", optopt) && bad[1] == optopt && !bad[2])
-				fprintf(stderr, "%s: option requires an argument -- '%c'\n", progname, optopt);
+				fprintf(stderr,
+					optopt ? "%s: option '%s' requires an argument\n"
+					       : "%s: unrecognized option '%s'\n",
+					progname, bad);
+			else if (optopt && strchr("rliwZBcx", optopt) && bad[1] == optopt &&
+				 !bad[2])
+				fprintf(stderr, "%s: option requires an argument -- '%c'\n",
+					progname, optopt);
 			else
 				fprintf(stderr, "%s: invalid option -- '%c'\n", progname, optopt);
 			fprintf(stderr, "Try '%s --help'.\n", progname);
@@ -234,9 +223,13 @@ int main(int argc, char **argv)
 		opts.command = argv + optind + cmd_at;
 	}
 	if (opts.read_path && opts.iface)
-		return die_usage("%s", "-r and -i both given: replay a file or capture live, not both");
-	if (opts.read_path && (opts.command || opts.write_path || opts.user || opts.buffer_kib || opts.duration > 0))
-		return die_usage("%s", "-w, -Z, -B, --duration and -- COMMAND are for live capture, not with -r");
+		return die_usage("%s",
+				 "-r and -i both given: replay a file or capture live, not both");
+	if (opts.read_path &&
+	    (opts.command || opts.write_path || opts.user || opts.buffer_kib || opts.duration > 0))
+		return die_usage(
+			"%s",
+			"-w, -Z, -B, --duration and -- COMMAND are for live capture, not with -r");
 	if (!opts.read_path && !opts.iface)
 		opts.iface = "lo";
 	char *filter = NULL;

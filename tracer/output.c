@@ -112,10 +112,25 @@ static const char digits2[201] =
 	"8081828384858687888990919293949596979899";
 
 static const uint64_t pow10_tab[] = {
-	10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
-	1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
-	100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
-	1000000000000000000ull, 10000000000000000000ull,
+	10ull,
+	100ull,
+	1000ull,
+	10000ull,
+	100000ull,
+	1000000ull,
+	10000000ull,
+	100000000ull,
+	1000000000ull,
+	10000000000ull,
+	100000000000ull,
+	1000000000000ull,
+	10000000000000ull,
+	100000000000000ull,
+	1000000000000000ull,
+	10000000000000000ull,
+	100000000000000000ull,
+	1000000000000000000ull,
+	10000000000000000000ull,
 };
 
 #define W_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
@@ -280,7 +295,6 @@ void ob_time(struct out *o, ts_ns ts)
 
 static const char hexd[] = "0123456789abcdef";
 
-
 /* The escapes both previews share: quote, backslash, \n, \r, \t, and
  * printable ASCII as itself. Returns 0 for any other byte. */
 static int ob_common_escape(struct obuf *b, uint8_t ch)
@@ -291,15 +305,9 @@ static int ob_common_escape(struct obuf *b, uint8_t ch)
 		ob_char(b, '\\');
 		ob_char(b, (char)ch);
 		return 1;
-	case '\n':
-		ob_mem(b, "\\n", 2);
-		return 1;
-	case '\r':
-		ob_mem(b, "\\r", 2);
-		return 1;
-	case '\t':
-		ob_mem(b, "\\t", 2);
-		return 1;
+	case '\n': ob_mem(b, "\\n", 2); return 1;
+	case '\r': ob_mem(b, "\\r", 2); return 1;
+	case '\t': ob_mem(b, "\\t", 2); return 1;
 	default:
 		if (ch >= 0x20 && ch < 0x7f) {
 			ob_char(b, (char)ch);
@@ -330,7 +338,10 @@ void ob_json_escape(struct obuf *b, const uint8_t *s, size_t n)
 
 /* Bytes shown as they are in a text preview: printable ASCII but " and \. */
 static const uint8_t plain_byte[256] = {
-	[' '] = 1, ['!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
+	[' '] = 1,
+	['!'] = 1,
+	['#' ... '['] = 1,
+	[']' ... '~'] = 1,
 };
 
 /* Text preview: printable ASCII, C escapes, \xNN; "..." past max bytes. */
@@ -385,11 +396,8 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 	switch (in->note) {
 	case NOTE_NONE:
 	case NOTE_SYN:
-	case NOTE_SYNACK:
-		return;
-	case NOTE_RETRANSMIT:
-		ob_str(b, "  -- retransmission");
-		return;
+	case NOTE_SYNACK: return;
+	case NOTE_RETRANSMIT: ob_str(b, "  -- retransmission"); return;
 	case NOTE_FIN_HALF_CLOSE:
 		ob_str(b, "  -- FIN: ");
 		ob_str(b, from);
@@ -428,7 +436,8 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 	case NOTE_RST_ABORT:
 		ob_str(b, "  -- RST: ");
 		ob_str(b, from);
-		ob_str(b, " aborted the connection (no FIN before: SO_LINGER 0, or close() with unread data)");
+		ob_str(b, " aborted the connection (no FIN before: SO_LINGER 0, or close() with "
+			  "unread data)");
 		if (in->note_bytes) {
 			ob_str(b, "; unacknowledged data from ");
 			ob_str(b, to);
@@ -476,14 +485,17 @@ void out_conn_col(struct conn *c, int d)
  * (under 120), the preview (32 bytes, 4 each at most, plus 10). The note,
  * rare, goes through the checked appenders. */
 
-
 static char *w_opts(char *w, const struct tcp_opts *op)
 {
 	char *start;
 	*w++ = ' ';
 	*w++ = '<';
 	start = w;
-#define SEP() do { if (w != start) *w++ = ','; } while (0)
+#define SEP()                                                                                      \
+	do {                                                                                       \
+		if (w != start)                                                                    \
+			*w++ = ',';                                                                \
+	} while (0)
 	if (op->has_mss) {
 		w = W_LIT(w, "mss ");
 		w = w_u64(w, op->mss);
@@ -536,7 +548,8 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		int neg = rel < 0;
 		if (neg)
 			rel = -rel;
-		uint64_t sec = (uint64_t)rel / 1000000000u, us = (uint64_t)rel % 1000000000u / 1000u;
+		uint64_t sec = (uint64_t)rel / 1000000000u,
+			 us = (uint64_t)rel % 1000000000u / 1000u;
 		int width = digits_u64(sec) + 7 + neg;
 		for (int i = width; i < 10; i++)
 			*w++ = ' ';
@@ -560,7 +573,8 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 	memcpy(w, o->flagcol[seg->flags], sizeof o->flagcol[0]);
 	w += o->flagcol_len[seg->flags];
 	int rel_ok = !o->opts.abs_seq && in->rseq_ok;
-	if (seg->len || !(seg->flags & TCPF_ACK) || (seg->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST))) {
+	if (seg->len || !(seg->flags & TCPF_ACK) ||
+	    (seg->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST))) {
 		uint32_t sq = rel_ok ? in->rseq : seg->seq;
 		w = W_LIT(w, " seq ");
 		w = w_u64(w, sq);
@@ -664,7 +678,11 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		json_key(b, "opts");
 		ob_char(b, '{');
 		int first = 1;
-#define K(name) do { ob_str(b, first ? "\"" name "\":" : ",\"" name "\":"); first = 0; } while (0)
+#define K(name)                                                                                    \
+	do {                                                                                       \
+		ob_str(b, first ? "\"" name "\":" : ",\"" name "\":");                             \
+		first = 0;                                                                         \
+	} while (0)
 		if (op->has_mss) {
 			K("mss");
 			ob_u64(b, op->mss);
@@ -711,11 +729,8 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 			break;
 		case NOTE_DATA_AFTER_PEER_FIN:
 		case NOTE_DATA_AFTER_OWN_FIN:
-		case NOTE_FIN_BOTH:
-			json_n_or_null(b, "fin", in->note_ref);
-			break;
-		default:
-			break;
+		case NOTE_FIN_BOTH: json_n_or_null(b, "fin", in->note_ref); break;
+		default: break;
 		}
 	}
 	if (x && x->n_lost) {
@@ -826,8 +841,9 @@ static void summary_text(struct out *o, const struct conn *c)
 		any = 1;
 	}
 	if (!any)
-		ob_str(b, c->syn_seen ? "still open at the end of the capture" :
-					"still open (no SYN seen: the capture began mid-connection)");
+		ob_str(b, c->syn_seen
+				  ? "still open at the end of the capture"
+				  : "still open (no SYN seen: the capture began mid-connection)");
 	ob_char(b, '\n');
 }
 

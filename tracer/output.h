@@ -12,10 +12,10 @@
 enum time_mode { TIME_REL = 0, TIME_ABS, TIME_EPOCH };
 
 struct out_opts {
-	int json;          /* JSON lines instead of text */
+	int json; /* JSON lines instead of text */
 	enum time_mode time;
-	int abs_seq;       /* -S: absolute sequence numbers in text */
-	int preview;       /* payload preview in text and JSON */
+	int abs_seq;	   /* -S: absolute sequence numbers in text */
+	int preview;	   /* payload preview in text and JSON */
 	int line_buffered; /* flush after every line (a terminal, live mode) */
 };
 
@@ -73,8 +73,8 @@ static inline void ob_char(struct obuf *b, char ch)
 }
 void ob_u64(struct obuf *b, uint64_t v);
 void ob_i64(struct obuf *b, int64_t v);
-void ob_ts_json(struct obuf *b, ts_ns ts);     /* "SECONDS.NANOSECONDS" with quotes */
-void ob_time(struct out *o, ts_ns ts);          /* the text time column */
+void ob_ts_json(struct obuf *b, ts_ns ts); /* "SECONDS.NANOSECONDS" with quotes */
+void ob_time(struct out *o, ts_ns ts);	   /* the text time column */
 void ob_json_escape(struct obuf *b, const uint8_t *s, size_t n); /* no quotes */
 void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max);
 void ob_pad(struct obuf *b, size_t from, size_t width);

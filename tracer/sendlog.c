@@ -144,16 +144,32 @@ static void copy_str(char *dst, size_t size, const char *src)
 
 /* The fields rstscope reads, as found on one line, by either parser. */
 enum field_id {
-	F_TS, F_PID, F_EVENT, F_FD, F_LOCAL, F_PEER, F_LEN, F_RET, F_ERRNO, F_OFF,
-	F_FLAGS, F_DATA, F_SIG, F_DISP, F_HOW, F_STATUS, F_SIGNAL, NFIELDS
+	F_TS,
+	F_PID,
+	F_EVENT,
+	F_FD,
+	F_LOCAL,
+	F_PEER,
+	F_LEN,
+	F_RET,
+	F_ERRNO,
+	F_OFF,
+	F_FLAGS,
+	F_DATA,
+	F_SIG,
+	F_DISP,
+	F_HOW,
+	F_STATUS,
+	F_SIGNAL,
+	NFIELDS
 };
 static const char *const field_names[NFIELDS] = {
-	"ts", "pid", "event", "fd", "local", "peer", "len", "ret", "errno", "off",
-	"flags", "data", "sig", "disposition", "how", "status", "signal",
+	"ts",  "pid",	"event", "fd",	"local",       "peer", "len",	 "ret",	   "errno",
+	"off", "flags", "data",	 "sig", "disposition", "how",  "status", "signal",
 };
 enum fkind { FV_ABSENT = 0, FV_NULL, FV_INT, FV_STR, FV_OTHER };
 struct fval {
-	uint8_t kind;  /* enum fkind */
+	uint8_t kind; /* enum fkind */
 	int64_t i;
 	const char *s; /* FV_STR: decoded bytes (may hold NULs), slen of them */
 	size_t slen;
@@ -199,7 +215,8 @@ static int field_lookup(const char *key, size_t n)
 }
 
 /* An integer field: absent or null leave *out alone and return 0. */
-static int get_int(const struct fields *fs, int id, int64_t *out, char *err, size_t errlen, int required)
+static int get_int(const struct fields *fs, int id, int64_t *out, char *err, size_t errlen,
+		   int required)
 {
 	const struct fval *v = &fs->f[id];
 	if (v->kind == FV_ABSENT || v->kind == FV_NULL) {
@@ -271,18 +288,23 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 		return 0;
 	}
 	/* Socket events. */
-	if (get_int(fs, F_FD, &c->fd, err, errlen, 0) != 0 || get_int(fs, F_RET, &c->ret, err, errlen, 1) != 0 ||
-	    get_int(fs, F_LEN, &c->len, err, errlen, 0) != 0 || get_int(fs, F_OFF, &c->off, err, errlen, 0) != 0)
+	if (get_int(fs, F_FD, &c->fd, err, errlen, 0) != 0 ||
+	    get_int(fs, F_RET, &c->ret, err, errlen, 1) != 0 ||
+	    get_int(fs, F_LEN, &c->len, err, errlen, 0) != 0 ||
+	    get_int(fs, F_OFF, &c->off, err, errlen, 0) != 0)
 		return -1;
 	const char *local = get_str(fs, F_LOCAL), *peer = get_str(fs, F_PEER);
 	if (local && peer) {
 		uint8_t f2;
 		if (parse_ep(local, &c->family, c->laddr, &c->lport) != 0) {
-			snprintf(err, errlen, "bad \"local\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"", local);
+			snprintf(err, errlen,
+				 "bad \"local\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"",
+				 local);
 			return -1;
 		}
 		if (parse_ep(peer, &f2, c->paddr, &c->pport) != 0 || f2 != c->family) {
-			snprintf(err, errlen, "bad \"peer\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"", peer);
+			snprintf(err, errlen,
+				 "bad \"peer\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"", peer);
 			return -1;
 		}
 		c->has_ep = 1;
@@ -333,7 +355,7 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 
 struct fast {
 	const char *p, *end;
-	char *out;          /* decoded strings */
+	char *out; /* decoded strings */
 	size_t used, cap;
 };
 
@@ -348,9 +370,10 @@ static int hex4(const char *p, unsigned *v)
 	*v = 0;
 	for (int i = 0; i < 4; i++) {
 		char ch = p[i];
-		unsigned d = ch >= '0' && ch <= '9' ? (unsigned)(ch - '0') :
-			     ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10) :
-			     ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10) : 16u;
+		unsigned d = ch >= '0' && ch <= '9'   ? (unsigned)(ch - '0')
+			     : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
+			     : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10)
+						      : 16u;
 		if (d > 15)
 			return -1;
 		*v = *v << 4 | d;
@@ -358,10 +381,12 @@ static int hex4(const char *p, unsigned *v)
 	return 0;
 }
 
-
 /* Bytes that stand for themselves inside a JSON string. */
 static const uint8_t plain_json[256] = {
-	[' '] = 1, ['!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
+	[' '] = 1,
+	['!'] = 1,
+	['#' ... '['] = 1,
+	[']' ... '~'] = 1,
 };
 
 /* Appends decoded bytes, keeping at most `keep` of this string; the rest is
@@ -414,7 +439,8 @@ static int fast_string(struct fast *x, const char **s, size_t *n, size_t keep)
 		size_t un = 0;
 		if (ch >= 0x80) {
 			/* Raw UTF-8 is kept as it is, once checked well-formed. */
-			size_t k = utf8_seq_len((const unsigned char *)x->p - 1, (size_t)(x->end - x->p + 1));
+			size_t k = utf8_seq_len((const unsigned char *)x->p - 1,
+						(size_t)(x->end - x->p + 1));
 			if (!k || put(x, start, keep, x->p - 1, k) != 0)
 				return -1;
 			x->p += k - 1;
@@ -427,7 +453,9 @@ static int fast_string(struct fast *x, const char **s, size_t *n, size_t keep)
 				return -1;
 			char e = *x->p++;
 			switch (e) {
-			case '"': case '\\': case '/': u8[un++] = e; break;
+			case '"':
+			case '\\':
+			case '/': u8[un++] = e; break;
 			case 'b': u8[un++] = '\b'; break;
 			case 'f': u8[un++] = '\f'; break;
 			case 'n': u8[un++] = '\n'; break;
@@ -449,11 +477,13 @@ static int fast_string(struct fast *x, const char **s, size_t *n, size_t keep)
 					u8[un++] = (char)(0x80 | (u & 0x3f));
 				} else if (u >= 0xd800 && u <= 0xdbff) {
 					unsigned lo;
-					if (x->end - x->p < 6 || x->p[0] != '\\' || x->p[1] != 'u' ||
-					    hex4(x->p + 2, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
+					if (x->end - x->p < 6 || x->p[0] != '\\' ||
+					    x->p[1] != 'u' || hex4(x->p + 2, &lo) != 0 ||
+					    lo < 0xdc00 || lo > 0xdfff)
 						return -1;
 					x->p += 6;
-					unsigned cp = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+					unsigned cp =
+						0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
 					u8[un++] = (char)(0xf0 | cp >> 18);
 					u8[un++] = (char)(0x80 | (cp >> 12 & 0x3f));
 					u8[un++] = (char)(0x80 | (cp >> 6 & 0x3f));
@@ -465,8 +495,7 @@ static int fast_string(struct fast *x, const char **s, size_t *n, size_t keep)
 				}
 				break;
 			}
-			default:
-				return -1;
+			default: return -1;
 			}
 		}
 		if (put(x, start, keep, u8, un) != 0)
@@ -508,7 +537,9 @@ static int skip_nested(struct fast *x)
 	const char *str;
 	size_t n;
 	memset(is_obj, 0, sizeof is_obj);
-#define SET_OBJ(d, v) (v ? (is_obj[(d) / 8] |= (uint8_t)(1u << ((d) % 8))) : (is_obj[(d) / 8] &= (uint8_t)~(1u << ((d) % 8))))
+#define SET_OBJ(d, v)                                                                              \
+	(v ? (is_obj[(d) / 8] |= (uint8_t)(1u << ((d) % 8)))                                       \
+	   : (is_obj[(d) / 8] &= (uint8_t) ~(1u << ((d) % 8))))
 #define OBJ(d) (is_obj[(d) / 8] >> ((d) % 8) & 1)
 	/* Opening the outermost container. */
 	SET_OBJ(0, *x->p == '{');
@@ -560,7 +591,8 @@ static int skip_nested(struct fast *x)
 				x->p++;
 			if (skip_fraction(x) != 0)
 				return -1;
-		} else if (x->end - x->p >= 4 && (!memcmp(x->p, "null", 4) || !memcmp(x->p, "true", 4))) {
+		} else if (x->end - x->p >= 4 &&
+			   (!memcmp(x->p, "null", 4) || !memcmp(x->p, "true", 4))) {
 			x->p += 4;
 		} else if (x->end - x->p >= 5 && !memcmp(x->p, "false", 5)) {
 			x->p += 5;
@@ -625,8 +657,8 @@ static int fast_parse(const char *line, size_t len, struct fields *fs, char *scr
 			int neg = ch == '-';
 			if (neg)
 				x.p++;
-			if (x.p >= x.end || *x.p < '0' || *x.p > '9' || (*x.p == '0' && x.p + 1 < x.end &&
-									 x.p[1] >= '0' && x.p[1] <= '9'))
+			if (x.p >= x.end || *x.p < '0' || *x.p > '9' ||
+			    (*x.p == '0' && x.p + 1 < x.end && x.p[1] >= '0' && x.p[1] <= '9'))
 				return -1;
 			uint64_t u = 0;
 			while (x.p < x.end && *x.p >= '0' && *x.p <= '9') {
@@ -636,7 +668,8 @@ static int fast_parse(const char *line, size_t len, struct fields *fs, char *scr
 			}
 			if (x.p < x.end && (*x.p == '.' || *x.p == 'e' || *x.p == 'E')) {
 				if (id >= 0)
-					return -1; /* a real where an integer belongs: jansson explains */
+					return -1; /* a real where an integer belongs: jansson
+						      explains */
 				if (skip_fraction(&x) != 0)
 					return -1;
 				u = 0;
@@ -705,7 +738,8 @@ static int slow_parse(const char *line, size_t len, struct call *c, char *err, s
 		else if (json_is_integer(v))
 			f->kind = FV_INT, f->i = (int64_t)json_integer_value(v);
 		else if (json_is_string(v))
-			f->kind = FV_STR, f->s = json_string_value(v), f->slen = json_string_length(v);
+			f->kind = FV_STR, f->s = json_string_value(v),
+			f->slen = json_string_length(v);
 		else
 			f->kind = FV_OTHER;
 	}
@@ -728,8 +762,8 @@ static void call_init(struct call *c, uint64_t lineno)
 	c->status = -1;
 }
 
-int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct call *c,
-		       char *err, size_t errlen)
+int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct call *c, char *err,
+		       size_t errlen)
 {
 	struct fields fs;
 	char scratch[8192];
@@ -745,12 +779,12 @@ int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct cal
 
 struct sendlog {
 	char *path;
-	int fd;         /* -1 until the file exists (follow mode) */
+	int fd; /* -1 until the file exists (follow mode) */
 	int follow;
 	uint64_t lineno;
-	char *buf;      /* read in large blocks; lines are found with memchr */
+	char *buf; /* read in large blocks; lines are found with memchr */
 	size_t start, end, cap;
-	off_t pos;      /* bytes read, to notice truncation */
+	off_t pos; /* bytes read, to notice truncation */
 	ino_t ino;
 };
 
@@ -822,7 +856,8 @@ static int follow_check(struct sendlog *s)
 static char *next_line(struct sendlog *s, size_t *len)
 {
 	for (;;) {
-		char *nl = s->start < s->end ? memchr(s->buf + s->start, '\n', s->end - s->start) : NULL;
+		char *nl = s->start < s->end ? memchr(s->buf + s->start, '\n', s->end - s->start)
+					     : NULL;
 		if (nl) {
 			char *line = s->buf + s->start;
 			*len = (size_t)(nl - line);

@@ -22,26 +22,26 @@ enum call_event {
 
 /* One logged call: plain values. */
 struct call {
-	uint64_t line;        /* 1-based line number in the log */
+	uint64_t line; /* 1-based line number in the log */
 	ts_ns ts;
 	int64_t pid;
 	enum call_event event;
-	int64_t fd;           /* -1 when absent */
-	uint8_t has_ep;       /* local and peer parsed */
-	uint8_t family;       /* 4 or 6 */
+	int64_t fd;	/* -1 when absent */
+	uint8_t has_ep; /* local and peer parsed */
+	uint8_t family; /* 4 or 6 */
 	uint8_t laddr[16], paddr[16];
 	uint16_t lport, pport;
-	int64_t len, ret;     /* len -1 when absent */
-	char err[24];         /* "" for null */
-	int64_t off;          /* -1 when absent */
-	uint8_t nosignal;     /* flags included MSG_NOSIGNAL */
+	int64_t len, ret; /* len -1 when absent */
+	char err[24];	  /* "" for null */
+	int64_t off;	  /* -1 when absent */
+	uint8_t nosignal; /* flags included MSG_NOSIGNAL */
 	char flags[48];
 	uint8_t data[CALL_DATA_MAX];
 	uint8_t data_len, has_data;
-	char sig[16];         /* signal event: "SIGPIPE" */
+	char sig[16];	      /* signal event: "SIGPIPE" */
 	char disposition[12]; /* "default", "ignore", "handler" */
-	char how[12];         /* shutdown: "SHUT_WR" */
-	int64_t status;       /* exit: status, -1 when null */
+	char how[12];	      /* shutdown: "SHUT_WR" */
+	int64_t status;	      /* exit: status, -1 when null */
 	char exit_sig[16];    /* exit: the signal that killed it, "" when none */
 };
 
@@ -49,8 +49,8 @@ const char *sendlog_event_name(enum call_event ev);
 
 /* Parses one line (without its newline) into *c. Returns 0, or -1 with the
  * reason in err. Unknown fields are ignored. */
-int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct call *c,
-		       char *err, size_t errlen);
+int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct call *c, char *err,
+		       size_t errlen);
 
 struct sendlog;
 

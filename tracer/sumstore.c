@@ -90,9 +90,9 @@ static void conn_from_rec(struct conn *c, const struct sumrec *r)
 struct sumstore {
 	int fd;
 	uint64_t max_id;
-	uint64_t base;        /* the window holds ids base .. base + WINDOW - 1 */
+	uint64_t base; /* the window holds ids base .. base + WINDOW - 1 */
 	struct sumrec *win;
-	uint8_t *have;        /* which of them are filled */
+	uint8_t *have; /* which of them are filled */
 	size_t nhave;
 };
 
@@ -197,7 +197,8 @@ int sumstore_put(struct sumstore *s, const struct conn *c)
 	if (c->id > s->max_id)
 		s->max_id = c->id;
 	if (rec == &one)
-		return write_at(s->fd, rec, sizeof *rec, (off_t)(c->id - 1) * (off_t)sizeof *rec) | rc;
+		return write_at(s->fd, rec, sizeof *rec, (off_t)(c->id - 1) * (off_t)sizeof *rec) |
+		       rc;
 	size_t i = (size_t)(rec - s->win);
 	if (!s->have[i]) {
 		s->have[i] = 1;

@@ -23,8 +23,8 @@
 #include "sendlog.h"
 #include "sumstore.h"
 
-#define WARN_LIMIT 50 /* per kind of damage; the rest are counted */
-#define TICK_MS 50    /* live mode: how often the log is read and rows settle */
+#define WARN_LIMIT     50 /* per kind of damage; the rest are counted */
+#define TICK_MS	       50 /* live mode: how often the log is read and rows settle */
 #define CHILD_GRACE_NS ((ts_ns)300 * 1000000) /* trace on after the command exits */
 
 /* Set from a signal handler: the only global state (CONVENTIONS habit 5). */
@@ -46,9 +46,9 @@ struct tracer {
 	struct correlator *corr;
 	tracer_warn_fn warn;
 	void *warn_arg;
-	FILE *file;        /* the savefile's stream, to spot oversized records */
-	long file_pos;     /* its offset after the previous record, -1 if unknown */
-	uint64_t n;        /* records read */
+	FILE *file;	   /* the savefile's stream, to spot oversized records */
+	long file_pos;	   /* its offset after the previous record, -1 if unknown */
+	uint64_t n;	   /* records read */
 	uint64_t segments; /* TCP segments shown */
 	uint64_t not_tcp, fragments, snap_cut, damaged, warned;
 	uint64_t first_snap_cut;
@@ -56,7 +56,7 @@ struct tracer {
 	int stop;
 	int live;
 	pcap_dumper_t *dumper;
-	char *tmp_log;     /* a send log we created for -- COMMAND */
+	char *tmp_log; /* a send log we created for -- COMMAND */
 	pid_t child;
 	int child_status, child_done;
 };
@@ -90,7 +90,8 @@ static void retire_cb(const struct conn *c, void *arg)
 		corr_conn_retire(t->corr, (struct conn *)c);
 	if (t->sums && sumstore_put(t->sums, c) != 0 && !t->store_failed) {
 		t->store_failed = 1;
-		warnf(t, "cannot save connection summaries to the temporary file; summaries will be incomplete");
+		warnf(t, "cannot save connection summaries to the temporary file; summaries will "
+			 "be incomplete");
 	}
 }
 
@@ -105,7 +106,8 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 		/* libpcap hands the fraction on as stored (scaled to ns): an
 		 * out-of-range one would put the record at another time. */
 		char msg[160];
-		snprintf(msg, sizeof msg, "timestamp fraction %ld ns is out of range; shown at %lld.000000000",
+		snprintf(msg, sizeof msg,
+			 "timestamp fraction %ld ns is out of range; shown at %lld.000000000",
 			 (long)h->ts.tv_usec, (long long)h->ts.tv_sec);
 		damage(t, n, msg);
 		ts = (ts_ns)h->ts.tv_sec * 1000000000;
@@ -124,7 +126,8 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 			if (pos > expect) {
 				char msg[160];
 				snprintf(msg, sizeof msg,
-					 "captured length %ld is larger than the snapshot length %d; read %u bytes",
+					 "captured length %ld is larger than the snapshot length "
+					 "%d; read %u bytes",
 					 pos - t->file_pos - 16, pcap_snapshot(t->p), h->caplen);
 				damage(t, n, msg);
 			}
@@ -134,8 +137,9 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	}
 	if (h->caplen > h->len) {
 		char msg[160];
-		snprintf(msg, sizeof msg, "captured length %u is larger than the original length %u",
-			 h->caplen, h->len);
+		snprintf(msg, sizeof msg,
+			 "captured length %u is larger than the original length %u", h->caplen,
+			 h->len);
 		damage(t, n, msg);
 	}
 	if (h->caplen == 0) {
@@ -151,14 +155,9 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	const char *why = NULL;
 	int r = decode_packet(t->dlt, bytes, h->caplen, &seg, &why);
 	switch (r) {
-	case DECODE_TCP:
-		break;
-	case DECODE_NOT_TCP:
-		t->not_tcp++;
-		return;
-	case DECODE_FRAGMENT:
-		t->fragments++;
-		return;
+	case DECODE_TCP: break;
+	case DECODE_NOT_TCP: t->not_tcp++; return;
+	case DECODE_FRAGMENT: t->fragments++; return;
 	case DECODE_TRUNCATED:
 		if (h->caplen < h->len) {
 			/* Cut by the snapshot length: expected, not damage. */
@@ -168,9 +167,7 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 		}
 		damage(t, n, why);
 		return;
-	default:
-		damage(t, n, why);
-		return;
+	default: damage(t, n, why); return;
 	}
 	struct seg_info info;
 	if (flow_update(t->flows, &seg, n, ts, &info) != 0) {
@@ -232,7 +229,8 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 			goto fail;
 		t->has_prog = 1;
 		if (t->live && pcap_setfilter(t->p, &t->prog) != 0) {
-			snprintf(err, errlen, "%s: cannot set the filter: %s", t->name, pcap_geterr(t->p));
+			snprintf(err, errlen, "%s: cannot set the filter: %s", t->name,
+				 pcap_geterr(t->p));
 			goto fail;
 		}
 	}
@@ -241,8 +239,9 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		if (capture_drop_privileges(opts->user, who, sizeof who, err, errlen) != 0)
 			goto fail;
 		char buf[32];
-		warnf(t, "listening on %s, link-type %s%s%s", t->name, capture_dlt_name(t->dlt, buf, sizeof buf),
-		      who[0] ? "; running as " : "", who);
+		warnf(t, "listening on %s, link-type %s%s%s", t->name,
+		      capture_dlt_name(t->dlt, buf, sizeof buf), who[0] ? "; running as " : "",
+		      who);
 	}
 	if (opts->write_path) {
 		t->dumper = pcap_dump_open(t->p, opts->write_path);
@@ -282,7 +281,8 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 			snprintf(t->tmp_log, n, "%s/rstscope-XXXXXX.sendlog", dir);
 			int fd = mkstemps(t->tmp_log, 8);
 			if (fd < 0) {
-				snprintf(err, errlen, "cannot create a send log in %s: %s", dir, strerror(errno));
+				snprintf(err, errlen, "cannot create a send log in %s: %s", dir,
+					 strerror(errno));
 				goto fail;
 			}
 			close(fd);
@@ -313,10 +313,7 @@ fail:
 	return NULL;
 }
 
-static void print_summary_cb(const struct conn *c, void *arg)
-{
-	out_summary(arg, c);
-}
+static void print_summary_cb(const struct conn *c, void *arg) { out_summary(arg, c); }
 
 static ts_ns now_realtime(void)
 {
@@ -375,7 +372,8 @@ static int run_live(struct tracer *t)
 		int r = spawn(t);
 		if (r != 0) {
 			if (r == -1)
-				warnf(t, "cannot start %s: %s", t->opts.command[0], strerror(errno));
+				warnf(t, "cannot start %s: %s", t->opts.command[0],
+				      strerror(errno));
 			return 127;
 		}
 	}
@@ -411,10 +409,13 @@ static int run_live(struct tracer *t)
 		;
 	struct pcap_stat ps;
 	if (pcap_stats(t->p, &ps) == 0)
-		warnf(t, "%llu segments shown; %u packets received by filter, %u dropped by kernel, %u dropped by interface%s",
+		warnf(t,
+		      "%llu segments shown; %u packets received by filter, %u dropped by kernel, "
+		      "%u dropped by interface%s",
 		      (unsigned long long)t->segments, ps.ps_recv, ps.ps_drop, ps.ps_ifdrop,
-		      t->dlt == DLT_EN10MB && !strcmp(t->name, "lo") ?
-			      " (on lo the kernel counts each packet twice, leaving and arriving)" : "");
+		      t->dlt == DLT_EN10MB && !strcmp(t->name, "lo")
+			      ? " (on lo the kernel counts each packet twice, leaving and arriving)"
+			      : "");
 	if (t->child && !t->child_done) {
 		/* Stopped first (Ctrl-C, -c, --duration): the command keeps its
 		 * own course; wait for it as strace does. */
@@ -457,9 +458,11 @@ int tracer_run(struct tracer *t)
 		return EXIT_USAGE;
 	}
 	if (t->snap_cut)
-		warnf(t, "%s: %llu records were cut by the snapshot length before the end of their "
-			 "TCP/IP headers (first: record %llu); they are not shown",
-		      t->name, (unsigned long long)t->snap_cut, (unsigned long long)t->first_snap_cut);
+		warnf(t,
+		      "%s: %llu records were cut by the snapshot length before the end of their "
+		      "TCP/IP headers (first: record %llu); they are not shown",
+		      t->name, (unsigned long long)t->snap_cut,
+		      (unsigned long long)t->first_snap_cut);
 	if (t->damaged) {
 		warnf(t, "%s: %llu damaged record%s (see above); the rest was read", t->name,
 		      (unsigned long long)t->damaged, t->damaged == 1 ? "" : "s");

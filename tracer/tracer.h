@@ -8,17 +8,17 @@
 #include "output.h"
 
 struct tracer_opts {
-	const char *read_path;  /* -r FILE, "-" for standard input */
-	const char *iface;      /* -i IFACE: live capture (when read_path is NULL) */
+	const char *read_path;	/* -r FILE, "-" for standard input */
+	const char *iface;	/* -i IFACE: live capture (when read_path is NULL) */
 	const char *write_path; /* -w FILE: save every captured packet */
-	const char *user;       /* -Z USER: drop privileges to this user */
-	int buffer_kib;         /* -B KiB: kernel capture buffer, 0 for the default */
-	double duration;        /* --duration S: stop after S seconds, 0 for never */
-	char **command;         /* -- COMMAND ARGS: run it, trace until it exits */
-	const char *sendlog;    /* -l FILE: the send log to correlate, or NULL */
-	const char *filter;     /* BPF expression, NULL for every TCP segment */
-	uint64_t max_segments;  /* -c N, 0 for no limit */
-	int summaries;          /* print per-connection summaries at the end */
+	const char *user;	/* -Z USER: drop privileges to this user */
+	int buffer_kib;		/* -B KiB: kernel capture buffer, 0 for the default */
+	double duration;	/* --duration S: stop after S seconds, 0 for never */
+	char **command;		/* -- COMMAND ARGS: run it, trace until it exits */
+	const char *sendlog;	/* -l FILE: the send log to correlate, or NULL */
+	const char *filter;	/* BPF expression, NULL for every TCP segment */
+	uint64_t max_segments;	/* -c N, 0 for no limit */
+	int summaries;		/* print per-connection summaries at the end */
 	struct out_opts out;
 };
 

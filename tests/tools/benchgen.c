@@ -40,17 +40,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SNAPLEN 262144
+#define SNAPLEN	    262144
 #define DLT_EN10MB_ 1
-#define CLIENT_PID 4242
-#define PORT_LO 32768
-#define PORT_N 28232 /* 32768..60999, Linux's default ephemeral range */
-#define SPORT_LO 8000
-#define SPORT_N 16
-#define START_SEC 1763723790LL
-#define MAX_ROUNDS 3
-#define RST_ONE_IN 8
-#define V6_ONE_IN 4
+#define CLIENT_PID  4242
+#define PORT_LO	    32768
+#define PORT_N	    28232 /* 32768..60999, Linux's default ephemeral range */
+#define SPORT_LO    8000
+#define SPORT_N	    16
+#define START_SEC   1763723790LL
+#define MAX_ROUNDS  3
+#define RST_ONE_IN  8
+#define V6_ONE_IN   4
 
 /* splitmix64: small, fast, and the same everywhere. */
 static uint64_t rng_state;
@@ -71,7 +71,7 @@ enum step {
 	ST_SYN,
 	ST_SYNACK,
 	ST_ACK,
-	ST_REQ,      /* client data */
+	ST_REQ,	     /* client data */
 	ST_RESP,     /* server data, acks the request */
 	ST_REQ_ACK,  /* client acks the response */
 	ST_CFIN,     /* orderly: client FIN */
@@ -80,28 +80,28 @@ enum step {
 	ST_SFIN,     /* story: server closes first */
 	ST_FIN_ACK,  /* story: client acks the FIN */
 	ST_LATE,     /* story: client data after the peer's FIN */
-	ST_RST,      /* story: server answers with RST; done */
+	ST_RST,	     /* story: server answers with RST; done */
 };
 
 struct conn {
 	uint64_t id;
 	int v6;
-	int story;           /* ends with data after FIN and RST */
-	int rounds;          /* request/response rounds left */
+	int story;  /* ends with data after FIN and RST */
+	int rounds; /* request/response rounds left */
 	enum step step;
 	uint16_t cport, sport;
-	uint32_t cseq, sseq; /* next sequence number of each side */
-	uint32_t cts_off, sts_off; /* per-side timestamp clock offsets */
+	uint32_t cseq, sseq;	     /* next sequence number of each side */
+	uint32_t cts_off, sts_off;   /* per-side timestamp clock offsets */
 	uint32_t cts_last, sts_last; /* last TSval each side sent */
-	uint32_t flow[2];    /* IPv6 flow labels */
+	uint32_t flow[2];	     /* IPv6 flow labels */
 	uint16_t ipid[2];
-	uint64_t off;        /* client bytes sent so far (send-log "off") */
+	uint64_t off; /* client bytes sent so far (send-log "off") */
 	int fd;
 };
 
 struct gen {
 	FILE *pcap, *log;
-	uint64_t ts;         /* ns since the epoch of the current packet */
+	uint64_t ts; /* ns since the epoch of the current packet */
 	uint64_t packets, conns, conns_v6, stories, sends, log_lines;
 	uint64_t next_conn;
 	uint8_t pkt[256];
@@ -113,16 +113,24 @@ static const char text[] =
 	"HTTP/1.1 200 OK Content-Length: 42 Connection: keep-alive {\"ok\":true} "
 	"are you here? yes, still here. bye for now, see you later, alligator!";
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
 static void put32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
 }
 static void put32le(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
 }
 
 static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
@@ -182,7 +190,8 @@ static void log_sock(struct gen *g, const struct conn *c, uint64_t ns, const cha
 	fmt_ep(lo, sizeof lo, c->v6, c->cport);
 	fmt_ep(pe, sizeof pe, c->v6, c->sport);
 	fprintf(g->log,
-		"{\"ts\":\"%s\",\"pid\":%d,\"event\":\"%s\",\"fd\":%d,\"local\":\"%s\",\"peer\":\"%s\","
+		"{\"ts\":\"%s\",\"pid\":%d,\"event\":\"%s\",\"fd\":%d,\"local\":\"%s\",\"peer\":\"%"
+		"s\","
 		"\"ret\":0,\"errno\":null}\n",
 		ts, CLIENT_PID, event, c->fd, lo, pe);
 	g->log_lines++;
@@ -207,8 +216,8 @@ static void json_escape(char *out, const char *in, size_t len)
 }
 
 /* Send: ts pid event fd local peer len ret errno off flags data. */
-static void log_send(struct gen *g, const struct conn *c, uint64_t ns, const char *data,
-		     size_t len, int epipe)
+static void log_send(struct gen *g, const struct conn *c, uint64_t ns, const char *data, size_t len,
+		     int epipe)
 {
 	if (!g->log)
 		return;
@@ -218,8 +227,10 @@ static void log_send(struct gen *g, const struct conn *c, uint64_t ns, const cha
 	fmt_ep(pe, sizeof pe, c->v6, c->sport);
 	json_escape(esc, data, len);
 	fprintf(g->log,
-		"{\"ts\":\"%s\",\"pid\":%d,\"event\":\"send\",\"fd\":%d,\"local\":\"%s\",\"peer\":\"%s\","
-		"\"len\":%zu,\"ret\":%lld,\"errno\":%s,\"off\":%" PRIu64 ",\"flags\":\"\",\"data\":\"%s\"}\n",
+		"{\"ts\":\"%s\",\"pid\":%d,\"event\":\"send\",\"fd\":%d,\"local\":\"%s\",\"peer\":"
+		"\"%s\","
+		"\"len\":%zu,\"ret\":%lld,\"errno\":%s,\"off\":%" PRIu64
+		",\"flags\":\"\",\"data\":\"%s\"}\n",
 		ts, CLIENT_PID, c->fd, lo, pe, len, epipe ? -1LL : (long long)len,
 		epipe ? "\"EPIPE\"" : "null", c->off, esc);
 	g->log_lines++;
@@ -264,14 +275,27 @@ static void emit(struct gen *g, struct conn *c, int from_server, uint8_t flags, 
 	if (flags & F_RST) {
 		tsval = 0; /* Linux sends a bare RST for a closed socket */
 	} else if (flags & F_SYN) {
-		opt[0] = 2; opt[1] = 4; put16(opt + 2, c->v6 ? 65476 : 65495);
-		opt[4] = 4; opt[5] = 2;
-		opt[6] = 8; opt[7] = 10; put32(opt + 8, tsval); put32(opt + 12, (flags & F_ACK) ? tsecr : 0);
-		opt[16] = 1; opt[17] = 3; opt[18] = 3; opt[19] = 7;
+		opt[0] = 2;
+		opt[1] = 4;
+		put16(opt + 2, c->v6 ? 65476 : 65495);
+		opt[4] = 4;
+		opt[5] = 2;
+		opt[6] = 8;
+		opt[7] = 10;
+		put32(opt + 8, tsval);
+		put32(opt + 12, (flags & F_ACK) ? tsecr : 0);
+		opt[16] = 1;
+		opt[17] = 3;
+		opt[18] = 3;
+		opt[19] = 7;
 		olen = 20;
 	} else {
-		opt[0] = 1; opt[1] = 1; opt[2] = 8; opt[3] = 10;
-		put32(opt + 4, tsval); put32(opt + 8, tsecr);
+		opt[0] = 1;
+		opt[1] = 1;
+		opt[2] = 8;
+		opt[3] = 10;
+		put32(opt + 4, tsval);
+		put32(opt + 8, tsecr);
 		olen = 12;
 	}
 	if (!(flags & F_RST)) {
@@ -315,7 +339,10 @@ static void emit(struct gen *g, struct conn *c, int from_server, uint8_t flags, 
 		ip[8] = 64;
 		ip[9] = 6;
 		ip[10] = ip[11] = 0;
-		ip[12] = 127; ip[13] = 0; ip[14] = 0; ip[15] = 1;
+		ip[12] = 127;
+		ip[13] = 0;
+		ip[14] = 0;
+		ip[15] = 1;
 		memcpy(ip + 16, ip + 12, 4);
 		put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
 		sum = csum_add(sum, ip + 12, 8);
@@ -401,9 +428,7 @@ static int step(struct gen *g, struct conn *c)
 		emit(g, c, 1, F_FIN | F_ACK, c->sseq++, c->cseq, NULL, 0);
 		c->step = ST_LAST_ACK;
 		return 0;
-	case ST_LAST_ACK:
-		emit(g, c, 0, F_ACK, c->cseq, c->sseq, NULL, 0);
-		return 1;
+	case ST_LAST_ACK: emit(g, c, 0, F_ACK, c->cseq, c->sseq, NULL, 0); return 1;
 	case ST_SFIN:
 		emit(g, c, 1, F_FIN | F_ACK, c->sseq++, c->cseq, NULL, 0);
 		c->step = ST_FIN_ACK;
@@ -434,10 +459,9 @@ static int step(struct gen *g, struct conn *c)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: benchgen -n PACKETS -o FILE.pcap [-l SENDLOG] [-w WINDOW] [-s SEED]\n"
-		"Writes a deterministic loopback-like TCP capture (IPv4 and IPv6, WINDOW\n"
-		"connections interleaved, default 800) and optionally the client's send log.\n");
+	fprintf(f, "Usage: benchgen -n PACKETS -o FILE.pcap [-l SENDLOG] [-w WINDOW] [-s SEED]\n"
+		   "Writes a deterministic loopback-like TCP capture (IPv4 and IPv6, WINDOW\n"
+		   "connections interleaved, default 800) and optionally the client's send log.\n");
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -460,16 +484,13 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'n':
 			if (parse_u64(optarg, &npackets) || !npackets) {
-				fprintf(stderr, "benchgen: -n wants a positive number, not '%s'\n", optarg);
+				fprintf(stderr, "benchgen: -n wants a positive number, not '%s'\n",
+					optarg);
 				return 2;
 			}
 			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'l':
-			logpath = optarg;
-			break;
+		case 'o': out = optarg; break;
+		case 'l': logpath = optarg; break;
 		case 'w':
 			if (parse_u64(optarg, &window) || !window || window > 60000) {
 				fprintf(stderr, "benchgen: -w wants 1..60000, not '%s'\n", optarg);
@@ -482,12 +503,8 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
 		}
 	}
 	if (!npackets || !out || optind != argc) {
@@ -516,7 +533,10 @@ int main(int argc, char **argv)
 
 	uint8_t hdr[24];
 	put32le(hdr, 0xa1b23c4d);
-	hdr[4] = 2; hdr[5] = 0; hdr[6] = 4; hdr[7] = 0;
+	hdr[4] = 2;
+	hdr[5] = 0;
+	hdr[6] = 4;
+	hdr[7] = 0;
 	memset(hdr + 8, 0, 8);
 	put32le(hdr + 16, SNAPLEN);
 	put32le(hdr + 20, DLT_EN10MB_);
@@ -544,8 +564,8 @@ int main(int argc, char **argv)
 		bad = 1;
 	}
 	fprintf(stderr,
-		"benchgen: %" PRIu64 " packets, %" PRIu64 " connections (%" PRIu64
-		" IPv6, %" PRIu64 " ending in RST), %" PRIu64 " sends and %" PRIu64 " lines logged\n",
+		"benchgen: %" PRIu64 " packets, %" PRIu64 " connections (%" PRIu64 " IPv6, %" PRIu64
+		" ending in RST), %" PRIu64 " sends and %" PRIu64 " lines logged\n",
 		g.packets, g.conns, g.conns_v6, g.stories, g.sends, g.log_lines);
 	return bad;
 }

@@ -13,21 +13,35 @@
 
 #define BASE_SEC 1763723790u /* 2025-11-21 11:16:30 UTC */
 
-enum link { L_EN10MB, L_VLAN, L_QINQ, L_SLL, L_SLL2, L_NULL, L_NULL_BE, L_LOOP, L_RAW, L_IPV4, L_IPV6, L_PPP };
+enum link {
+	L_EN10MB,
+	L_VLAN,
+	L_QINQ,
+	L_SLL,
+	L_SLL2,
+	L_NULL,
+	L_NULL_BE,
+	L_LOOP,
+	L_RAW,
+	L_IPV4,
+	L_IPV6,
+	L_PPP
+};
 static const int link_dlt[] = { 1, 1, 1, 113, 276, 0, 0, 108, 101, 228, 229, 9 };
 
 struct writer {
 	FILE *f;
-	int ng;          /* pcapng */
+	int ng; /* pcapng */
 	enum link link;
 	uint32_t snaplen;
-	uint64_t t_ns;   /* time since BASE_SEC */
+	uint64_t t_ns; /* time since BASE_SEC */
 };
 
 static void put16le(FILE *f, uint16_t v) { fwrite(&v, 2, 1, f); }
 static void put32le(FILE *f, uint32_t v) { fwrite(&v, 4, 1, f); }
 
-static struct writer *wopen(const char *dir, const char *name, enum link link, int ng, uint32_t snaplen)
+static struct writer *wopen(const char *dir, const char *name, enum link link, int ng,
+			    uint32_t snaplen)
 {
 	char path[1024];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -148,12 +162,13 @@ struct seg_spec {
 	uint8_t optlen;
 	const char *data;
 	uint32_t dlen;
-	uint8_t ip_opts;     /* IPv4: bytes of IP options (NOPs + EOL) */
-	int v6_ext;          /* IPv6: hop-by-hop + destination options */
+	uint8_t ip_opts; /* IPv4: bytes of IP options (NOPs + EOL) */
+	int v6_ext;	 /* IPv6: hop-by-hop + destination options */
 };
 
 /* IP + TCP into b; returns the length. */
-static size_t build_ip_tcp(uint8_t *b, const struct ep *s, const struct ep *d, const struct seg_spec *g)
+static size_t build_ip_tcp(uint8_t *b, const struct ep *s, const struct ep *d,
+			   const struct seg_spec *g)
 {
 	uint8_t tcp[60 + 1500];
 	size_t thl = 20 + g->optlen;
@@ -201,7 +216,7 @@ static size_t build_ip_tcp(uint8_t *b, const struct ep *s, const struct ep *d, c
 			b[40] = 60; /* hop-by-hop -> destination options */
 			b[41] = 0;
 			b[42] = 1, b[43] = 4; /* PadN */
-			b[48] = 6; /* destination options -> TCP */
+			b[48] = 6;	      /* destination options -> TCP */
 			b[49] = 0;
 			b[50] = 1, b[51] = 4;
 		}
@@ -243,7 +258,7 @@ static size_t link_header(enum link l, uint8_t *b, int v6)
 	case L_SLL2:
 		memset(b, 0, 20);
 		b[0] = (uint8_t)(et >> 8), b[1] = (uint8_t)et;
-		b[7] = 1; /* ifindex 1 */
+		b[7] = 1;	   /* ifindex 1 */
 		b[9] = 772 & 0xff; /* ARPHRD_LOOPBACK, low byte */
 		b[8] = 772 >> 8;
 		b[11] = 6;
@@ -263,13 +278,10 @@ static size_t link_header(enum link l, uint8_t *b, int v6)
 		memcpy(b, &af, 4);
 		return 4;
 	}
-	case L_PPP:
-		b[0] = 0xff, b[1] = 0x03, b[2] = 0x00, b[3] = v6 ? 0x57 : 0x21;
-		return 4;
+	case L_PPP: b[0] = 0xff, b[1] = 0x03, b[2] = 0x00, b[3] = v6 ? 0x57 : 0x21; return 4;
 	case L_RAW:
 	case L_IPV4:
-	case L_IPV6:
-		return 0;
+	case L_IPV6: return 0;
 	}
 	return 0;
 }
@@ -285,7 +297,8 @@ static void emit(struct writer *w, const struct ep *s, const struct ep *d, const
 	record_raw(w, b, cap, (uint32_t)n);
 }
 
-static const uint8_t syn_opts[20] = { 2, 4, 0xff, 0xd7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7 };
+static const uint8_t syn_opts[20] = { 2, 4, 0xff, 0xd7, 4, 2, 8, 10, 0, 0,
+				      0, 1, 0,	  0,	0, 0, 1, 3,  3, 7 };
 static const uint8_t ts_opts[12] = { 1, 1, 8, 10, 0, 0, 0, 2, 0, 0, 0, 1 };
 
 /* The seed story: hello, dont leave, the server closes (FIN), the client
@@ -306,7 +319,8 @@ static void story(struct writer *w, struct ep c, struct ep s, int ext)
 	g.data = NULL, g.dlen = 0;
 	g.seq = si + 1, g.ack = ci + 7, g.flags = F_ACK;
 	emit(w, &s, &c, &g, 30);
-	g.seq = ci + 7, g.ack = si + 1, g.data = "dont leave\n", g.dlen = 11, g.flags = F_PSH | F_ACK;
+	g.seq = ci + 7, g.ack = si + 1, g.data = "dont leave\n", g.dlen = 11,
+	g.flags = F_PSH | F_ACK;
 	emit(w, &c, &s, &g, 100000);
 	g.data = NULL, g.dlen = 0;
 	g.seq = si + 1, g.ack = ci + 18, g.flags = F_ACK;
@@ -388,34 +402,34 @@ static void damaged(const char *dir)
 	w = wopen(dir, "damaged-records.pcap", L_EN10MB, 0, 128);
 	{
 		struct seg_spec g = { .seq = 1000, .flags = F_SYN, .win = 100 };
-		emit(w, &c, &s, &g, 0);                          /* 1: fine */
+		emit(w, &c, &s, &g, 0); /* 1: fine */
 		size_t hl = link_header(L_EN10MB, b, 0);
 		size_t n = hl + build_ip_tcp(b + hl, &c, &s, &g);
 		w->t_ns += 1000;
-		record_raw(w, b, (uint32_t)n, (uint32_t)n - 10);  /* 2: caplen > len */
+		record_raw(w, b, (uint32_t)n, (uint32_t)n - 10); /* 2: caplen > len */
 		uint8_t bad[256];
 		memcpy(bad, b, n);
-		bad[hl] = 0x43;                                  /* 3: IHL 3 */
+		bad[hl] = 0x43; /* 3: IHL 3 */
 		w->t_ns += 1000;
 		record_raw(w, bad, (uint32_t)n, (uint32_t)n);
 		memcpy(bad, b, n);
-		bad[hl + 20 + 12] = 0x30;                        /* 4: TCP data offset 3 */
+		bad[hl + 20 + 12] = 0x30; /* 4: TCP data offset 3 */
 		w->t_ns += 1000;
 		record_raw(w, bad, (uint32_t)n, (uint32_t)n);
 		memcpy(bad, b, n);
-		bad[hl + 20 + 12] = 0xf0;                        /* 5: data offset 60 > segment */
+		bad[hl + 20 + 12] = 0xf0; /* 5: data offset 60 > segment */
 		w->t_ns += 1000;
 		record_raw(w, bad, (uint32_t)n, (uint32_t)n);
 		w->t_ns += 1000;
-		record_raw(w, b, 0, 60);                          /* 6: zero-length frame */
+		record_raw(w, b, 0, 60); /* 6: zero-length frame */
 		w->t_ns += 1000;
-		record_raw(w, b, 20, 20);                         /* 7: IP header cut, not by snaplen */
-		memset(bad, 0, sizeof bad);                       /* 8: caplen 200 > snaplen 128 */
+		record_raw(w, b, 20, 20);   /* 7: IP header cut, not by snaplen */
+		memset(bad, 0, sizeof bad); /* 8: caplen 200 > snaplen 128 */
 		memcpy(bad, b, n);
 		w->t_ns += 1000;
 		record_raw(w, bad, 200, 200);
 		g.seq = 2000, g.ack = 1001, g.flags = F_SYN | F_ACK;
-		emit(w, &s, &c, &g, 1000);                        /* 9: fine */
+		emit(w, &s, &c, &g, 1000); /* 9: fine */
 	}
 	wclose(w);
 }
@@ -445,23 +459,26 @@ int main(int argc, char **argv)
 		enum link link;
 		int v6;
 	} small[] = {
-		{ "link-vlan.pcap", L_VLAN, 0 },   { "link-qinq.pcap", L_QINQ, 1 },
-		{ "link-sll.pcap", L_SLL, 0 },     { "link-null.pcap", L_NULL, 1 },
+		{ "link-vlan.pcap", L_VLAN, 0 },       { "link-qinq.pcap", L_QINQ, 1 },
+		{ "link-sll.pcap", L_SLL, 0 },	       { "link-null.pcap", L_NULL, 1 },
 		{ "link-null-be.pcap", L_NULL_BE, 0 }, { "link-loop.pcap", L_LOOP, 0 },
-		{ "link-raw.pcap", L_RAW, 1 },     { "link-ipv4.pcap", L_IPV4, 0 },
-		{ "link-ipv6.pcap", L_IPV6, 1 },   { "link-ppp.pcap", L_PPP, 0 },
+		{ "link-raw.pcap", L_RAW, 1 },	       { "link-ipv4.pcap", L_IPV4, 0 },
+		{ "link-ipv6.pcap", L_IPV6, 1 },       { "link-ppp.pcap", L_PPP, 0 },
 	};
 	for (size_t i = 0; i < sizeof small / sizeof small[0]; i++) {
 		w = wopen(dir, small[i].name, small[i].link, 0, 262144);
 		struct ep c = small[i].v6 ? c6 : c4, s = small[i].v6 ? s6 : s4;
-		struct seg_spec g = { .seq = 10, .flags = F_SYN, .win = 1000, .opts = syn_opts, .optlen = 20 };
+		struct seg_spec g = {
+			.seq = 10, .flags = F_SYN, .win = 1000, .opts = syn_opts, .optlen = 20
+		};
 		emit(w, &c, &s, &g, 0);
 		g.seq = 20, g.ack = 11, g.flags = F_SYN | F_ACK;
 		emit(w, &s, &c, &g, 10);
 		g.opts = NULL, g.optlen = 0;
 		g.seq = 11, g.ack = 21, g.flags = F_PSH | F_ACK, g.data = "ping\n", g.dlen = 5;
 		emit(w, &c, &s, &g, 10);
-		g.seq = 21, g.ack = 16, g.flags = F_FIN | F_PSH | F_ACK, g.data = "pong\n", g.dlen = 5;
+		g.seq = 21, g.ack = 16, g.flags = F_FIN | F_PSH | F_ACK, g.data = "pong\n",
+		g.dlen = 5;
 		emit(w, &s, &c, &g, 10);
 		g.seq = 16, g.ack = 27, g.flags = F_FIN | F_ACK, g.data = NULL, g.dlen = 0;
 		emit(w, &c, &s, &g, 10);

@@ -21,7 +21,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_open_offline_with_tstamp_precision(argv[1], PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	pcap_t *p =
+		pcap_open_offline_with_tstamp_precision(argv[1], PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!p) {
 		fprintf(stderr, "pcapcount: %s: %s\n", argv[1], ebuf);
 		return 2;
