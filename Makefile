@@ -105,10 +105,14 @@ golden-update: all $(TOOLS)
 bench: deps all $(TOOLS)
 	@$(SCRIPT_ENV) sh tests/bench/run.sh
 
-demo: deps all
+# Under sudo, the build runs as the sudo caller (tests/as-caller.sh), so
+# that no root-owned file is left in the tree; only the capture runs as root.
+demo: deps
+	@sh tests/as-caller.sh $(MAKE) --no-print-directory all
 	@$(SCRIPT_ENV) sh tests/demo.sh $(SCENARIO)
 
-captures: deps all
+captures: deps
+	@sh tests/as-caller.sh $(MAKE) --no-print-directory all
 	@$(SCRIPT_ENV) sh tests/record-captures.sh && echo "captures: re-recorded; now run make golden-update and read git diff tests/golden"
 
 fuzz:
