@@ -22,9 +22,12 @@
 #define SCAN_BACK      4096		     /* rows searched from the tail for a back-annotation */
 #define RST_PULL_NS    ((ts_ns)50 * 1000000) /* sends returning this soon after an RST */
 #define PENDING_MAX_NS ((ts_ns)5 * 1000000000) /* a send printed unsettled after this */
+#define DTEXT_MAX      ((size_t)16 << 20) /* deferred text held before waiting rows are forced */
 #define LIVE_SETTLE_NS ((ts_ns)250 * 1000000)  /* live: late log lines still find their place */
 
-enum row_kind { ROW_SEG, ROW_CALL };
+/* ROW_TEXT: lines already final, formatted into the deferred text (replay
+ * only): they wait behind a row that is not final yet, as bytes. */
+enum row_kind { ROW_SEG, ROW_CALL, ROW_TEXT };
 
 /* A list of record numbers: inline while short, on the heap beyond. */
 struct nlist {
@@ -103,6 +106,11 @@ struct row {
 	uint8_t pending;   /* a send whose fate is not known yet */
 	uint8_t ghost;	   /* 1: a stand-in, already printed unsettled; 2: settled too */
 	uint8_t unsettled; /* printed before its fate was known */
+	/* ROW_TEXT: bytes [text_off, text_off + text_len) of the deferred text,
+	 * lines of times ts .. ts_last */
+	size_t text_off, text_len;
+	ts_ns ts_last;
+	uint8_t text_seg; /* its first line is a segment (for the tie-break) */
 	/* ROW_SEG */
 	uint64_t n;
 	struct tcp_segment seg;
@@ -191,6 +199,7 @@ struct correlator {
 	size_t qcap, qhead, qlen;
 	struct row *free_rows; /* a free list, threaded through row.id */
 	struct row *dead;      /* settled stand-ins, freed at the next flush */
+	struct obuf dtext;     /* the deferred text of ROW_TEXT rows */
 	uint64_t next_id;
 	ts_ns now;
 	/* Log look-ahead, sorted (la_*); calls are recycled through a free list. */
@@ -258,7 +267,9 @@ static int row_before(const struct row *a, const struct row *b)
 {
 	if (a->ts != b->ts)
 		return a->ts < b->ts;
-	return a->kind == ROW_SEG && b->kind == ROW_CALL;
+	int a_seg = a->kind == ROW_SEG || (a->kind == ROW_TEXT && a->text_seg);
+	int b_seg = b->kind == ROW_SEG || (b->kind == ROW_TEXT && b->text_seg);
+	return a_seg && !b_seg;
 }
 
 static void print_row(struct correlator *k, struct row *r);
@@ -294,6 +305,72 @@ static void pop_head(struct correlator *k)
 	k->qhead = (k->qhead + 1) % k->qcap;
 	k->qlen--;
 	row_release(k, h);
+	if (k->qlen == 0)
+		k->dtext.len = 0; /* nothing refers to the deferred text any more */
+}
+
+/* Drops the deferred text that no queued row refers to any more (the rows
+ * before them were printed), when that is at least half of it. */
+static void dtext_compact(struct correlator *k)
+{
+	size_t live = k->dtext.len;
+	for (size_t i = 0; i < k->qlen; i++) {
+		const struct row *r = *qat(k, i);
+		if (r->kind == ROW_TEXT && r->text_off < live)
+			live = r->text_off;
+	}
+	if (live < k->dtext.len / 2)
+		return;
+	memmove(k->dtext.p, k->dtext.p + live, k->dtext.len - live);
+	k->dtext.len -= live;
+	for (size_t i = 0; i < k->qlen; i++) {
+		struct row *r = *qat(k, i);
+		if (r->kind == ROW_TEXT)
+			r->text_off -= live;
+	}
+}
+
+/* Room for one more line in the deferred text; 0, or -1 without memory. */
+static int dtext_room(struct correlator *k)
+{
+	if (k->dtext.cap - k->dtext.len >= 8192)
+		return 0;
+	dtext_compact(k);
+	if (k->dtext.cap - k->dtext.len >= 8192)
+		return 0;
+	size_t ncap = k->dtext.cap ? k->dtext.cap * 2 : (size_t)1 << 20;
+	char *np = realloc(k->dtext.p, ncap);
+	if (!np)
+		return -1;
+	k->dtext.p = np;
+	k->dtext.cap = ncap;
+	return 0;
+}
+
+static void q_push(struct correlator *k, struct row *r);
+
+/* The bytes the deferred text gained since start, as a row: appended to the
+ * last row when that one is text too and ends where these begin. */
+static void push_text(struct correlator *k, size_t start, ts_ns ts, int is_seg)
+{
+	size_t n = k->dtext.len - start;
+	struct row *t = k->qlen ? *qat(k, k->qlen - 1) : NULL;
+	if (t && t->kind == ROW_TEXT && t->text_off + t->text_len == start && ts >= t->ts_last) {
+		t->text_len += n;
+		t->ts_last = ts;
+		return;
+	}
+	struct row *r = row_alloc(k);
+	if (!r) {
+		k->dtext.len = start; /* dropped; better than out of order */
+		return;
+	}
+	r->kind = ROW_TEXT;
+	r->text_seg = (uint8_t)is_seg;
+	r->ts = r->ts_last = ts;
+	r->text_off = start;
+	r->text_len = n;
+	q_push(k, r);
 }
 
 static void q_push(struct correlator *k, struct row *r)
@@ -766,6 +843,10 @@ static void call_json(struct correlator *k, struct row *r)
 
 static void print_row(struct correlator *k, struct row *r)
 {
+	if (r->kind == ROW_TEXT) {
+		out_raw(k->out, k->dtext.p + r->text_off, r->text_len);
+		return;
+	}
 	if (r->kind == ROW_SEG) {
 		struct seg_extra x = { r->n_lost, r->lost_lines, r->lost_sends };
 		r->seg.payload = r->payload;
@@ -1033,11 +1114,26 @@ static void process_call(struct correlator *k, const struct call *c)
 	/* Final already (not a send waiting for its fate, not a failed send a
 	 * later signal line may still claim) and nothing earlier waits: print
 	 * it now instead of queueing it. */
-	if (k->qlen == 0 && k->settle_ns == 0 && !r->pending &&
-	    !(c->ret == -1 && c->event == EV_SEND)) {
-		print_row(k, r);
-		row_release(k, r);
-		return;
+	if (k->settle_ns == 0 && !r->pending && !(c->ret == -1 && c->event == EV_SEND)) {
+		if (k->qlen == 0) {
+			print_row(k, r);
+			row_release(k, r);
+			return;
+		}
+		if (dtext_room(k) == 0) {
+			/* Final, but rows before it wait: keep it as text. */
+			size_t start = k->dtext.len;
+			out_swap_buf(k->out, &k->dtext);
+			if (out_options(k->out)->json)
+				call_json(k, r);
+			else
+				call_text(k, r);
+			out_swap_buf(k->out, &k->dtext);
+			ts_ns ts = r->ts;
+			row_release(k, r);
+			push_text(k, start, ts, 0);
+			return;
+		}
 	}
 	q_push(k, r);
 }
@@ -1185,7 +1281,7 @@ void corr_flush(struct correlator *k, ts_ns now)
 			struct cconn *cc = h->cc;
 			if (cc && (cc->c->closed || cc->reset))
 				settle(k, h, 2);
-			else if (h->ts > k->now - PENDING_MAX_NS)
+			else if (h->ts > k->now - PENDING_MAX_NS && k->dtext.len < DTEXT_MAX)
 				break; /* wait for its acknowledgment */
 		}
 		pop_head(k);
@@ -1368,6 +1464,19 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 			cc->rst_row = 0;
 		return;
 	}
+	if (k->settle_ns == 0 && dtext_room(k) == 0) {
+		/* Replaying, nothing can change this line any more: keep it as
+		 * text behind the rows that wait. */
+		struct seg_extra x = { n_lost, lost_lines, lost_sends };
+		size_t start = k->dtext.len;
+		out_swap_buf(k->out, &k->dtext);
+		out_segment_fmt(k->out, n, ts, seg, info, n_lost ? &x : NULL);
+		out_swap_buf(k->out, &k->dtext);
+		if (is_rst_first)
+			cc->rst_row = 0;
+		push_text(k, start, ts, 1);
+		return;
+	}
 	struct row *r = row_alloc(k);
 	if (!r)
 		return;
@@ -1482,5 +1591,6 @@ void corr_free(struct correlator *k)
 	}
 	free(k->q);
 	free(k->la);
+	free(k->dtext.p);
 	free(k);
 }

@@ -752,14 +752,41 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 	ob_str(b, "}\n");
 }
 
-void out_segment_x(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
-		   const struct seg_info *info, const struct seg_extra *x)
+void out_segment_fmt(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+		     const struct seg_info *info, const struct seg_extra *x)
 {
-	out_reserve(o, OUT_LINE_MAX);
 	if (o->opts.json)
 		segment_json(o, n, ts, seg, info, x);
 	else
 		segment_text(o, n, ts, seg, info, x);
+}
+
+void out_segment_x(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+		   const struct seg_info *info, const struct seg_extra *x)
+{
+	out_reserve(o, OUT_LINE_MAX);
+	out_segment_fmt(o, n, ts, seg, info, x);
+	out_event_done(o);
+}
+
+void out_swap_buf(struct out *o, struct obuf *b)
+{
+	struct obuf t = o->b;
+	o->b = *b;
+	*b = t;
+}
+
+void out_raw(struct out *o, const char *p, size_t n)
+{
+	while (n) {
+		if (o->b.len == o->b.cap)
+			out_flush(o);
+		size_t k = o->b.cap - o->b.len < n ? o->b.cap - o->b.len : n;
+		memcpy(o->b.p + o->b.len, p, k);
+		o->b.len += k;
+		p += k;
+		n -= k;
+	}
 	out_event_done(o);
 }
 

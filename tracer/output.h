@@ -80,4 +80,13 @@ void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max);
 void ob_pad(struct obuf *b, size_t from, size_t width);
 void ob_rjust_u64(struct obuf *b, uint64_t v, size_t width);
 
+/* Formats a segment line into the output buffer as it is: no room is
+ * reserved and nothing is flushed (out_swap_buf() points it elsewhere). */
+void out_segment_fmt(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+		     const struct seg_info *info, const struct seg_extra *x);
+/* Exchanges the output's buffer with *b: formatting into another buffer. */
+void out_swap_buf(struct out *o, struct obuf *b);
+/* Appends n bytes of finished output, flushing as needed. */
+void out_raw(struct out *o, const char *p, size_t n);
+
 #endif
