@@ -319,8 +319,8 @@ static void dtext_compact(struct correlator *k)
 		if (r->kind == ROW_TEXT && r->text_off < live)
 			live = r->text_off;
 	}
-	if (live < k->dtext.len / 2)
-		return;
+	if (live == 0 || live < k->dtext.len / 2)
+		return; /* nothing, or too little, to drop */
 	memmove(k->dtext.p, k->dtext.p + live, k->dtext.len - live);
 	k->dtext.len -= live;
 	for (size_t i = 0; i < k->qlen; i++) {
