@@ -30,61 +30,42 @@ struct sumrec {
 	char ep[2][48];
 };
 
-static void rec_from_conn(struct sumrec *r, const struct conn *c)
-{
-	r->id = c->id;
-	r->first_ts = c->first_ts;
-	r->last_ts = c->last_ts;
-	r->first_n = c->first_n;
-	r->last_n = c->last_n;
-	r->lost = c->lost;
-	r->rst_lost_n = c->rst_lost_n;
-	for (int s = 0; s < 2; s++) {
-		r->side[s].pkts = c->side[s].pkts;
-		r->side[s].bytes = c->side[s].bytes;
-		r->side[s].retrans = c->side[s].retrans;
-		r->side[s].fin_n = c->side[s].fin_n;
-		r->side[s].rst_n = c->side[s].rst_n;
-	}
-	r->calls = c->calls;
-	memcpy(r->addr, c->addr, sizeof r->addr);
-	memcpy(r->port, c->port, sizeof r->port);
-	r->first_fin_from = (int8_t)c->first_fin_from;
-	r->rst_from = (int8_t)c->rst_from;
-	r->family = c->family;
-	r->syn_seen = c->syn_seen;
-	r->closed = c->closed;
-	memcpy(r->ep_len, c->ep_len, sizeof r->ep_len);
-	memcpy(r->ep, c->ep, sizeof r->ep);
-}
+/* The fields a summary shows, copied either way: struct sumrec and struct
+ * conn name them alike. */
+#define SUMREC_COPY(d, s)                                                                          \
+	do {                                                                                       \
+		(d)->id = (s)->id;                                                                 \
+		(d)->first_ts = (s)->first_ts;                                                     \
+		(d)->last_ts = (s)->last_ts;                                                       \
+		(d)->first_n = (s)->first_n;                                                       \
+		(d)->last_n = (s)->last_n;                                                         \
+		(d)->lost = (s)->lost;                                                             \
+		(d)->rst_lost_n = (s)->rst_lost_n;                                                 \
+		for (int i_ = 0; i_ < 2; i_++) {                                                   \
+			(d)->side[i_].pkts = (s)->side[i_].pkts;                                   \
+			(d)->side[i_].bytes = (s)->side[i_].bytes;                                 \
+			(d)->side[i_].retrans = (s)->side[i_].retrans;                             \
+			(d)->side[i_].fin_n = (s)->side[i_].fin_n;                                 \
+			(d)->side[i_].rst_n = (s)->side[i_].rst_n;                                 \
+		}                                                                                  \
+		(d)->calls = (s)->calls;                                                           \
+		memcpy((d)->addr, (s)->addr, sizeof(d)->addr);                                     \
+		memcpy((d)->port, (s)->port, sizeof(d)->port);                                     \
+		(d)->first_fin_from = (s)->first_fin_from;                                         \
+		(d)->rst_from = (s)->rst_from;                                                     \
+		(d)->family = (s)->family;                                                         \
+		(d)->syn_seen = (s)->syn_seen;                                                     \
+		(d)->closed = (s)->closed;                                                         \
+		memcpy((d)->ep_len, (s)->ep_len, sizeof(d)->ep_len);                               \
+		memcpy((d)->ep, (s)->ep, sizeof(d)->ep);                                           \
+	} while (0)
+
+static void rec_from_conn(struct sumrec *r, const struct conn *c) { SUMREC_COPY(r, c); }
 
 static void conn_from_rec(struct conn *c, const struct sumrec *r)
 {
 	memset(c, 0, sizeof *c);
-	c->id = r->id;
-	c->first_ts = r->first_ts;
-	c->last_ts = r->last_ts;
-	c->first_n = r->first_n;
-	c->last_n = r->last_n;
-	c->lost = r->lost;
-	c->rst_lost_n = r->rst_lost_n;
-	for (int s = 0; s < 2; s++) {
-		c->side[s].pkts = r->side[s].pkts;
-		c->side[s].bytes = r->side[s].bytes;
-		c->side[s].retrans = r->side[s].retrans;
-		c->side[s].fin_n = r->side[s].fin_n;
-		c->side[s].rst_n = r->side[s].rst_n;
-	}
-	c->calls = r->calls;
-	memcpy(c->addr, r->addr, sizeof c->addr);
-	memcpy(c->port, r->port, sizeof c->port);
-	c->first_fin_from = r->first_fin_from;
-	c->rst_from = r->rst_from;
-	c->family = r->family;
-	c->syn_seen = r->syn_seen;
-	c->closed = r->closed;
-	memcpy(c->ep_len, r->ep_len, sizeof c->ep_len);
-	memcpy(c->ep, r->ep, sizeof c->ep);
+	SUMREC_COPY(c, r);
 }
 
 struct sumstore {
