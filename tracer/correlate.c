@@ -23,7 +23,7 @@
 #define RST_PULL_NS    ((ts_ns)50 * 1000000) /* sends returning this soon after an RST */
 #define PENDING_MAX_NS ((ts_ns)5 * 1000000000) /* a send printed unsettled after this */
 #define DTEXT_MAX      ((size_t)16 << 20) /* deferred text held before waiting rows are forced */
-#define LIVE_SETTLE_NS ((ts_ns)250 * 1000000)  /* live: late log lines still find their place */
+#define LIVE_SETTLE_NS ((ts_ns)250 * 1000000) /* live: late log lines still find their place */
 
 /* ROW_TEXT: lines already final, formatted into the deferred text (replay
  * only): they wait behind a row that is not final yet, as bytes. */
@@ -1533,7 +1533,6 @@ void corr_finish(struct correlator *k)
 	corr_flush(k, INT64_MAX);
 }
 
-uint64_t corr_unmatched(const struct correlator *k) { return k->unmatched; }
 uint64_t corr_bad_lines(const struct correlator *k) { return k->bad_lines; }
 
 void corr_summary(struct correlator *k)

@@ -36,8 +36,7 @@ void corr_flush(struct correlator *k, ts_ns now);
 void corr_finish(struct correlator *k);
 /* A connection is about to be retired: settle its sends first. */
 void corr_conn_retire(struct correlator *k, struct conn *c);
-/* Calls that matched no captured connection; malformed log lines. */
-uint64_t corr_unmatched(const struct correlator *k);
+/* Malformed log lines. */
 uint64_t corr_bad_lines(const struct correlator *k);
 /* The summary row for calls with no captured connection (if any). */
 void corr_summary(struct correlator *k);

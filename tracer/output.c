@@ -187,14 +187,29 @@ void ob_i64(struct obuf *b, int64_t v)
 }
 
 /* Exactly `digits` digits, zero-padded. */
+/* Exactly `digits` digits, zero-padded; v must have no more. */
 static void ob_frac(struct obuf *b, uint64_t v, int digits)
 {
-	char tmp[12];
-	for (int i = digits - 1; i >= 0; i--) {
-		tmp[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	ob_mem(b, tmp, (size_t)digits);
+	if ((size_t)digits > b->cap - b->len)
+		return;
+	b->len = (size_t)(w_digits(b->p + b->len, v, digits) - b->p);
+}
+
+/* Seconds since the first record, right-aligned in 10 columns, 6 decimals:
+ * the text timeline's time column (at most 28 bytes). */
+static char *w_rel_time(char *w, ts_ns rel)
+{
+	int neg = rel < 0;
+	if (neg)
+		rel = -rel;
+	uint64_t sec = (uint64_t)rel / 1000000000u, us = (uint64_t)rel % 1000000000u / 1000u;
+	for (int i = digits_u64(sec) + 7 + neg; i < 10; i++)
+		*w++ = ' ';
+	if (neg)
+		*w++ = '-';
+	w = w_u64(w, sec);
+	*w++ = '.';
+	return w_digits(w, us, 6);
 }
 
 static void split_ts(ts_ns ts, int64_t *sec, int64_t *nsec)
@@ -220,15 +235,9 @@ void ob_ts_json(struct obuf *b, ts_ns ts)
 
 void ob_rjust_u64(struct obuf *b, uint64_t v, size_t width)
 {
-	char tmp[24];
-	int i = sizeof tmp;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t w = sizeof tmp - (size_t)i; w < width; w++)
+	for (size_t w = (size_t)digits_u64(v); w < width; w++)
 		ob_char(b, ' ');
-	ob_mem(b, tmp + i, sizeof tmp - (size_t)i);
+	ob_u64(b, v);
 }
 
 void ob_pad(struct obuf *b, size_t from, size_t width)
@@ -242,25 +251,10 @@ void ob_time(struct out *o, ts_ns ts)
 	struct obuf *b = &o->b;
 	int64_t sec, nsec;
 	switch (o->opts.time) {
-	case TIME_REL: {
-		size_t from = b->len;
-		ts_ns rel = ts - o->start;
-		if (rel < 0) {
-			ob_char(b, '-');
-			rel = -rel;
-		}
-		split_ts(rel, &sec, &nsec);
-		ob_i64(b, sec);
-		ob_char(b, '.');
-		ob_frac(b, (uint64_t)nsec / 1000, 6);
-		if (b->len - from < 10) { /* right-align in 10 columns */
-			size_t w = b->len - from, pad = 10 - w;
-			memmove(b->p + from + pad, b->p + from, w);
-			memset(b->p + from, ' ', pad);
-			b->len += pad;
-		}
+	case TIME_REL:
+		if (b->cap - b->len >= 32)
+			b->len = (size_t)(w_rel_time(b->p + b->len, ts - o->start) - b->p);
 		break;
-	}
 	case TIME_EPOCH:
 		split_ts(ts, &sec, &nsec);
 		ob_i64(b, sec);
@@ -543,21 +537,7 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 	w = w_u64(w, n);
 	*w++ = ' ';
 	if (o->opts.time == TIME_REL) {
-		/* Seconds since the first record, right-aligned in 10. */
-		ts_ns rel = ts - o->start;
-		int neg = rel < 0;
-		if (neg)
-			rel = -rel;
-		uint64_t sec = (uint64_t)rel / 1000000000u,
-			 us = (uint64_t)rel % 1000000000u / 1000u;
-		int width = digits_u64(sec) + 7 + neg;
-		for (int i = width; i < 10; i++)
-			*w++ = ' ';
-		if (neg)
-			*w++ = '-';
-		w = w_u64(w, sec);
-		*w++ = '.';
-		w = w_digits(w, us, 6);
+		w = w_rel_time(w, ts - o->start);
 	} else {
 		b->len = (size_t)(w - b->p);
 		ob_time(o, ts);

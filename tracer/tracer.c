@@ -23,7 +23,7 @@
 #include "sendlog.h"
 #include "sumstore.h"
 
-#define WARN_LIMIT     50 /* per kind of damage; the rest are counted */
+#define WARN_LIMIT     50 /* damaged records named one by one; the rest are counted */
 #define TICK_MS	       50 /* live mode: how often the log is read and rows settle */
 #define CHILD_GRACE_NS ((ts_ns)300 * 1000000) /* trace on after the command exits */
 
