@@ -156,8 +156,8 @@ struct recent_seg {
 struct cside {
 	uint32_t sends;
 	uint32_t calls; /* logged calls made from this side */
-	struct row *pend[PEND_MAX];
-	int npend;
+	struct row **pend; /* the sends waiting for their fate, oldest first */
+	int npend, pcap;
 	struct recent_seg *recent; /* a ring that grows while sends are outstanding */
 	int rhead, rcount, rcap;
 	uint8_t forgot;	     /* an unclaimed segment fell out of the ring */
@@ -467,6 +467,21 @@ static void pend_remove(struct cside *cs, struct row *r)
 			cs->npend--;
 			return;
 		}
+}
+
+/* Room for more waiting sends (the array starts small: most sides have
+ * one or two at a time). Returns 0, or -1 without memory. */
+static int pend_grow(struct cside *cs)
+{
+	int ncap = cs->pcap ? cs->pcap * 2 : 4;
+	if (ncap > PEND_MAX)
+		ncap = PEND_MAX;
+	struct row **np = realloc(cs->pend, (size_t)ncap * sizeof *np);
+	if (!np)
+		return -1;
+	cs->pend = np;
+	cs->pcap = ncap;
+	return 0;
 }
 
 /* A send's fate is known: count it in its connection's summary. */
@@ -1062,9 +1077,13 @@ static void process_call(struct correlator *k, const struct call *c)
 					rst->lost_sends[rst->n_lost++] = r->send_no;
 				}
 			} else {
-				if (cs->npend == PEND_MAX)
+				if (cs->npend == PEND_MAX ||
+				    (cs->npend == cs->pcap && pend_grow(cs) != 0 && cs->npend))
 					settle(k, cs->pend[0], 4);
-				cs->pend[cs->npend++] = r;
+				if (cs->npend < cs->pcap)
+					cs->pend[cs->npend++] = r;
+				else
+					settle(k, r, 4); /* no memory to wait with */
 			}
 		}
 		break;
@@ -1510,6 +1529,7 @@ void corr_conn_retire(struct correlator *k, struct conn *c)
 		while (cc->side[s].npend)
 			settle(k, cc->side[s].pend[0], c->closed || cc->reset ? 2 : 3);
 		free(cc->side[s].recent);
+		free(cc->side[s].pend);
 	}
 	free(cc);
 	c->user = NULL;
