@@ -36,8 +36,8 @@ BUILD  := build
 SANFLAGS :=
 BIN    := .
 endif
-CFLAGS_ALL  = $(CSTD) $(OPT) -g $(WARN) $(SANFLAGS) -Iinclude -Itracer -Idemo $(PKG_CFLAGS) $(CFLAGS)
-LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
+CFLAGS_ALL  = $(CSTD) $(OPT) -g -pthread $(WARN) $(SANFLAGS) -Iinclude -Itracer -Idemo $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = -pthread $(SANFLAGS) $(LDFLAGS)
 
 TRACER_SRCS := $(wildcard tracer/*.c)
 TRACER_LIB  := $(filter-out tracer/main.c,$(TRACER_SRCS))

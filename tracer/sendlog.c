@@ -1,5 +1,8 @@
-/* sendlog.c: the send log reader. Each line is parsed with jansson; a
- * malformed line is reported with its number and skipped, the rest is used. */
+/* sendlog.c: the send log reader. A malformed line is reported with its
+ * number and skipped, the rest is used. Lines are parsed by a strict fast
+ * path, and by jansson whenever that declines one (it decides and explains).
+ * Replaying (not following), a second thread reads and parses the log ahead
+ * of its consumer, in batches: parsing then costs the packet loop nothing. */
 #include "sendlog.h"
 
 #include "rstscope_utf8.h"
@@ -8,6 +11,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -777,7 +781,31 @@ int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct cal
 	return slow_parse(line, len, c, err, errlen);
 }
 
+/* Parsed lines travel from the reader thread in batches. */
+#define BATCH_LINES 256
+#define BATCHES	    4 /* in flight: parsed ahead, or being consumed */
+struct item {
+	int rc;	   /* 1 a call, -1 a malformed line */
+	char *err; /* rc -1: the report (malloc'd) */
+	struct call c;
+};
+struct batch {
+	int n;	 /* items */
+	int end; /* the log ended after these */
+	struct item it[BATCH_LINES];
+};
+
 struct sendlog {
+	/* The reader thread (replay only): batches are filled in ring order;
+	 * `full` of them wait for the consumer, which is on `cur`. */
+	int threaded;		 /* 1 started, -1 could not start: read inline */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_full, cv_free;
+	struct batch *ring[BATCHES];
+	int fill, take, full, stop;
+	struct batch *cur;
+	int cur_i;
 	char *path;
 	int fd; /* -1 until the file exists (follow mode) */
 	int follow;
@@ -820,10 +848,13 @@ struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t err
 	return s;
 }
 
+static void reader_stop(struct sendlog *s);
+
 void sendlog_free(struct sendlog *s)
 {
 	if (!s)
 		return;
+	reader_stop(s);
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s->buf);
@@ -905,7 +936,7 @@ static char *next_line(struct sendlog *s, size_t *len)
 	}
 }
 
-int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
+static int next_inline(struct sendlog *s, struct call *c, char *err, size_t errlen)
 {
 	size_t n;
 	char *line;
@@ -927,4 +958,146 @@ int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 		return 1;
 	}
 	return 0;
+}
+
+/* ---- the reader thread --------------------------------------------------- */
+
+static void *reader_main(void *arg)
+{
+	struct sendlog *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (s->full == BATCHES && !s->stop) /* the consumer's counts */
+			pthread_cond_wait(&s->cv_free, &s->mu);
+		int stop = s->stop;
+		struct batch *b = s->ring[s->fill];
+		pthread_mutex_unlock(&s->mu);
+		if (stop)
+			return NULL;
+		b->n = 0;
+		b->end = 0;
+		while (b->n < BATCH_LINES) {
+			struct item *it = &b->it[b->n];
+			char e[512];
+			it->err = NULL;
+			it->rc = next_inline(s, &it->c, e, sizeof e);
+			if (it->rc == 0) {
+				b->end = 1;
+				break;
+			}
+			if (it->rc < 0 && !(it->err = strdup(e)))
+				continue; /* no memory for the report: the line is still skipped */
+			b->n++;
+		}
+		pthread_mutex_lock(&s->mu);
+		s->fill = (s->fill + 1) % BATCHES;
+		s->full++;
+		pthread_cond_signal(&s->cv_full);
+		pthread_mutex_unlock(&s->mu);
+		if (b->end)
+			return NULL;
+	}
+}
+
+static void batch_drop(struct batch *b, int from)
+{
+	for (int i = from; i < b->n; i++)
+		free(b->it[i].err);
+	b->n = 0;
+}
+
+static void reader_stop(struct sendlog *s)
+{
+	if (s->threaded != 1)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_cond_signal(&s->cv_free);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	/* Reports not handed out yet: the current batch past cur_i, and every
+	 * full one behind it. */
+	int i = 0;
+	if (s->cur) /* it is ring[take], counted in full */
+		batch_drop(s->cur, s->cur_i), i = 1;
+	for (; i < s->full; i++)
+		batch_drop(s->ring[(s->take + i) % BATCHES], 0);
+	for (i = 0; i < BATCHES; i++)
+		free(s->ring[i]);
+	pthread_cond_destroy(&s->cv_full);
+	pthread_cond_destroy(&s->cv_free);
+	pthread_mutex_destroy(&s->mu);
+	s->threaded = 0;
+}
+
+/* Starts the reader thread; -1 (and nothing started) when it cannot. */
+static int reader_start(struct sendlog *s)
+{
+	memset(s->ring, 0, sizeof s->ring);
+	for (int i = 0; i < BATCHES; i++)
+		if (!(s->ring[i] = malloc(sizeof *s->ring[i])))
+			goto fail;
+	if (pthread_mutex_init(&s->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&s->cv_full, NULL) != 0) {
+		pthread_mutex_destroy(&s->mu);
+		goto fail;
+	}
+	if (pthread_cond_init(&s->cv_free, NULL) != 0) {
+		pthread_cond_destroy(&s->cv_full);
+		pthread_mutex_destroy(&s->mu);
+		goto fail;
+	}
+	s->fill = s->take = s->full = s->stop = 0;
+	s->cur = NULL;
+	if (pthread_create(&s->thread, NULL, reader_main, s) != 0) {
+		pthread_cond_destroy(&s->cv_free);
+		pthread_cond_destroy(&s->cv_full);
+		pthread_mutex_destroy(&s->mu);
+		goto fail;
+	}
+	return 0;
+fail:
+	for (int i = 0; i < BATCHES; i++)
+		free(s->ring[i]);
+	return -1;
+}
+
+int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
+{
+	if (s->follow || s->threaded < 0)
+		return next_inline(s, c, err, errlen);
+	if (!s->threaded) /* started at the first read: after any privilege drop */
+		s->threaded = reader_start(s) == 0 ? 1 : -1;
+	if (s->threaded < 0)
+		return next_inline(s, c, err, errlen);
+	for (;;) {
+		struct batch *b = s->cur;
+		if (b && s->cur_i < b->n) {
+			struct item *it = &b->it[s->cur_i++];
+			if (it->rc > 0) {
+				*c = it->c;
+				return 1;
+			}
+			snprintf(err, errlen, "%s", it->err);
+			free(it->err);
+			it->err = NULL;
+			return -1;
+		}
+		if (b && b->end)
+			return 0;
+		/* Hand the consumed batch back; wait for the next one. */
+		pthread_mutex_lock(&s->mu);
+		if (b) {
+			s->cur = NULL;
+			s->take = (s->take + 1) % BATCHES;
+			s->full--;
+			pthread_cond_signal(&s->cv_free);
+		}
+		while (s->full == 0)
+			pthread_cond_wait(&s->cv_full, &s->mu);
+		s->cur = s->ring[s->take];
+		s->cur_i = 0;
+		pthread_mutex_unlock(&s->mu);
+	}
 }
