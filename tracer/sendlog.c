@@ -782,8 +782,8 @@ int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct cal
 }
 
 /* Parsed lines travel from the reader thread in batches. */
-#define BATCH_LINES 256
-#define BATCHES	    4 /* in flight: parsed ahead, or being consumed */
+#define BATCH_LINES 1024
+#define BATCHES	    8 /* in flight: parsed ahead, or being consumed */
 struct item {
 	int rc;	   /* 1 a call, -1 a malformed line */
 	char *err; /* rc -1: the report (malloc'd) */
@@ -803,7 +803,7 @@ struct sendlog {
 	pthread_mutex_t mu;
 	pthread_cond_t cv_full, cv_free;
 	struct batch *ring[BATCHES];
-	int fill, take, full, stop;
+	int fill, take, full, stop, waiting;
 	struct batch *cur;
 	int cur_i;
 	char *path;
@@ -967,8 +967,14 @@ static void *reader_main(void *arg)
 	struct sendlog *s = arg;
 	for (;;) {
 		pthread_mutex_lock(&s->mu);
-		while (s->full == BATCHES && !s->stop) /* the consumer's counts */
-			pthread_cond_wait(&s->cv_free, &s->mu);
+		if (s->full == BATCHES && !s->stop) {
+			/* Every batch is full (the consumer's counts): sleep until
+			 * half are free, not one wake-up per batch. */
+			s->waiting = 1;
+			while (s->full > BATCHES / 2 && !s->stop)
+				pthread_cond_wait(&s->cv_free, &s->mu);
+			s->waiting = 0;
+		}
 		int stop = s->stop;
 		struct batch *b = s->ring[s->fill];
 		pthread_mutex_unlock(&s->mu);
@@ -1048,7 +1054,7 @@ static int reader_start(struct sendlog *s)
 		pthread_mutex_destroy(&s->mu);
 		goto fail;
 	}
-	s->fill = s->take = s->full = s->stop = 0;
+	s->fill = s->take = s->full = s->stop = s->waiting = 0;
 	s->cur = NULL;
 	if (pthread_create(&s->thread, NULL, reader_main, s) != 0) {
 		pthread_cond_destroy(&s->cv_free);
@@ -1092,7 +1098,8 @@ int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 			s->cur = NULL;
 			s->take = (s->take + 1) % BATCHES;
 			s->full--;
-			pthread_cond_signal(&s->cv_free);
+			if (s->waiting && s->full <= BATCHES / 2)
+				pthread_cond_signal(&s->cv_free);
 		}
 		while (s->full == 0)
 			pthread_cond_wait(&s->cv_full, &s->mu);
