@@ -205,6 +205,7 @@ struct correlator {
 	/* Log look-ahead, sorted (la_*); calls are recycled through a free list. */
 	struct call **la;
 	size_t la_head, la_len, la_cap;
+	ts_ns la_front_ts; /* the first call's time; INT64_MAX when there is none */
 	struct call *free_calls;
 	ts_ns settle_ns; /* how long a row waits for late evidence */
 	int log_eof;
@@ -244,7 +245,11 @@ static void row_release(struct correlator *k, struct row *r)
 	k->free_rows = r;
 }
 
-static struct row **qat(struct correlator *k, size_t i) { return &k->q[(k->qhead + i) % k->qcap]; }
+/* The queue's capacity is a power of two. */
+static struct row **qat(struct correlator *k, size_t i)
+{
+	return &k->q[(k->qhead + i) & (k->qcap - 1)];
+}
 
 static int q_grow(struct correlator *k)
 {
@@ -302,7 +307,7 @@ static void pop_head(struct correlator *k)
 		h->pending = 0;
 		h->cc = NULL;
 	}
-	k->qhead = (k->qhead + 1) % k->qcap;
+	k->qhead = (k->qhead + 1) & (k->qcap - 1);
 	k->qlen--;
 	row_release(k, h);
 	if (k->qlen == 0)
@@ -1182,11 +1187,26 @@ static void call_release(struct correlator *k, struct call *c)
 }
 
 /* The look-ahead: calls read from the log, kept sorted by (ts, line) in a
- * ring. Lines come nearly in order (each is written as its call returns),
- * so a new one is placed by moving it back past the few later ones. */
+ * ring (its capacity a power of two). Lines come nearly in order (each is
+ * written as its call returns), so a new one is placed by moving it back past
+ * the few later ones. */
 static struct call **la_at(struct correlator *k, size_t i)
 {
-	return &k->la[(k->la_head + i) % k->la_cap];
+	return &k->la[(k->la_head + i) & (k->la_cap - 1)];
+}
+
+/* Notes the first call's time (checked on every packet; the call itself was
+ * read long ago and is no longer in the cache) and fetches the call. */
+static void la_front(struct correlator *k)
+{
+	if (!k->la_len) {
+		k->la_front_ts = INT64_MAX;
+		return;
+	}
+	const struct call *c = *la_at(k, 0);
+	k->la_front_ts = c->ts;
+	for (size_t i = 0; i < sizeof *c; i += 64)
+		__builtin_prefetch((const char *)c + i);
 }
 
 static void la_push(struct correlator *k, struct call *c)
@@ -1211,22 +1231,28 @@ static void la_push(struct correlator *k, struct call *c)
 		i--;
 	}
 	*la_at(k, i) = c;
+	if (i == 0)
+		la_front(k);
 }
 
 static struct call *la_pop(struct correlator *k)
 {
 	struct call *c = *la_at(k, 0);
-	k->la_head = (k->la_head + 1) % k->la_cap;
+	k->la_head = (k->la_head + 1) & (k->la_cap - 1);
 	k->la_len--;
+	la_front(k);
 	return c;
 }
 
 /* Removes entry i, keeping the order. */
 static void la_remove(struct correlator *k, size_t i)
 {
+	int front = i == 0;
 	for (; i + 1 < k->la_len; i++)
 		*la_at(k, i) = *la_at(k, i + 1);
 	k->la_len--;
+	if (front)
+		la_front(k);
 }
 
 /* Reads log lines until one is later than until (or the log ends for now). */
@@ -1274,6 +1300,7 @@ struct correlator *corr_new(struct out *o, struct flow_table *flows, struct send
 	k->warn_arg = warn_arg;
 	k->log_last_ts = INT64_MIN;
 	k->now = INT64_MIN;
+	k->la_front_ts = INT64_MAX;
 	/* Replaying, calls are merged in time order from the log read ahead, so
 	 * a row is final at once; live, a log line can be read after later
 	 * packets, so rows wait a little. */
@@ -1310,7 +1337,7 @@ void corr_flush(struct correlator *k, ts_ns now)
 void corr_advance(struct correlator *k, ts_ns now)
 {
 	read_log(k, now + LOOKAHEAD_NS);
-	while (k->la_len && (*la_at(k, 0))->ts < now) {
+	while (k->la_front_ts < now) {
 		struct call *c = la_pop(k);
 		process_call(k, c);
 		call_release(k, c);
