@@ -5,6 +5,7 @@
  * of its consumer, in batches: parsing then costs the packet loop nothing. */
 #include "sendlog.h"
 
+#include "handoff.h"
 #include "rstscope_utf8.h"
 
 #include <arpa/inet.h>
@@ -796,14 +797,10 @@ struct batch {
 };
 
 struct sendlog {
-	/* The reader thread (replay only): batches are filled in ring order;
-	 * `full` of them wait for the consumer, which is on `cur`. */
-	int threaded;		 /* 1 started, -1 could not start: read inline */
+	/* The reader thread (replay only); the consumer is on cur. */
+	int threaded; /* 1 started, -1 could not start: read inline */
 	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv_full, cv_free;
-	struct batch *ring[BATCHES];
-	int fill, take, full, stop, waiting;
+	struct handoff *ring;
 	struct batch *cur;
 	int cur_i;
 	char *path;
@@ -965,21 +962,8 @@ static int next_inline(struct sendlog *s, struct call *c, char *err, size_t errl
 static void *reader_main(void *arg)
 {
 	struct sendlog *s = arg;
-	for (;;) {
-		pthread_mutex_lock(&s->mu);
-		if (s->full == BATCHES && !s->stop) {
-			/* Every batch is full (the consumer's counts): sleep until
-			 * half are free, not one wake-up per batch. */
-			s->waiting = 1;
-			while (s->full > BATCHES / 2 && !s->stop)
-				pthread_cond_wait(&s->cv_free, &s->mu);
-			s->waiting = 0;
-		}
-		int stop = s->stop;
-		struct batch *b = s->ring[s->fill];
-		pthread_mutex_unlock(&s->mu);
-		if (stop)
-			return NULL;
+	struct batch *b;
+	while ((b = handoff_fill(s->ring)) != NULL) {
 		b->n = 0;
 		b->end = 0;
 		while (b->n < BATCH_LINES) {
@@ -995,78 +979,47 @@ static void *reader_main(void *arg)
 				continue; /* no memory for the report: the line is still skipped */
 			b->n++;
 		}
-		pthread_mutex_lock(&s->mu);
-		s->fill = (s->fill + 1) % BATCHES;
-		s->full++;
-		pthread_cond_signal(&s->cv_full);
-		pthread_mutex_unlock(&s->mu);
+		handoff_publish(s->ring);
 		if (b->end)
-			return NULL;
+			break;
 	}
+	return NULL;
 }
 
-static void batch_drop(struct batch *b, int from)
+/* Frees the reports a batch still owns (from the consumer's place in it). */
+static void batch_drop(void *buf, int held, void *arg)
 {
-	for (int i = from; i < b->n; i++)
+	struct batch *b = buf;
+	struct sendlog *s = arg;
+	for (int i = held ? s->cur_i : 0; i < b->n; i++)
 		free(b->it[i].err);
-	b->n = 0;
 }
 
 static void reader_stop(struct sendlog *s)
 {
 	if (s->threaded != 1)
 		return;
-	pthread_mutex_lock(&s->mu);
-	s->stop = 1;
-	pthread_cond_signal(&s->cv_free);
-	pthread_mutex_unlock(&s->mu);
+	handoff_stop(s->ring);
 	pthread_join(s->thread, NULL);
-	/* Reports not handed out yet: the current batch past cur_i, and every
-	 * full one behind it. */
-	int i = 0;
-	if (s->cur) /* it is ring[take], counted in full */
-		batch_drop(s->cur, s->cur_i), i = 1;
-	for (; i < s->full; i++)
-		batch_drop(s->ring[(s->take + i) % BATCHES], 0);
-	for (i = 0; i < BATCHES; i++)
-		free(s->ring[i]);
-	pthread_cond_destroy(&s->cv_full);
-	pthread_cond_destroy(&s->cv_free);
-	pthread_mutex_destroy(&s->mu);
+	handoff_each_full(s->ring, batch_drop, s);
+	handoff_free(s->ring);
+	s->ring = NULL;
 	s->threaded = 0;
 }
 
 /* Starts the reader thread; -1 (and nothing started) when it cannot. */
 static int reader_start(struct sendlog *s)
 {
-	memset(s->ring, 0, sizeof s->ring);
-	for (int i = 0; i < BATCHES; i++)
-		if (!(s->ring[i] = malloc(sizeof *s->ring[i])))
-			goto fail;
-	if (pthread_mutex_init(&s->mu, NULL) != 0)
-		goto fail;
-	if (pthread_cond_init(&s->cv_full, NULL) != 0) {
-		pthread_mutex_destroy(&s->mu);
-		goto fail;
-	}
-	if (pthread_cond_init(&s->cv_free, NULL) != 0) {
-		pthread_cond_destroy(&s->cv_full);
-		pthread_mutex_destroy(&s->mu);
-		goto fail;
-	}
-	s->fill = s->take = s->full = s->stop = s->waiting = 0;
+	s->ring = handoff_new(BATCHES, sizeof(struct batch));
+	if (!s->ring)
+		return -1;
 	s->cur = NULL;
 	if (pthread_create(&s->thread, NULL, reader_main, s) != 0) {
-		pthread_cond_destroy(&s->cv_free);
-		pthread_cond_destroy(&s->cv_full);
-		pthread_mutex_destroy(&s->mu);
-		goto fail;
+		handoff_free(s->ring);
+		s->ring = NULL;
+		return -1;
 	}
 	return 0;
-fail:
-	for (int i = 0; i < BATCHES; i++)
-		free(s->ring[i]);
-	return -1;
 }
 
 int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
@@ -1092,19 +1045,7 @@ int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 		}
 		if (b && b->end)
 			return 0;
-		/* Hand the consumed batch back; wait for the next one. */
-		pthread_mutex_lock(&s->mu);
-		if (b) {
-			s->cur = NULL;
-			s->take = (s->take + 1) % BATCHES;
-			s->full--;
-			if (s->waiting && s->full <= BATCHES / 2)
-				pthread_cond_signal(&s->cv_free);
-		}
-		while (s->full == 0)
-			pthread_cond_wait(&s->cv_full, &s->mu);
-		s->cur = s->ring[s->take];
+		s->cur = handoff_take(s->ring);
 		s->cur_i = 0;
-		pthread_mutex_unlock(&s->mu);
 	}
 }
