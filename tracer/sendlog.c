@@ -1022,6 +1022,12 @@ static int reader_start(struct sendlog *s)
 	return 0;
 }
 
+void sendlog_inline(struct sendlog *s)
+{
+	if (!s->threaded)
+		s->threaded = -1;
+}
+
 int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 {
 	if (s->follow || s->threaded < 0)
@@ -1043,8 +1049,13 @@ int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 			it->err = NULL;
 			return -1;
 		}
-		if (b && b->end)
+		if (b && b->end) {
+			/* The thread is done: what the log gains from now on
+			 * is read inline, as without it. */
+			reader_stop(s);
+			s->threaded = -1;
 			return 0;
+		}
 		s->cur = handoff_take(s->ring);
 		s->cur_i = 0;
 	}

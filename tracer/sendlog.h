@@ -58,6 +58,9 @@ struct sendlog;
  * file may not exist yet and may be truncated and rewritten. */
 struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t errlen);
 void sendlog_free(struct sendlog *s);
+/* Not following, the log is read and parsed ahead by a second thread,
+ * started at the first sendlog_next(); this keeps it in the caller's. */
+void sendlog_inline(struct sendlog *s);
 /* Next call: 1 got one, 0 nothing more now (end of file), -1 a malformed line
  * (reported in err, with its line number; call again for the next one). */
 int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen);

@@ -1,12 +1,16 @@
-/* tracer.c: the replay pipeline. One pcap record at a time: decode into a
- * value struct, account it in the flow table, print it; nothing per packet
- * allocates or makes a system call (output is written in large blocks). */
+/* tracer.c: the pipeline. One pcap record at a time: decode into a value
+ * struct, account it in the flow table, print it; nothing per packet
+ * allocates or makes a system call (output is written in large blocks).
+ * Replaying, a second thread reads and decodes the records (libpcap's reads
+ * and the decoder are a quarter of a text run) and hands them over in
+ * batches, in order, with the damage it found; this one does the rest. */
 #include "tracer.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +24,7 @@
 #include "correlate.h"
 #include "decode.h"
 #include "flow.h"
+#include "handoff.h"
 #include "sendlog.h"
 #include "sumstore.h"
 
@@ -31,6 +36,36 @@
 static volatile sig_atomic_t stop_requested;
 
 void tracer_request_stop(void) { stop_requested = 1; }
+
+/* What the reading thread hands over: a record to show (or only to move
+ * the log's clock), or a damage report, in record order. */
+enum rd_kind { RD_RECORD, RD_DAMAGE, RD_START };
+struct rd_item {
+	uint8_t kind;
+	uint8_t cut;   /* RD_RECORD: caplen < len */
+	int8_t result; /* RD_RECORD: decode_packet()'s */
+	uint64_t n;    /* record number */
+	ts_ns ts;
+	const char *why; /* RD_RECORD: the decoder's reason; RD_DAMAGE: the report */
+	char *msg;	 /* RD_DAMAGE: the report when it was formatted (malloc'd) */
+	struct tcp_segment seg;
+	uint8_t payload[64]; /* as much of it as any output shows */
+};
+#define RD_ITEMS   2048
+#define RD_BATCHES 8
+struct rd_batch {
+	int n, end;
+	struct rd_item it[RD_ITEMS];
+};
+struct reader {
+	pthread_t thread;
+	struct handoff *ring;
+	struct rd_batch *b; /* being filled (reading thread) */
+	uint64_t n;	    /* records read */
+	int stopped;	    /* handoff_fill() said stop */
+	int rc;		    /* pcap_loop()'s */
+	char err[PCAP_ERRBUF_SIZE];
+};
 
 struct tracer {
 	struct tracer_opts opts;
@@ -56,7 +91,9 @@ struct tracer {
 	int stop;
 	int live;
 	pcap_dumper_t *dumper;
-	char *tmp_log; /* a send log we created for -- COMMAND */
+	struct reader *rd; /* replaying: the reading thread */
+	int threads;	   /* replaying: read the capture and the log in threads */
+	char *tmp_log;	   /* a send log we created for -- COMMAND */
 	pid_t child;
 	int child_status, child_done;
 };
@@ -95,10 +132,88 @@ static void retire_cb(const struct conn *c, void *arg)
 	}
 }
 
+/* The reading thread's next item, or NULL when the main thread stopped it. */
+static struct rd_item *rd_item(struct tracer *t)
+{
+	struct reader *rd = t->rd;
+	if (rd->b && rd->b->n == RD_ITEMS) {
+		handoff_publish(rd->ring);
+		rd->b = NULL;
+	}
+	if (!rd->b) {
+		if (rd->stopped || !(rd->b = handoff_fill(rd->ring))) {
+			rd->stopped = 1;
+			pcap_breakloop(t->p);
+			return NULL;
+		}
+		rd->b->n = rd->b->end = 0;
+	}
+	return &rd->b->it[rd->b->n++];
+}
+
+/* Damage found while reading: reported now, or handed over in order. */
+static void report(struct tracer *t, uint64_t n, const char *what, int formatted)
+{
+	if (!t->rd) {
+		damage(t, n, what);
+		return;
+	}
+	struct rd_item *it = rd_item(t);
+	if (!it)
+		return;
+	it->kind = RD_DAMAGE;
+	it->n = n;
+	it->why = what;
+	it->msg = formatted ? strdup(what) : NULL;
+	if (formatted && !it->msg)
+		it->why = "damaged (no memory to say how)";
+}
+
+/* The rest of a record, after reading and decoding: the send log's clock,
+ * the flow table, the output. */
+static void show_record(struct tracer *t, uint64_t n, ts_ns ts, int r, const char *why, int cut,
+			const struct tcp_segment *seg)
+{
+	if (t->corr)
+		corr_advance(t->corr, ts);
+	switch (r) {
+	case DECODE_TCP: break;
+	case DECODE_NOT_TCP: t->not_tcp++; return;
+	case DECODE_FRAGMENT: t->fragments++; return;
+	case DECODE_TRUNCATED:
+		if (cut) {
+			/* Cut by the snapshot length: expected, not damage. */
+			if (!t->snap_cut++)
+				t->first_snap_cut = n;
+			return;
+		}
+		damage(t, n, why);
+		return;
+	default: damage(t, n, why); return;
+	}
+	struct seg_info info;
+	if (flow_update(t->flows, seg, n, ts, &info) != 0) {
+		damage(t, n, "out of memory for the connection table; segment skipped");
+		return;
+	}
+	if (t->corr)
+		corr_segment(t->corr, n, ts, seg, &info);
+	else
+		out_segment(t->out, n, ts, seg, &info);
+	t->segments++;
+	if (t->opts.max_segments && t->segments >= t->opts.max_segments) {
+		t->stop = 1;
+		if (!t->live && !t->rd)
+			pcap_breakloop(t->p);
+	}
+}
+
+/* One record: checked and decoded here (in the reading thread, replaying),
+ * shown by show_record(). */
 static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct tracer *t = (struct tracer *)user;
-	uint64_t n = ++t->n;
+	uint64_t n = t->rd ? ++t->rd->n : ++t->n;
 	if (t->dumper)
 		pcap_dump((u_char *)t->dumper, h, bytes);
 	ts_ns ts = (ts_ns)h->ts.tv_sec * 1000000000 + (ts_ns)h->ts.tv_usec;
@@ -109,11 +224,22 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 		snprintf(msg, sizeof msg,
 			 "timestamp fraction %ld ns is out of range; shown at %lld.000000000",
 			 (long)h->ts.tv_usec, (long long)h->ts.tv_sec);
-		damage(t, n, msg);
+		report(t, n, msg, 1);
 		ts = (ts_ns)h->ts.tv_sec * 1000000000;
 	}
-	if (!out_has_start(t->out))
-		out_set_start(t->out, ts);
+	if (n == 1) {
+		/* Time zero for relative times: the first record. */
+		if (!t->rd) {
+			if (!out_has_start(t->out))
+				out_set_start(t->out, ts);
+		} else {
+			struct rd_item *it = rd_item(t);
+			if (!it)
+				return;
+			it->kind = RD_START;
+			it->ts = ts;
+		}
+	}
 
 	/* libpcap silently cuts a record longer than the file's snapshot length;
 	 * the stream offset tells how many bytes the record really had. */
@@ -129,7 +255,7 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 					 "captured length %ld is larger than the snapshot length "
 					 "%d; read %u bytes",
 					 pos - t->file_pos - 16, pcap_snapshot(t->p), h->caplen);
-				damage(t, n, msg);
+				report(t, n, msg, 1);
 			}
 			expect = pos;
 		}
@@ -140,50 +266,139 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 		snprintf(msg, sizeof msg,
 			 "captured length %u is larger than the original length %u", h->caplen,
 			 h->len);
-		damage(t, n, msg);
+		report(t, n, msg, 1);
 	}
 	if (h->caplen == 0) {
-		damage(t, n, "zero-length frame");
+		report(t, n, "zero-length frame", 0);
 		return;
 	}
 	if (t->has_prog && !t->live && !pcap_offline_filter(&t->prog, h, bytes))
 		return;
 
-	if (t->corr)
-		corr_advance(t->corr, ts);
 	struct tcp_segment seg;
 	const char *why = NULL;
 	int r = decode_packet(t->dlt, bytes, h->caplen, &seg, &why);
-	switch (r) {
-	case DECODE_TCP: break;
-	case DECODE_NOT_TCP: t->not_tcp++; return;
-	case DECODE_FRAGMENT: t->fragments++; return;
-	case DECODE_TRUNCATED:
-		if (h->caplen < h->len) {
-			/* Cut by the snapshot length: expected, not damage. */
-			if (!t->snap_cut++)
-				t->first_snap_cut = n;
-			return;
+	int cut = h->caplen < h->len;
+	if (!t->rd) {
+		show_record(t, n, ts, r, why, cut, &seg);
+		return;
+	}
+	struct rd_item *it = rd_item(t);
+	if (!it)
+		return;
+	it->kind = RD_RECORD;
+	it->n = n;
+	it->ts = ts;
+	it->result = (int8_t)r;
+	it->why = why;
+	it->cut = (uint8_t)cut;
+	if (r == DECODE_TCP) {
+		it->seg = seg;
+		size_t pl = seg.caplen < sizeof it->payload ? seg.caplen : sizeof it->payload;
+		memcpy(it->payload, seg.payload, pl);
+	}
+}
+
+/* The reading thread: the whole capture, then an end mark. */
+static void *reader_main(void *arg)
+{
+	struct tracer *t = arg;
+	struct reader *rd = t->rd;
+	rd->rc = pcap_loop(t->p, -1, on_record, (u_char *)t);
+	if (rd->rc == PCAP_ERROR)
+		snprintf(rd->err, sizeof rd->err, "%s", pcap_geterr(t->p));
+	if (rd->stopped)
+		return NULL;
+	if (!rd->b) {
+		if (!(rd->b = handoff_fill(rd->ring)))
+			return NULL;
+		rd->b->n = 0;
+	}
+	rd->b->end = 1;
+	handoff_publish(rd->ring);
+	return NULL;
+}
+
+static void rd_free_msgs(void *buf, int held, void *arg)
+{
+	struct rd_batch *b = buf;
+	int from = held ? *(int *)arg : 0;
+	for (int i = from; i < b->n; i++)
+		if (b->it[i].kind == RD_DAMAGE)
+			free(b->it[i].msg);
+}
+
+#define RD_NO_THREAD (-100)
+
+/* Replaying with the reading thread. Returns pcap_loop()'s result, or
+ * RD_NO_THREAD when the thread could not start (nothing was read). */
+static int replay_threaded(struct tracer *t)
+{
+	struct reader *rd = calloc(1, sizeof *rd);
+	if (!rd)
+		return RD_NO_THREAD;
+	rd->ring = handoff_new(RD_BATCHES, sizeof(struct rd_batch));
+	if (!rd->ring) {
+		free(rd);
+		return RD_NO_THREAD;
+	}
+	t->rd = rd;
+	if (pthread_create(&rd->thread, NULL, reader_main, t) != 0) {
+		handoff_free(rd->ring);
+		free(rd);
+		t->rd = NULL;
+		return RD_NO_THREAD;
+	}
+	struct rd_batch *b = NULL;
+	int i = 0;
+	while (!t->stop) {
+		if (!b || i == b->n) {
+			if (b && b->end)
+				break;
+			b = handoff_take(rd->ring);
+			i = 0;
+			continue;
 		}
-		damage(t, n, why);
-		return;
-	default: damage(t, n, why); return;
+		struct rd_item *it = &b->it[i++];
+		switch (it->kind) {
+		case RD_START:
+			if (!out_has_start(t->out))
+				out_set_start(t->out, it->ts);
+			break;
+		case RD_DAMAGE:
+			damage(t, it->n, it->msg ? it->msg : it->why);
+			free(it->msg);
+			break;
+		default:
+			t->n = it->n;
+			it->seg.payload = it->payload;
+			show_record(t, it->n, it->ts, it->result, it->why, it->cut, &it->seg);
+			break;
+		}
 	}
-	struct seg_info info;
-	if (flow_update(t->flows, &seg, n, ts, &info) != 0) {
-		damage(t, n, "out of memory for the connection table; segment skipped");
-		return;
+	handoff_stop(rd->ring);
+	pthread_join(rd->thread, NULL);
+	handoff_each_full(rd->ring, rd_free_msgs, &i);
+	handoff_free(rd->ring);
+	int rc = t->stop ? 0 : rd->rc;
+	if (rc == PCAP_ERROR) {
+		t->n = rd->n;
+		warnf(t, "%s: record %llu: %s; stopped reading there", t->name,
+		      (unsigned long long)t->n + 1, rd->err);
 	}
-	if (t->corr)
-		corr_segment(t->corr, n, ts, &seg, &info);
-	else
-		out_segment(t->out, n, ts, &seg, &info);
-	t->segments++;
-	if (t->opts.max_segments && t->segments >= t->opts.max_segments) {
-		t->stop = 1;
-		if (!t->live)
-			pcap_breakloop(t->p);
-	}
+	free(rd);
+	t->rd = NULL;
+	return rc;
+}
+
+/* Replaying, the capture and the send log are read by helper threads when
+ * there is a CPU for them; RSTSCOPE_THREADS=1 keeps everything in one. */
+static int replay_threads(void)
+{
+	const char *e = getenv("RSTSCOPE_THREADS");
+	if (e && *e)
+		return strcmp(e, "1") != 0;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
 struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_warn_fn warn,
@@ -198,6 +413,7 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 	t->warn = warn;
 	t->warn_arg = warn_arg;
 	t->live = opts->read_path == NULL;
+	t->threads = replay_threads();
 	if (t->live) {
 		char w[PCAP_ERRBUF_SIZE + 64];
 		t->name = opts->iface;
@@ -301,6 +517,8 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		t->log = sendlog_open(logpath, t->live, err, errlen);
 		if (!t->log)
 			goto fail;
+		if (!t->threads)
+			sendlog_inline(t->log);
 		t->corr = corr_new(t->out, t->flows, t->log, t->live, t->warn, t->warn_arg);
 		if (!t->corr) {
 			snprintf(err, errlen, "out of memory");
@@ -437,11 +655,16 @@ int tracer_run(struct tracer *t)
 				unlink(t->tmp_log);
 			return lr;
 		}
-	} else if (pcap_loop(t->p, -1, on_record, (u_char *)t) == PCAP_ERROR) {
-		/* libpcap stops at a damaged record; report it by number. */
-		warnf(t, "%s: record %llu: %s; stopped reading there", t->name,
-		      (unsigned long long)t->n + 1, pcap_geterr(t->p));
-		rc = EXIT_DAMAGED;
+	} else {
+		/* -w writes what was read: no reading ahead then. */
+		int lr = t->dumper || !t->threads ? RD_NO_THREAD : replay_threaded(t);
+		if (lr == RD_NO_THREAD &&
+		    (lr = pcap_loop(t->p, -1, on_record, (u_char *)t)) == PCAP_ERROR)
+			warnf(t, "%s: record %llu: %s; stopped reading there", t->name,
+			      (unsigned long long)t->n + 1, pcap_geterr(t->p));
+		/* libpcap stops at a damaged record; it was reported by number. */
+		if (lr == PCAP_ERROR)
+			rc = EXIT_DAMAGED;
 	}
 	if (t->corr)
 		corr_finish(t->corr);
