@@ -295,7 +295,8 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	if (r == DECODE_TCP) {
 		it->seg = seg;
 		size_t pl = seg.caplen < sizeof it->payload ? seg.caplen : sizeof it->payload;
-		memcpy(it->payload, seg.payload, pl);
+		if (pl)
+			memcpy(it->payload, seg.payload, pl);
 	}
 }
 

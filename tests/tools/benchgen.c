@@ -314,8 +314,10 @@ static void emit(struct gen *g, struct conn *c, int from_server, uint8_t flags, 
 	put16(tcp + 14, (flags & F_SYN) ? (c->v6 ? 65464 : 65483) : (flags & F_RST) ? 0 : 512);
 	tcp[16] = tcp[17] = 0;
 	put16(tcp + 18, 0);
-	memcpy(tcp + 20, opt, olen);
-	memcpy(tcp + thl, data, dlen);
+	if (olen)
+		memcpy(tcp + 20, opt, olen);
+	if (dlen)
+		memcpy(tcp + thl, data, dlen);
 	size_t tcplen = thl + dlen;
 
 	uint8_t *ip = p + l3;
