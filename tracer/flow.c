@@ -91,11 +91,25 @@ static inline uint64_t ep_hash(uint8_t family, const uint8_t *a, uint16_t port)
 	return mix64(h + family);
 }
 
-static uint32_t tuple_hash(uint8_t family, const uint8_t *a, uint16_t ap, const uint8_t *b,
-			   uint16_t bp)
+uint32_t flow_tuple_hash(uint8_t family, const uint8_t *a, uint16_t ap, const uint8_t *b,
+			 uint16_t bp)
 {
 	uint64_t x = ep_hash(family, a, ap), y = ep_hash(family, b, bp);
 	return (uint32_t)mix64((x + y) ^ (x * y));
+}
+
+uint32_t flow_hash(const struct tcp_segment *seg)
+{
+	return flow_tuple_hash(seg->family, seg->src, seg->sport, seg->dst, seg->dport);
+}
+
+void flow_prefetch(const struct flow_table *t, uint32_t h, int step)
+{
+	struct conn *const *b = &t->buckets[h & (t->nbuckets - 1)];
+	if (step == 1)
+		__builtin_prefetch(b);
+	else if (*b)
+		__builtin_prefetch(*b);
 }
 
 struct flow_table *flow_table_new(flow_retire_fn retire, void *arg)
@@ -218,8 +232,8 @@ struct conn *flow_lookup(struct flow_table *t, uint8_t family, const uint8_t *a,
 			 const uint8_t *b, uint16_t bport, int *dir)
 {
 	int d = 0;
-	struct conn *c =
-		find(t, tuple_hash(family, a, aport, b, bport), family, a, aport, b, bport, &d);
+	struct conn *c = find(t, flow_tuple_hash(family, a, aport, b, bport), family, a, aport, b,
+			      bport, &d);
 	if (dir)
 		*dir = d;
 	return c;
@@ -267,9 +281,11 @@ static struct conn *create(struct flow_table *t, uint32_t h, const struct tcp_se
 {
 	if (t->open.count >= FLOW_OPEN_MAX && t->open.head)
 		retire(t, t->open.head);
-	struct conn *c = calloc(1, sizeof *c);
+	/* Aligned, so that what find() compares is one cache line. */
+	struct conn *c = aligned_alloc(64, (sizeof *c + 63) / 64 * 64);
 	if (!c)
 		return NULL;
+	memset(c, 0, sizeof *c);
 	/* The client is the SYN sender; a lone SYN-ACK names the server; else
 	 * the first segment's source is taken to be the client. */
 	int src_is_server = (seg->flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK);
@@ -330,9 +346,14 @@ static uint64_t unacked(const struct flow_side *s)
 int flow_update(struct flow_table *t, const struct tcp_segment *seg, uint64_t n, ts_ns ts,
 		struct seg_info *info)
 {
+	return flow_update_h(t, seg, flow_hash(seg), n, ts, info);
+}
+
+int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t h, uint64_t n,
+		  ts_ns ts, struct seg_info *info)
+{
 	memset(info, 0, sizeof *info);
 	expire_closed(t, ts);
-	uint32_t h = tuple_hash(seg->family, seg->src, seg->sport, seg->dst, seg->dport);
 	int d = 0;
 	struct conn *c = find(t, h, seg->family, seg->src, seg->sport, seg->dst, seg->dport, &d);
 	int syn_only = (seg->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN;

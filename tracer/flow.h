@@ -55,13 +55,15 @@ struct flow_calls {
 };
 
 struct conn {
-	struct conn *hnext;	  /* hash chain */
+	/* What a lookup compares, in the first 64 bytes (conns are aligned to
+	 * 64): one cache line per connection looked at. */
+	struct conn *hnext; /* hash chain */
+	uint32_t hash;
+	uint16_t port[2];
+	uint8_t family;
+	uint8_t addr[2][16];	  /* addr[side] */
 	struct conn *prev, *next; /* age list: open ones, then closed ones */
 	uint64_t id;		  /* 1, 2, ... in order of first segment */
-	uint8_t family;
-	uint8_t addr[2][16]; /* addr[side] */
-	uint16_t port[2];
-	uint32_t hash;
 	ts_ns first_ts, last_ts, closed_ts;
 	uint64_t first_n, last_n;
 	uint8_t closed; /* RST seen, or both FINs and the last ACK */
@@ -110,10 +112,22 @@ void flow_table_flush(struct flow_table *t);
  * -1 when memory ran out (the segment is then not attributed). */
 int flow_update(struct flow_table *t, const struct tcp_segment *seg, uint64_t n, ts_ns ts,
 		struct seg_info *info);
+/* The same, with the segment's flow_hash() already known. */
+int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t hash, uint64_t n,
+		  ts_ns ts, struct seg_info *info);
 
 /* Look a connection up by one of its endpoints pairs (any order). */
 struct conn *flow_lookup(struct flow_table *t, uint8_t family, const uint8_t *a, uint16_t aport,
 			 const uint8_t *b, uint16_t bport, int *dir);
+
+/* The table's hash of a 4-tuple, the same both ways (any thread may compute
+ * it), and of a segment's. */
+uint32_t flow_tuple_hash(uint8_t family, const uint8_t *a, uint16_t aport, const uint8_t *b,
+			 uint16_t bport);
+uint32_t flow_hash(const struct tcp_segment *seg);
+/* Hints that segments of this hash come soon: step 1 fetches the bucket,
+ * step 2 (a few segments later) the first connection in it. */
+void flow_prefetch(const struct flow_table *t, uint32_t hash, int step);
 
 uint64_t flow_open_count(const struct flow_table *t);
 uint64_t flow_total_count(const struct flow_table *t);

@@ -135,12 +135,12 @@ static const uint64_t pow10_tab[] = {
 
 #define W_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
 
+/* Decimal digits of v: from its bit length (log10(2) ~ 1233/4096), then
+ * one comparison; no loop over the powers of ten. */
 static inline int digits_u64(uint64_t v)
 {
-	int n = 1;
-	while (n < 20 && v >= pow10_tab[n - 1])
-		n++;
-	return n;
+	int t = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12; /* 10^t <= 2^bits */
+	return t == 0 ? 1 : t + 1 - (v < pow10_tab[t - 1]);
 }
 
 /* v in decimal, exactly n digits (n = digits_u64(v), or more to zero-pad). */

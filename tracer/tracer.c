@@ -44,6 +44,7 @@ struct rd_item {
 	uint8_t kind;
 	uint8_t cut;   /* RD_RECORD: caplen < len */
 	int8_t result; /* RD_RECORD: decode_packet()'s */
+	uint32_t hash; /* RD_RECORD, a TCP segment: its flow_hash() */
 	uint64_t n;    /* record number */
 	ts_ns ts;
 	const char *why; /* RD_RECORD: the decoder's reason; RD_DAMAGE: the report */
@@ -172,7 +173,7 @@ static void report(struct tracer *t, uint64_t n, const char *what, int formatted
 /* The rest of a record, after reading and decoding: the send log's clock,
  * the flow table, the output. */
 static void show_record(struct tracer *t, uint64_t n, ts_ns ts, int r, const char *why, int cut,
-			const struct tcp_segment *seg)
+			const struct tcp_segment *seg, uint32_t hash)
 {
 	if (t->corr)
 		corr_advance(t->corr, ts);
@@ -192,7 +193,7 @@ static void show_record(struct tracer *t, uint64_t n, ts_ns ts, int r, const cha
 	default: damage(t, n, why); return;
 	}
 	struct seg_info info;
-	if (flow_update(t->flows, seg, n, ts, &info) != 0) {
+	if (flow_update_h(t->flows, seg, hash, n, ts, &info) != 0) {
 		damage(t, n, "out of memory for the connection table; segment skipped");
 		return;
 	}
@@ -280,7 +281,7 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	int r = decode_packet(t->dlt, bytes, h->caplen, &seg, &why);
 	int cut = h->caplen < h->len;
 	if (!t->rd) {
-		show_record(t, n, ts, r, why, cut, &seg);
+		show_record(t, n, ts, r, why, cut, &seg, r == DECODE_TCP ? flow_hash(&seg) : 0);
 		return;
 	}
 	struct rd_item *it = rd_item(t);
@@ -294,6 +295,7 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	it->cut = (uint8_t)cut;
 	if (r == DECODE_TCP) {
 		it->seg = seg;
+		it->hash = flow_hash(&seg);
 		size_t pl = seg.caplen < sizeof it->payload ? seg.caplen : sizeof it->payload;
 		if (pl)
 			memcpy(it->payload, seg.payload, pl);
@@ -360,6 +362,15 @@ static int replay_threaded(struct tracer *t)
 			i = 0;
 			continue;
 		}
+		/* The connections of the next segments are fetched while this
+		 * one is shown: their buckets 8 items ahead, the first
+		 * connection in each 4 ahead. */
+		if (i + 8 < b->n && b->it[i + 8].kind == RD_RECORD &&
+		    b->it[i + 8].result == DECODE_TCP)
+			flow_prefetch(t->flows, b->it[i + 8].hash, 1);
+		if (i + 4 < b->n && b->it[i + 4].kind == RD_RECORD &&
+		    b->it[i + 4].result == DECODE_TCP)
+			flow_prefetch(t->flows, b->it[i + 4].hash, 2);
 		struct rd_item *it = &b->it[i++];
 		switch (it->kind) {
 		case RD_START:
@@ -373,7 +384,8 @@ static int replay_threaded(struct tracer *t)
 		default:
 			t->n = it->n;
 			it->seg.payload = it->payload;
-			show_record(t, it->n, it->ts, it->result, it->why, it->cut, &it->seg);
+			show_record(t, it->n, it->ts, it->result, it->why, it->cut, &it->seg,
+				    it->hash);
 			break;
 		}
 	}
