@@ -155,7 +155,7 @@ struct recent_seg {
 
 struct cside {
 	uint32_t sends;
-	uint32_t calls; /* logged calls made from this side */
+	uint32_t calls;	   /* logged calls made from this side */
 	struct row **pend; /* the sends waiting for their fate, oldest first */
 	int npend, pcap;
 	struct recent_seg *recent; /* a ring that grows while sends are outstanding */
@@ -172,6 +172,7 @@ struct cconn {
 	int rst_from;
 	uint64_t rst_n, rst_row;
 	uint8_t rst_after_fin; /* the RST sender had sent its FIN first */
+	uint8_t inl;	       /* in the connection's own memory, not malloc'd */
 };
 
 /* The last failed send of each process, for the signal events after it. */
@@ -197,6 +198,7 @@ struct correlator {
 	/* The queue: row pointers in time order, as a ring. */
 	struct row **q;
 	size_t qcap, qhead, qlen;
+	int inline_cc;	       /* the flow table holds each cconn (flow_user_area) */
 	struct row *free_rows; /* a free list, threaded through row.id */
 	struct row *dead;      /* settled stand-ins, freed at the next flush */
 	struct obuf dtext;     /* the deferred text of ROW_TEXT rows */
@@ -410,12 +412,16 @@ static struct row *q_find(struct correlator *k, uint64_t id)
 
 /* ---- per-connection state ------------------------------------------------- */
 
-static struct cconn *cc_get(struct conn *c)
+static struct cconn *cc_get(struct correlator *k, struct conn *c)
 {
 	if (!c->user) {
-		struct cconn *cc = calloc(1, sizeof *cc);
+		/* In the connection's own memory when the table made room for
+		 * it (corr_new() asks), else on the heap. */
+		struct cconn *cc = k->inline_cc ? flow_user_area(c) : malloc(sizeof *cc);
 		if (!cc)
 			return NULL;
+		memset(cc, 0, sizeof *cc);
+		cc->inl = k->inline_cc;
 		cc->c = c;
 		cc->rst_from = -1;
 		c->user = cc;
@@ -958,7 +964,7 @@ static void explain_exit(struct correlator *k, struct row *r, struct pid_slot *p
 		flow_lookup(k->flows, ps->family, ps->laddr, ps->lport, ps->paddr, ps->pport, &dir);
 	if (!conn)
 		return;
-	struct cconn *cc = cc_get(conn);
+	struct cconn *cc = cc_get(k, conn);
 	r->conn_id = conn->id;
 	r->side = dir;
 	snprintf(r->call.err, sizeof r->call.err, "EPIPE");
@@ -984,13 +990,13 @@ static void process_call(struct correlator *k, const struct call *c)
 	struct conn *conn = NULL;
 	if (c->has_ep) {
 		int dir = 0;
-		conn = flow_lookup(k->flows, c->family, c->laddr, c->lport, c->paddr, c->pport,
-				   &dir);
+		conn = flow_lookup_h(k->flows, c->hash, c->family, c->laddr, c->lport, c->paddr,
+				     c->pport, &dir);
 		if (conn) {
 			r->conn_id = conn->id;
 			r->side = dir; /* our local endpoint is the side that sends "from" it */
 			conn->calls.calls++;
-			cc = cc_get(conn);
+			cc = cc_get(k, conn);
 			if (cc) {
 				r->was_reset = cc->reset;
 				cc->side[dir].calls++;
@@ -1207,6 +1213,8 @@ static void la_front(struct correlator *k)
 	k->la_front_ts = c->ts;
 	for (size_t i = 0; i < sizeof *c; i += 64)
 		__builtin_prefetch((const char *)c + i);
+	if (c->has_ep)
+		flow_prefetch(k->flows, c->hash, 1);
 }
 
 static void la_push(struct correlator *k, struct call *c)
@@ -1300,6 +1308,7 @@ struct correlator *corr_new(struct out *o, struct flow_table *flows, struct send
 	k->warn_arg = warn_arg;
 	k->log_last_ts = INT64_MIN;
 	k->now = INT64_MIN;
+	k->inline_cc = flow_table_set_user_size(flows, sizeof(struct cconn)) == 0;
 	k->la_front_ts = INT64_MAX;
 	/* Replaying, calls are merged in time order from the log read ahead, so
 	 * a row is final at once; live, a log line can be read after later
@@ -1422,7 +1431,7 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 		  const struct seg_info *info)
 {
 	struct conn *conn = info->conn;
-	struct cconn *cc = cc_get(conn);
+	struct cconn *cc = cc_get(k, conn);
 	if ((seg->flags & TCPF_RST) && k->la_len && info->note_bytes &&
 	    !lost_covered(conn, cc, info->dir))
 		pull_sends(k, conn, ts + RST_PULL_NS);
@@ -1558,7 +1567,8 @@ void corr_conn_retire(struct correlator *k, struct conn *c)
 		free(cc->side[s].recent);
 		free(cc->side[s].pend);
 	}
-	free(cc);
+	if (!cc->inl)
+		free(cc);
 	c->user = NULL;
 }
 

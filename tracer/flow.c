@@ -17,6 +17,7 @@
 #define FLOW_CLOSED_LINGER ((ts_ns)10 * 1000000000)
 #define FLOW_OPEN_MAX	   (1u << 21) /* hard cap: beyond it the oldest open one is retired */
 #define FLOW_MIN_BUCKETS   1024
+#define FLOW_SPARE_MAX	   4096 /* retired connections kept for reuse, not freed */
 
 struct conn_list {
 	struct conn *head, *tail;
@@ -31,7 +32,29 @@ struct flow_table {
 	struct conn_list open, closed;
 	flow_retire_fn retire;
 	void *arg;
+	/* Retired connections are reused (threaded through hnext): a busy
+	 * capture retires and creates one every few packets, and malloc and
+	 * free of cold memory cost more than the rest of such a packet. */
+	struct conn *spare;
+	uint32_t nspare;
+	size_t user_size; /* bytes after each conn for its user (the correlator) */
 };
+
+/* Bytes of one connection, with the user's area, in whole cache lines. */
+static size_t conn_bytes(const struct flow_table *t)
+{
+	return (sizeof(struct conn) + t->user_size + 63) / 64 * 64;
+}
+
+int flow_table_set_user_size(struct flow_table *t, size_t size)
+{
+	if (t->next_id != 1 || t->spare)
+		return -1; /* connections exist already */
+	t->user_size = size;
+	return 0;
+}
+
+void *flow_user_area(struct conn *c) { return c + 1; }
 
 static void list_remove(struct conn_list *l, struct conn *c)
 {
@@ -145,7 +168,13 @@ static void retire(struct flow_table *t, struct conn *c)
 	t->count--;
 	if (t->retire)
 		t->retire(c, t->arg);
-	free(c);
+	if (t->nspare < FLOW_SPARE_MAX) {
+		c->hnext = t->spare;
+		t->spare = c;
+		t->nspare++;
+	} else {
+		free(c);
+	}
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -183,6 +212,11 @@ void flow_table_free(struct flow_table *t)
 	if (!t)
 		return;
 	flow_table_flush(t);
+	while (t->spare) {
+		struct conn *c = t->spare;
+		t->spare = c->hnext;
+		free(c);
+	}
 	free(t->buckets);
 	free(t);
 }
@@ -231,9 +265,15 @@ static struct conn *find(struct flow_table *t, uint32_t h, uint8_t family, const
 struct conn *flow_lookup(struct flow_table *t, uint8_t family, const uint8_t *a, uint16_t aport,
 			 const uint8_t *b, uint16_t bport, int *dir)
 {
+	return flow_lookup_h(t, flow_tuple_hash(family, a, aport, b, bport), family, a, aport, b,
+			     bport, dir);
+}
+
+struct conn *flow_lookup_h(struct flow_table *t, uint32_t h, uint8_t family, const uint8_t *a,
+			   uint16_t aport, const uint8_t *b, uint16_t bport, int *dir)
+{
 	int d = 0;
-	struct conn *c = find(t, flow_tuple_hash(family, a, aport, b, bport), family, a, aport, b,
-			      bport, &d);
+	struct conn *c = find(t, h, family, a, aport, b, bport, &d);
 	if (dir)
 		*dir = d;
 	return c;
@@ -282,9 +322,13 @@ static struct conn *create(struct flow_table *t, uint32_t h, const struct tcp_se
 	if (t->open.count >= FLOW_OPEN_MAX && t->open.head)
 		retire(t, t->open.head);
 	/* Aligned, so that what find() compares is one cache line. */
-	struct conn *c = aligned_alloc(64, (sizeof *c + 63) / 64 * 64);
-	if (!c)
+	struct conn *c = t->spare;
+	if (c) {
+		t->spare = c->hnext;
+		t->nspare--;
+	} else if (!(c = aligned_alloc(64, conn_bytes(t)))) {
 		return NULL;
+	}
 	memset(c, 0, sizeof *c);
 	/* The client is the SYN sender; a lone SYN-ACK names the server; else
 	 * the first segment's source is taken to be the client. */

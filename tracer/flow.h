@@ -103,6 +103,11 @@ struct flow_table;
 typedef void (*flow_retire_fn)(const struct conn *c, void *arg);
 
 struct flow_table *flow_table_new(flow_retire_fn retire, void *arg);
+/* Gives every connection `size` bytes of its own for the caller, at
+ * flow_user_area(c) (uninitialized; c->user stays NULL until the caller sets
+ * it). Only before the first segment: returns -1 after. */
+int flow_table_set_user_size(struct flow_table *t, size_t size);
+void *flow_user_area(struct conn *c);
 /* Retires every connection still held, in id order, then frees the table. */
 void flow_table_free(struct flow_table *t);
 /* Retire every connection still held (in id order) without freeing the table. */
@@ -119,6 +124,9 @@ int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t 
 /* Look a connection up by one of its endpoints pairs (any order). */
 struct conn *flow_lookup(struct flow_table *t, uint8_t family, const uint8_t *a, uint16_t aport,
 			 const uint8_t *b, uint16_t bport, int *dir);
+/* The same, with the pair's flow_tuple_hash() already known. */
+struct conn *flow_lookup_h(struct flow_table *t, uint32_t hash, uint8_t family, const uint8_t *a,
+			   uint16_t aport, const uint8_t *b, uint16_t bport, int *dir);
 
 /* The table's hash of a 4-tuple, the same both ways (any thread may compute
  * it), and of a segment's. */

@@ -313,6 +313,7 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 			return -1;
 		}
 		c->has_ep = 1;
+		c->hash = flow_tuple_hash(c->family, c->laddr, c->lport, c->paddr, c->pport);
 	}
 	const struct fval *e = &fs->f[F_ERRNO];
 	if (e->kind == FV_STR)

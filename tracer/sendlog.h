@@ -31,6 +31,7 @@ struct call {
 	uint8_t family; /* 4 or 6 */
 	uint8_t laddr[16], paddr[16];
 	uint16_t lport, pport;
+	uint32_t hash;	  /* has_ep: flow_tuple_hash() of the pair (computed with the parse) */
 	int64_t len, ret; /* len -1 when absent */
 	char err[24];	  /* "" for null */
 	int64_t off;	  /* -1 when absent */
