@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define OUT_BUF_SIZE (1u << 20)
+#define OUT_BUF_SIZE (1u << 17)
 #define OUT_LINE_MAX 8192 /* no single line is longer (previews are capped) */
 
 struct out {
