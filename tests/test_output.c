@@ -892,22 +892,25 @@ static void test_long_line_after_a_nearly_full_buffer_is_written_whole(void **st
 	(void)state;
 	struct ox x;
 	ox_open(&x, 0, TIME_REL, 0);
-	char *line = malloc(65537);
+	size_t big = OUT_BUF_SIZE / 2;
+	char *line = malloc(big + 1);
 	assert_non_null(line);
 	memset(line, 'a', 1000);
 	line[1000] = '\0';
-	/* 1039 lines of 1001 bytes: just under the point where a line-end
-	 * flushes (1 MiB - 8 KiB), so the buffer has about 8 KiB free. */
-	for (int i = 0; i < 1039; i++)
+	/* Lines of 1001 bytes up to just under the point where a line-end
+	 * flushes (the buffer less OUT_LINE_MAX): then less than OUT_LINE_MAX
+	 * is free, and nothing has been written yet. */
+	size_t k = (OUT_BUF_SIZE - OUT_LINE_MAX) / 1001;
+	for (size_t i = 0; i < k; i++)
 		out_text(x.o, line);
 	assert_int_equal(lseek(x.fd, 0, SEEK_END), 0);
-	memset(line, 'b', 65536);
-	line[65536] = '\0';
+	memset(line, 'b', big);
+	line[big] = '\0';
 	out_text(x.o, line);
 	char *got = ox_close(&x);
-	assert_int_equal(strlen(got), 1039 * 1001 + 65537);
-	assert_memory_equal(got + 1039 * 1001, line, 65536);
-	assert_int_equal(got[1039 * 1001 + 65536], '\n');
+	assert_int_equal(strlen(got), k * 1001 + big + 1);
+	assert_memory_equal(got + k * 1001, line, big);
+	assert_int_equal(got[k * 1001 + big], '\n');
 	free(got);
 	free(line);
 }
@@ -917,7 +920,7 @@ static void test_line_longer_than_the_buffer_is_cut_not_overflowed(void **state)
 	(void)state;
 	struct ox x;
 	ox_open(&x, 0, TIME_REL, 0);
-	size_t n = 3u << 19; /* 1.5 MiB, more than the 1 MiB buffer */
+	size_t n = OUT_BUF_SIZE + OUT_BUF_SIZE / 2; /* more than the buffer */
 	char *line = malloc(n + 1);
 	assert_non_null(line);
 	memset(line, 'c', n);

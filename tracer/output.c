@@ -11,9 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define OUT_BUF_SIZE (1u << 17)
-#define OUT_LINE_MAX 8192 /* no single line is longer (previews are capped) */
-
 struct out {
 	int fd;
 	char flagcol[256][12]; /* " [P.]   ": the flags column, for each flag byte */

@@ -19,6 +19,13 @@ struct out_opts {
 	int line_buffered; /* flush after every line (a terminal, live mode) */
 };
 
+/* Output is written in blocks of OUT_BUF_SIZE (small enough to stay in the
+ * cache between writes); a line flushes the block when less than
+ * OUT_LINE_MAX is left. No line is longer than OUT_LINE_MAX (previews are
+ * capped) except free-form text, which is cut at OUT_BUF_SIZE. */
+#define OUT_BUF_SIZE ((size_t)1 << 17)
+#define OUT_LINE_MAX ((size_t)8192)
+
 struct out;
 
 struct out *out_new(int fd, const struct out_opts *opts);
