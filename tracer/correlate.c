@@ -15,6 +15,7 @@
 #define RECENT	       16    /* data segments remembered per side at first */
 #define RECENT_MAX     4096  /* ... and at most */
 #define PEND_MAX       256   /* unsettled sends per side before the oldest is forced */
+#define PEND_INL       4     /* ... of them held in the connection itself */
 #define ROW_SEGS       8     /* record numbers kept in a row itself; more go to the heap */
 #define ROW_LOST       4     /* send numbers named per RST row */
 #define QUEUE_MAX      65536 /* rows held before the oldest is forced out */
@@ -163,16 +164,20 @@ struct cside {
 	uint8_t forgot;	     /* an unclaimed segment fell out of the ring */
 	uint32_t forgot_end; /* ... the stream offset its bytes ended at */
 	uint8_t shut_wr, econnreset;
+	/* The first ring and waiting list live here (no allocation for most
+	 * connections); larger ones go to the heap. */
+	struct row *pend_inl[PEND_INL];
+	struct recent_seg recent_inl[RECENT];
 };
 
 struct cconn {
 	struct conn *c;
-	struct cside side[2];
 	uint8_t reset;
 	int rst_from;
 	uint64_t rst_n, rst_row;
 	uint8_t rst_after_fin; /* the RST sender had sent its FIN first */
 	uint8_t inl;	       /* in the connection's own memory, not malloc'd */
+	struct cside side[2];  /* last: cc_get() clears up to their arrays */
 };
 
 /* The last failed send of each process, for the signal events after it. */
@@ -420,7 +425,11 @@ static struct cconn *cc_get(struct correlator *k, struct conn *c)
 		struct cconn *cc = k->inline_cc ? flow_user_area(c) : malloc(sizeof *cc);
 		if (!cc)
 			return NULL;
-		memset(cc, 0, sizeof *cc);
+		/* Cleared but for the sides' inline arrays: an entry is
+		 * written before it is read (1 KB a connection saved). */
+		memset(cc, 0, offsetof(struct cconn, side));
+		for (int s = 0; s < 2; s++)
+			memset(&cc->side[s], 0, offsetof(struct cside, pend_inl));
 		cc->inl = k->inline_cc;
 		cc->c = c;
 		cc->rst_from = -1;
@@ -484,12 +493,20 @@ static void pend_remove(struct cside *cs, struct row *r)
  * one or two at a time). Returns 0, or -1 without memory. */
 static int pend_grow(struct cside *cs)
 {
-	int ncap = cs->pcap ? cs->pcap * 2 : 4;
+	if (!cs->pend) {
+		cs->pend = cs->pend_inl;
+		cs->pcap = PEND_INL;
+		return 0;
+	}
+	int ncap = cs->pcap * 2;
 	if (ncap > PEND_MAX)
 		ncap = PEND_MAX;
-	struct row **np = realloc(cs->pend, (size_t)ncap * sizeof *np);
+	struct row **np = malloc((size_t)ncap * sizeof *np);
 	if (!np)
 		return -1;
+	memcpy(np, cs->pend, (size_t)cs->npend * sizeof *np);
+	if (cs->pend != cs->pend_inl)
+		free(cs->pend);
 	cs->pend = np;
 	cs->pcap = ncap;
 	return 0;
@@ -1360,16 +1377,22 @@ void corr_advance(struct correlator *k, ts_ns now)
  * when there is no ring at all. */
 static int recent_room(struct cside *cs)
 {
-	if (!cs->recent || (cs->rcount == cs->rcap && cs->rcap < RECENT_MAX && cs->calls &&
-			    !cs->recent[cs->rhead].claimed)) {
-		int ncap = cs->rcap ? cs->rcap * 2 : RECENT;
+	if (!cs->recent) {
+		cs->recent = cs->recent_inl;
+		cs->rcap = RECENT;
+		return 1;
+	}
+	if (cs->rcount == cs->rcap && cs->rcap < RECENT_MAX && cs->calls &&
+	    !cs->recent[cs->rhead].claimed) {
+		int ncap = cs->rcap * 2;
 		struct recent_seg *nr = malloc((size_t)ncap * sizeof *nr);
 		if (!nr)
 			return cs->recent != NULL;
 		/* Unroll the ring, oldest first. */
 		for (int i = 0; i < cs->rcount; i++)
 			nr[i] = cs->recent[(cs->rhead + cs->rcap - cs->rcount + i) % cs->rcap];
-		free(cs->recent);
+		if (cs->recent != cs->recent_inl)
+			free(cs->recent);
 		cs->recent = nr;
 		cs->rhead = cs->rcount;
 		cs->rcap = ncap;
@@ -1564,8 +1587,10 @@ void corr_conn_retire(struct correlator *k, struct conn *c)
 	for (int s = 0; s < 2; s++) {
 		while (cc->side[s].npend)
 			settle(k, cc->side[s].pend[0], c->closed || cc->reset ? 2 : 3);
-		free(cc->side[s].recent);
-		free(cc->side[s].pend);
+		if (cc->side[s].recent != cc->side[s].recent_inl)
+			free(cc->side[s].recent);
+		if (cc->side[s].pend != cc->side[s].pend_inl)
+			free(cc->side[s].pend);
 	}
 	if (!cc->inl)
 		free(cc);
