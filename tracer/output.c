@@ -607,86 +607,117 @@ static void json_n_or_null(struct obuf *b, const char *k, uint64_t v)
 		ob_str(b, "null");
 }
 
+/* "SECONDS.NANOSECONDS" with its quotes, unchecked (at most 32 bytes). */
+static char *w_ts_json(char *w, ts_ns ts)
+{
+	int64_t sec, nsec;
+	split_ts(ts, &sec, &nsec);
+	*w++ = '"';
+	if (sec < 0) {
+		*w++ = '-';
+		w = w_u64(w, (uint64_t)0 - (uint64_t)sec);
+	} else {
+		w = w_u64(w, (uint64_t)sec);
+	}
+	*w++ = '.';
+	w = w_digits(w, (uint64_t)nsec, 9);
+	*w++ = '"';
+	return w;
+}
+
+/* ,"key":"ADDR:PORT" for one side, unchecked (a label is under 48 bytes). */
+static char *w_json_ep(char *w, const char *key, size_t klen, const struct conn *c, int side)
+{
+	memcpy(w, key, klen);
+	w += klen;
+	memcpy(w, c->ep[side], sizeof c->ep[side]);
+	w += c->ep_len[side];
+	*w++ = '"';
+	return w;
+}
+
+/* The segment's JSON line. Like the text line, its head and options are
+ * written without per-append checks into the room reserved for a line
+ * (OUT_LINE_MAX): the labels 2 x 48, flags 16, ten numbers of 20 and the
+ * keys, then the options (under 120): under 600 bytes. The note and the
+ * data go through the checked appenders. */
 static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 			 const struct seg_info *in, const struct seg_extra *x)
 {
 	struct obuf *b = &o->b;
 	const struct conn *c = in->conn;
-	ob_str(b, "{\"kind\":\"segment\",\"ts\":");
-	ob_ts_json(b, ts);
-	json_key(b, "n");
-	ob_u64(b, n);
-	json_key(b, "conn");
-	ob_u64(b, c->id);
-	json_ep(b, "src", c, in->dir);
-	json_ep(b, "dst", c, 1 - in->dir);
-	json_key(b, "flags");
-	char fl[16];
-	size_t fn = decode_flags_str(seg, fl, sizeof fl);
-	ob_char(b, '"');
-	ob_mem(b, fl, fn);
-	ob_char(b, '"');
-	json_key(b, "seq");
-	ob_u64(b, seg->seq);
+	char *w = b->p + b->len;
+	w = W_LIT(w, "{\"kind\":\"segment\",\"ts\":");
+	w = w_ts_json(w, ts);
+	w = W_LIT(w, ",\"n\":");
+	w = w_u64(w, n);
+	w = W_LIT(w, ",\"conn\":");
+	w = w_u64(w, c->id);
+	w = w_json_ep(w, ",\"src\":\"", 8, c, in->dir);
+	w = w_json_ep(w, ",\"dst\":\"", 8, c, 1 - in->dir);
+	w = W_LIT(w, ",\"flags\":\"");
+	w += decode_flags_str(seg, w, 16);
+	*w++ = '"';
+	w = W_LIT(w, ",\"seq\":");
+	w = w_u64(w, seg->seq);
 	if (seg->flags & TCPF_ACK) {
-		json_key(b, "ack");
-		ob_u64(b, seg->ack);
+		w = W_LIT(w, ",\"ack\":");
+		w = w_u64(w, seg->ack);
 	}
-	json_key(b, "rseq");
+	w = W_LIT(w, ",\"rseq\":");
 	if (in->rseq_ok)
-		ob_u64(b, in->rseq);
+		w = w_u64(w, in->rseq);
 	else
-		ob_str(b, "null");
+		w = W_LIT(w, "null");
 	if (seg->flags & TCPF_ACK) {
-		json_key(b, "rack");
+		w = W_LIT(w, ",\"rack\":");
 		if (in->rack_ok)
-			ob_u64(b, in->rack);
+			w = w_u64(w, in->rack);
 		else
-			ob_str(b, "null");
+			w = W_LIT(w, "null");
 	}
-	json_key(b, "len");
-	ob_u64(b, seg->len);
-	json_key(b, "caplen");
-	ob_u64(b, seg->caplen);
-	json_key(b, "win");
-	ob_u64(b, seg->win);
+	w = W_LIT(w, ",\"len\":");
+	w = w_u64(w, seg->len);
+	w = W_LIT(w, ",\"caplen\":");
+	w = w_u64(w, seg->caplen);
+	w = W_LIT(w, ",\"win\":");
+	w = w_u64(w, seg->win);
 	const struct tcp_opts *op = &seg->opts;
 	if (op->has_mss || op->has_wscale || op->sack_ok || op->has_ts || op->sack_blocks) {
-		json_key(b, "opts");
-		ob_char(b, '{');
-		int first = 1;
-#define K(name)                                                                                    \
+		char *start;
+		w = W_LIT(w, ",\"opts\":{");
+		start = w;
+#define K(lit)                                                                                     \
 	do {                                                                                       \
-		ob_str(b, first ? "\"" name "\":" : ",\"" name "\":");                             \
-		first = 0;                                                                         \
+		if (w != start)                                                                    \
+			*w++ = ',';                                                                \
+		w = W_LIT(w, lit);                                                                 \
 	} while (0)
 		if (op->has_mss) {
-			K("mss");
-			ob_u64(b, op->mss);
+			K("\"mss\":");
+			w = w_u64(w, op->mss);
 		}
 		if (op->has_wscale) {
-			K("wscale");
-			ob_u64(b, op->wscale);
+			K("\"wscale\":");
+			w = w_u64(w, op->wscale);
 		}
-		if (op->sack_ok) {
-			K("sackOK");
-			ob_str(b, "true");
-		}
+		if (op->sack_ok)
+			K("\"sackOK\":true");
 		if (op->has_ts) {
-			K("ts");
-			ob_char(b, '[');
-			ob_u64(b, op->ts_val);
-			ob_char(b, ',');
-			ob_u64(b, op->ts_ecr);
-			ob_char(b, ']');
+			K("\"ts\":[");
+			w = w_u64(w, op->ts_val);
+			*w++ = ',';
+			w = w_u64(w, op->ts_ecr);
+			*w++ = ']';
 		}
 		if (op->sack_blocks) {
-			K("sack");
-			ob_u64(b, op->sack_blocks);
+			K("\"sack\":");
+			w = w_u64(w, op->sack_blocks);
 		}
 #undef K
-		ob_char(b, '}');
+		*w++ = '}';
 	}
+	b->len = (size_t)(w - b->p);
 	if (seg->hdr_truncated) {
 		json_key(b, "truncated");
 		ob_str(b, "true");
