@@ -2,7 +2,8 @@
 # check_threads.sh: replaying, helper threads read the capture and the send log
 # ahead of the one that correlates and prints (tracer.c, sendlog.c). That must
 # change nothing a user sees: standard output, standard error and the exit
-# status are compared with RSTSCOPE_THREADS=1 (everything in one thread)
+# status with RSTSCOPE_THREADS=2 (the helper threads, even on one CPU) are
+# compared with RSTSCOPE_THREADS=1 (everything in one thread)
 #  - on generated captures of many batches (30,000 records, a 10,800-line log),
 #    with damaged records and malformed log lines far from the start, with -c
 #    stopping mid-capture, in text and JSON;
@@ -26,7 +27,7 @@ same() {
 	shift
 	RSTSCOPE_THREADS=1 "$RSTSCOPE" "$@" >"$dir/one.out" 2>"$dir/one.err"
 	one=$?
-	"$RSTSCOPE" "$@" >"$dir/thr.out" 2>"$dir/thr.err"
+	RSTSCOPE_THREADS=2 "$RSTSCOPE" "$@" >"$dir/thr.out" 2>"$dir/thr.err"
 	thr=$?
 	if [ "$one" = "$thr" ] && cmp -s "$dir/one.out" "$dir/thr.out" &&
 		cmp -s "$dir/one.err" "$dir/thr.err"; then

@@ -405,7 +405,8 @@ static int replay_threaded(struct tracer *t)
 }
 
 /* Replaying, the capture and the send log are read by helper threads when
- * there is a CPU for them; RSTSCOPE_THREADS=1 keeps everything in one. */
+ * there is a CPU for them; RSTSCOPE_THREADS=1 keeps everything in one, any
+ * other value asks for the helpers whatever the CPUs. */
 static int replay_threads(void)
 {
 	const char *e = getenv("RSTSCOPE_THREADS");
