@@ -11,6 +11,7 @@
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -412,6 +413,9 @@ static int replay_threads(void)
 	const char *e = getenv("RSTSCOPE_THREADS");
 	if (e && *e)
 		return strcmp(e, "1") != 0;
+	cpu_set_t set; /* the CPUs this process may use (taskset, cgroups) */
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		return CPU_COUNT(&set) > 1;
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
