@@ -205,6 +205,7 @@ struct correlator {
 	size_t qcap, qhead, qlen;
 	int inline_cc;	       /* the flow table holds each cconn (flow_user_area) */
 	struct row *free_rows; /* a free list, threaded through row.id */
+	struct row *scratch;   /* the row of calls printed at once (process_call) */
 	struct row *dead;      /* settled stand-ins, freed at the next flush */
 	struct obuf dtext;     /* the deferred text of ROW_TEXT rows */
 	uint64_t next_id;
@@ -994,9 +995,16 @@ static void explain_exit(struct correlator *k, struct row *r, struct pid_slot *p
 
 static void process_call(struct correlator *k, const struct call *c)
 {
-	struct row *r = row_alloc(k);
+	/* The same row (warm in the cache) serves every call that is printed
+	 * at once; one that must wait keeps it, and the next call takes another. */
+	struct row *r = k->scratch ? k->scratch : row_alloc(k);
 	if (!r)
 		return;
+	if (r == k->scratch) {
+		r->pending = r->ghost = r->unsettled = 0;
+		r->id = ++k->next_id;
+	}
+	k->scratch = r;
 	/* The call's own part of the row is cleared; the call is copied in. */
 	memset(&r->cc, 0, sizeof *r - offsetof(struct row, cc));
 	r->kind = ROW_CALL;
@@ -1164,7 +1172,8 @@ static void process_call(struct correlator *k, const struct call *c)
 	if (k->settle_ns == 0 && !r->pending && !(c->ret == -1 && c->event == EV_SEND)) {
 		if (k->qlen == 0) {
 			print_row(k, r);
-			row_release(k, r);
+			nl_free(&r->segs);
+			nl_free(&r->retrans);
 			return;
 		}
 		if (dtext_room(k) == 0) {
@@ -1177,11 +1186,13 @@ static void process_call(struct correlator *k, const struct call *c)
 				call_text(k, r);
 			out_swap_buf(k->out, &k->dtext);
 			ts_ns ts = r->ts;
-			row_release(k, r);
+			nl_free(&r->segs);
+			nl_free(&r->retrans);
 			push_text(k, start, ts, 0);
 			return;
 		}
 	}
+	k->scratch = NULL;
 	q_push(k, r);
 }
 
@@ -1663,6 +1674,7 @@ void corr_free(struct correlator *k)
 		k->free_rows = *(struct row **)r;
 		free(r);
 	}
+	free(k->scratch);
 	for (size_t i = 0; i < k->la_len; i++)
 		free(*la_at(k, i));
 	while (k->free_calls) {
