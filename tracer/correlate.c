@@ -176,7 +176,6 @@ struct cconn {
 	int rst_from;
 	uint64_t rst_n, rst_row;
 	uint8_t rst_after_fin; /* the RST sender had sent its FIN first */
-	uint8_t inl;	       /* in the connection's own memory, not malloc'd */
 	struct cside side[2];  /* last: cc_get() clears up to their arrays */
 };
 
@@ -226,16 +225,10 @@ struct correlator {
 
 /* ---- rows ---------------------------------------------------------------- */
 
-static struct row *row_alloc(struct correlator *k)
+/* A row (new or reused) starts here: only the common head is cleared,
+ * each kind fills its own part. */
+static struct row *row_start(struct correlator *k, struct row *r)
 {
-	struct row *r = k->free_rows;
-	if (r)
-		k->free_rows = *(struct row **)r;
-	else
-		r = malloc(sizeof *r);
-	if (!r)
-		return NULL;
-	/* Only the common head is cleared here: each kind fills its own part. */
 	r->pending = 0;
 	r->ghost = 0;
 	r->unsettled = 0;
@@ -243,12 +236,27 @@ static struct row *row_alloc(struct correlator *k)
 	return r;
 }
 
+static struct row *row_alloc(struct correlator *k)
+{
+	struct row *r = k->free_rows;
+	if (r)
+		k->free_rows = *(struct row **)r;
+	else if (!(r = malloc(sizeof *r)))
+		return NULL;
+	return row_start(k, r);
+}
+
+/* What a call row holds on the heap: its record-number lists past ROW_SEGS. */
+static void row_free_lists(struct row *r)
+{
+	nl_free(&r->segs);
+	nl_free(&r->retrans);
+}
+
 static void row_release(struct correlator *k, struct row *r)
 {
-	if (r->kind == ROW_CALL) {
-		nl_free(&r->segs);
-		nl_free(&r->retrans);
-	}
+	if (r->kind == ROW_CALL)
+		row_free_lists(r);
 	*(struct row **)r = k->free_rows;
 	k->free_rows = r;
 }
@@ -429,9 +437,14 @@ static struct cconn *cc_get(struct correlator *k, struct conn *c)
 		/* Cleared but for the sides' inline arrays: an entry is
 		 * written before it is read (1 KB a connection saved). */
 		memset(cc, 0, offsetof(struct cconn, side));
-		for (int s = 0; s < 2; s++)
-			memset(&cc->side[s], 0, offsetof(struct cside, pend_inl));
-		cc->inl = k->inline_cc;
+		for (int s = 0; s < 2; s++) {
+			struct cside *cs = &cc->side[s];
+			memset(cs, 0, offsetof(struct cside, pend_inl));
+			cs->pend = cs->pend_inl;
+			cs->pcap = PEND_INL;
+			cs->recent = cs->recent_inl;
+			cs->rcap = RECENT;
+		}
 		cc->c = c;
 		cc->rst_from = -1;
 		c->user = cc;
@@ -490,15 +503,11 @@ static void pend_remove(struct cside *cs, struct row *r)
 		}
 }
 
-/* Room for more waiting sends (the array starts small: most sides have
- * one or two at a time). Returns 0, or -1 without memory. */
+/* Room for more waiting sends (the array starts with PEND_INL in the
+ * connection: most sides have one or two at a time). Returns 0, or -1
+ * without memory. */
 static int pend_grow(struct cside *cs)
 {
-	if (!cs->pend) {
-		cs->pend = cs->pend_inl;
-		cs->pcap = PEND_INL;
-		return 0;
-	}
 	int ncap = cs->pcap * 2;
 	if (ncap > PEND_MAX)
 		ncap = PEND_MAX;
@@ -997,13 +1006,9 @@ static void process_call(struct correlator *k, const struct call *c)
 {
 	/* The same row (warm in the cache) serves every call that is printed
 	 * at once; one that must wait keeps it, and the next call takes another. */
-	struct row *r = k->scratch ? k->scratch : row_alloc(k);
+	struct row *r = k->scratch ? row_start(k, k->scratch) : row_alloc(k);
 	if (!r)
 		return;
-	if (r == k->scratch) {
-		r->pending = r->ghost = r->unsettled = 0;
-		r->id = ++k->next_id;
-	}
 	k->scratch = r;
 	/* The call's own part of the row is cleared; the call is copied in. */
 	memset(&r->cc, 0, sizeof *r - offsetof(struct row, cc));
@@ -1113,13 +1118,11 @@ static void process_call(struct correlator *k, const struct call *c)
 					rst->lost_sends[rst->n_lost++] = r->send_no;
 				}
 			} else {
+				/* Full (and no memory for more): the oldest is forced. */
 				if (cs->npend == PEND_MAX ||
-				    (cs->npend == cs->pcap && pend_grow(cs) != 0 && cs->npend))
+				    (cs->npend == cs->pcap && pend_grow(cs) != 0))
 					settle(k, cs->pend[0], 4);
-				if (cs->npend < cs->pcap)
-					cs->pend[cs->npend++] = r;
-				else
-					settle(k, r, 4); /* no memory to wait with */
+				cs->pend[cs->npend++] = r;
 			}
 		}
 		break;
@@ -1172,8 +1175,7 @@ static void process_call(struct correlator *k, const struct call *c)
 	if (k->settle_ns == 0 && !r->pending && !(c->ret == -1 && c->event == EV_SEND)) {
 		if (k->qlen == 0) {
 			print_row(k, r);
-			nl_free(&r->segs);
-			nl_free(&r->retrans);
+			row_free_lists(r);
 			return;
 		}
 		if (dtext_room(k) == 0) {
@@ -1186,8 +1188,7 @@ static void process_call(struct correlator *k, const struct call *c)
 				call_text(k, r);
 			out_swap_buf(k->out, &k->dtext);
 			ts_ns ts = r->ts;
-			nl_free(&r->segs);
-			nl_free(&r->retrans);
+			row_free_lists(r);
 			push_text(k, start, ts, 0);
 			return;
 		}
@@ -1352,8 +1353,7 @@ void corr_flush(struct correlator *k, ts_ns now)
 	while (k->dead) {
 		struct row *d = k->dead;
 		k->dead = *(struct row **)d;
-		nl_free(&d->segs);
-		nl_free(&d->retrans);
+		row_free_lists(d);
 		free(d);
 	}
 	while (k->qlen) {
@@ -1383,22 +1383,17 @@ void corr_advance(struct correlator *k, ts_ns now)
 }
 
 /* Makes room for one more remembered segment: on a side whose calls are
- * logged, the ring doubles while it is full of segments no send has claimed
- * yet (a large send() still on its way back), up to RECENT_MAX. Returns 0
- * when there is no ring at all. */
-static int recent_room(struct cside *cs)
+ * logged, the ring (RECENT in the connection at first) doubles while it is
+ * full of segments no send has claimed yet (a large send() still on its way
+ * back), up to RECENT_MAX. Without memory the oldest is overwritten. */
+static void recent_room(struct cside *cs)
 {
-	if (!cs->recent) {
-		cs->recent = cs->recent_inl;
-		cs->rcap = RECENT;
-		return 1;
-	}
 	if (cs->rcount == cs->rcap && cs->rcap < RECENT_MAX && cs->calls &&
 	    !cs->recent[cs->rhead].claimed) {
 		int ncap = cs->rcap * 2;
 		struct recent_seg *nr = malloc((size_t)ncap * sizeof *nr);
 		if (!nr)
-			return cs->recent != NULL;
+			return;
 		/* Unroll the ring, oldest first. */
 		for (int i = 0; i < cs->rcount; i++)
 			nr[i] = cs->recent[(cs->rhead + cs->rcap - cs->rcount + i) % cs->rcap];
@@ -1408,7 +1403,6 @@ static int recent_room(struct cside *cs)
 		cs->rhead = cs->rcount;
 		cs->rcap = ncap;
 	}
-	return 1;
 }
 
 /* Does a logged call belong to this connection (either end)? */
@@ -1478,7 +1472,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 		struct cside *cs = &cc->side[s];
 		/* Data: remember it, and give it to the sends it carries. */
 		uint32_t a;
-		if (seg->len && !(seg->flags & TCPF_RST) && recent_room(cs)) {
+		if (seg->len && !(seg->flags & TCPF_RST)) {
+			recent_room(cs);
 			struct recent_seg *g = &cs->recent[cs->rhead];
 			if (cs->rcount == cs->rcap && !g->claimed && g->b != g->a &&
 			    (!cs->forgot || seq_after(g->b, cs->forgot_end))) {
@@ -1603,8 +1598,8 @@ void corr_conn_retire(struct correlator *k, struct conn *c)
 		if (cc->side[s].pend != cc->side[s].pend_inl)
 			free(cc->side[s].pend);
 	}
-	if (!cc->inl)
-		free(cc);
+	if ((void *)cc != flow_user_area(c))
+		free(cc); /* the table had no room for it */
 	c->user = NULL;
 }
 
@@ -1663,10 +1658,8 @@ void corr_free(struct correlator *k)
 		return;
 	for (size_t i = 0; i < k->qlen; i++) {
 		struct row *r = *qat(k, i);
-		if (r->kind == ROW_CALL) {
-			nl_free(&r->segs);
-			nl_free(&r->retrans);
-		}
+		if (r->kind == ROW_CALL)
+			row_free_lists(r);
 		free(r);
 	}
 	while (k->free_rows) {
