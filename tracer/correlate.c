@@ -114,8 +114,7 @@ struct row {
 	uint8_t text_seg; /* its first line is a segment (for the tie-break) */
 	/* ROW_SEG */
 	uint64_t n;
-	struct tcp_segment seg;
-	uint8_t payload[64];
+	struct kept_seg kseg;
 	struct seg_info info;
 	struct conn conn; /* a copy: the live one may be retired first */
 	uint64_t lost_lines[ROW_LOST];
@@ -902,9 +901,8 @@ static void print_row(struct correlator *k, struct row *r)
 	}
 	if (r->kind == ROW_SEG) {
 		struct seg_extra x = { r->n_lost, r->lost_lines, r->lost_sends };
-		r->seg.payload = r->payload;
 		r->info.conn = &r->conn;
-		out_segment_x(k->out, r->n, r->ts, &r->seg, &r->info, r->n_lost ? &x : NULL);
+		out_segment_x(k->out, r->n, r->ts, &r->kseg.seg, &r->info, r->n_lost ? &x : NULL);
 		return;
 	}
 	out_reserve(k->out, 8192);
@@ -1567,10 +1565,7 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	r->kind = ROW_SEG;
 	r->ts = ts;
 	r->n = n;
-	r->seg = *seg;
-	size_t pl = seg->caplen < sizeof r->payload ? seg->caplen : sizeof r->payload;
-	if (pl)
-		memcpy(r->payload, seg->payload, pl);
+	seg_keep(&r->kseg, seg);
 	r->info = *info;
 	/* Of the connection, only what its line shows: the id and the labels. */
 	if (!conn->col_len[info->dir])

@@ -754,7 +754,8 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 	if (o->opts.preview && seg->caplen) {
 		json_key(b, "data");
 		ob_char(b, '"');
-		ob_json_escape(b, seg->payload, seg->caplen < 64 ? seg->caplen : 64);
+		ob_json_escape(b, seg->payload,
+			       seg->caplen < OUT_PAYLOAD_MAX ? seg->caplen : OUT_PAYLOAD_MAX);
 		ob_char(b, '"');
 	}
 	ob_str(b, "}\n");

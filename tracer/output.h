@@ -26,6 +26,25 @@ struct out_opts {
 #define OUT_BUF_SIZE ((size_t)1 << 17)
 #define OUT_LINE_MAX ((size_t)8192)
 
+/* As much of a segment's payload as any output shows (JSON's "data"). */
+#define OUT_PAYLOAD_MAX 64
+
+/* A segment kept past its record (queued, or handed to another thread): its
+ * values, and the first OUT_PAYLOAD_MAX bytes of its payload, which
+ * k->seg.payload then points to. */
+struct kept_seg {
+	struct tcp_segment seg;
+	uint8_t payload[OUT_PAYLOAD_MAX];
+};
+static inline void seg_keep(struct kept_seg *k, const struct tcp_segment *s)
+{
+	size_t n = s->caplen < sizeof k->payload ? s->caplen : sizeof k->payload;
+	k->seg = *s;
+	if (n)
+		memcpy(k->payload, s->payload, n);
+	k->seg.payload = k->payload;
+}
+
 struct out;
 
 struct out *out_new(int fd, const struct out_opts *opts);

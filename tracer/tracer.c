@@ -48,10 +48,9 @@ struct rd_item {
 	uint32_t hash; /* RD_RECORD, a TCP segment: its flow_hash() */
 	uint64_t n;    /* record number */
 	ts_ns ts;
-	const char *why; /* RD_RECORD: the decoder's reason; RD_DAMAGE: the report */
-	char *msg;	 /* RD_DAMAGE: the report when it was formatted (malloc'd) */
-	struct tcp_segment seg;
-	uint8_t payload[64]; /* as much of it as any output shows */
+	const char *why;      /* RD_RECORD: the decoder's reason; RD_DAMAGE: the report */
+	char *msg;	      /* RD_DAMAGE: the report when it was formatted (malloc'd) */
+	struct kept_seg kseg; /* RD_RECORD, a TCP segment */
 };
 #define RD_ITEMS   2048
 #define RD_BATCHES 8
@@ -295,11 +294,8 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	it->why = why;
 	it->cut = (uint8_t)cut;
 	if (r == DECODE_TCP) {
-		it->seg = seg;
+		seg_keep(&it->kseg, &seg);
 		it->hash = flow_hash(&seg);
-		size_t pl = seg.caplen < sizeof it->payload ? seg.caplen : sizeof it->payload;
-		if (pl)
-			memcpy(it->payload, seg.payload, pl);
 	}
 }
 
@@ -384,8 +380,7 @@ static int replay_threaded(struct tracer *t)
 			break;
 		default:
 			t->n = it->n;
-			it->seg.payload = it->payload;
-			show_record(t, it->n, it->ts, it->result, it->why, it->cut, &it->seg,
+			show_record(t, it->n, it->ts, it->result, it->why, it->cut, &it->kseg.seg,
 				    it->hash);
 			break;
 		}
