@@ -219,15 +219,28 @@ static void split_ts(ts_ns ts, int64_t *sec, int64_t *nsec)
 	}
 }
 
-void ob_ts_json(struct obuf *b, ts_ns ts)
+/* "SECONDS.NANOSECONDS" with its quotes, unchecked (at most 32 bytes). */
+static char *w_ts_json(char *w, ts_ns ts)
 {
 	int64_t sec, nsec;
 	split_ts(ts, &sec, &nsec);
-	ob_char(b, '"');
-	ob_i64(b, sec);
-	ob_char(b, '.');
-	ob_frac(b, (uint64_t)nsec, 9);
-	ob_char(b, '"');
+	*w++ = '"';
+	if (sec < 0) {
+		*w++ = '-';
+		w = w_u64(w, (uint64_t)0 - (uint64_t)sec);
+	} else {
+		w = w_u64(w, (uint64_t)sec);
+	}
+	*w++ = '.';
+	w = w_digits(w, (uint64_t)nsec, 9);
+	*w++ = '"';
+	return w;
+}
+
+void ob_ts_json(struct obuf *b, ts_ns ts)
+{
+	if (b->cap - b->len >= 32)
+		b->len = (size_t)(w_ts_json(b->p + b->len, ts) - b->p);
 }
 
 void ob_rjust_u64(struct obuf *b, uint64_t v, size_t width)
@@ -605,24 +618,6 @@ static void json_n_or_null(struct obuf *b, const char *k, uint64_t v)
 		ob_u64(b, v);
 	else
 		ob_str(b, "null");
-}
-
-/* "SECONDS.NANOSECONDS" with its quotes, unchecked (at most 32 bytes). */
-static char *w_ts_json(char *w, ts_ns ts)
-{
-	int64_t sec, nsec;
-	split_ts(ts, &sec, &nsec);
-	*w++ = '"';
-	if (sec < 0) {
-		*w++ = '-';
-		w = w_u64(w, (uint64_t)0 - (uint64_t)sec);
-	} else {
-		w = w_u64(w, (uint64_t)sec);
-	}
-	*w++ = '.';
-	w = w_digits(w, (uint64_t)nsec, 9);
-	*w++ = '"';
-	return w;
 }
 
 /* ,"key":"ADDR:PORT" for one side, unchecked (a label is under 48 bytes). */
