@@ -48,8 +48,8 @@ static size_t conn_bytes(const struct flow_table *t)
 
 int flow_table_set_user_size(struct flow_table *t, size_t size)
 {
-	if (t->next_id != 1 || t->spare)
-		return -1; /* connections exist already */
+	if (t->next_id != 1)
+		return -1; /* connections exist, or have existed */
 	t->user_size = size;
 	return 0;
 }

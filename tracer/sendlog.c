@@ -799,7 +799,8 @@ struct batch {
 
 struct sendlog {
 	/* The reader thread (replay only); the consumer is on cur. */
-	int threaded; /* 1 started, -1 could not start: read inline */
+	int threaded; /* 0 not yet started, 1 the thread reads, -1 inline: asked, the
+			 thread could not start, or it has finished */
 	pthread_t thread;
 	struct handoff *ring;
 	struct batch *cur;
@@ -1005,7 +1006,7 @@ static void reader_stop(struct sendlog *s)
 	handoff_each_full(s->ring, batch_drop, s);
 	handoff_free(s->ring);
 	s->ring = NULL;
-	s->threaded = 0;
+	s->threaded = -1;
 }
 
 /* Starts the reader thread; -1 (and nothing started) when it cannot. */
@@ -1031,11 +1032,9 @@ void sendlog_inline(struct sendlog *s)
 
 int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 {
-	if (s->follow || s->threaded < 0)
-		return next_inline(s, c, err, errlen);
-	if (!s->threaded) /* started at the first read: after any privilege drop */
+	if (!s->follow && !s->threaded) /* at the first read: after any privilege drop */
 		s->threaded = reader_start(s) == 0 ? 1 : -1;
-	if (s->threaded < 0)
+	if (s->threaded != 1)
 		return next_inline(s, c, err, errlen);
 	for (;;) {
 		struct batch *b = s->cur;
@@ -1054,7 +1053,6 @@ int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 			/* The thread is done: what the log gains from now on
 			 * is read inline, as without it. */
 			reader_stop(s);
-			s->threaded = -1;
 			return 0;
 		}
 		s->cur = handoff_take(s->ring);
