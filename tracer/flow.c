@@ -131,8 +131,11 @@ void flow_prefetch(const struct flow_table *t, uint32_t h, int step)
 	struct conn *const *b = &t->buckets[h & (t->nbuckets - 1)];
 	if (step == 1)
 		__builtin_prefetch(b);
-	else if (*b)
-		__builtin_prefetch(*b);
+	else if (*b) {
+		const char *c = (const char *)*b;
+		for (size_t o = 0; o < sizeof(struct conn); o += 64)
+			__builtin_prefetch(c + o);
+	}
 }
 
 struct flow_table *flow_table_new(flow_retire_fn retire, void *arg)

@@ -134,7 +134,8 @@ uint32_t flow_tuple_hash(uint8_t family, const uint8_t *a, uint16_t aport, const
 			 uint16_t bport);
 uint32_t flow_hash(const struct tcp_segment *seg);
 /* Hints that segments of this hash come soon: step 1 fetches the bucket,
- * step 2 (a few segments later) the first connection in it. */
+ * step 2 (a few segments later) the whole of the first connection in it (a
+ * segment touches most of its lines: lookup, sides, the text column). */
 void flow_prefetch(const struct flow_table *t, uint32_t hash, int step);
 
 uint64_t flow_open_count(const struct flow_table *t);
