@@ -82,14 +82,6 @@ struct tracer {
 	struct correlator *corr;
 	tracer_warn_fn warn;
 	void *warn_arg;
-	FILE *file;	   /* the savefile's stream, to spot oversized records */
-	long file_pos;	   /* its offset after the previous record, -1 if unknown */
-	uint64_t n;	   /* records read */
-	uint64_t segments; /* TCP segments shown */
-	uint64_t not_tcp, fragments, snap_cut, damaged, warned;
-	uint64_t first_snap_cut;
-	int store_failed;
-	int stop;
 	int live;
 	pcap_dumper_t *dumper;
 	struct reader *rd; /* replaying: the reading thread */
@@ -97,6 +89,18 @@ struct tracer {
 	char *tmp_log;	   /* a send log we created for -- COMMAND */
 	pid_t child;
 	int child_status, child_done;
+	/* Replaying in threads, the reading thread writes these two on every
+	 * record and the main thread the counters below on every segment:
+	 * each group has its own cache lines (the struct is 64-aligned), or
+	 * the line would bounce between the CPUs. */
+	_Alignas(64) FILE *file; /* the savefile's stream, to spot oversized records */
+	long file_pos;		 /* its offset after the previous record, -1 if unknown */
+	_Alignas(64) uint64_t n; /* records read */
+	uint64_t segments;	 /* TCP segments shown */
+	uint64_t not_tcp, fragments, snap_cut, damaged, warned;
+	uint64_t first_snap_cut;
+	int store_failed;
+	int stop;
 };
 
 static void warnf(struct tracer *t, const char *fmt, ...)
@@ -417,11 +421,12 @@ static int replay_threads(void)
 struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_warn_fn warn,
 			  void *warn_arg, char *err, size_t errlen)
 {
-	struct tracer *t = calloc(1, sizeof *t);
+	struct tracer *t = aligned_alloc(_Alignof(struct tracer), sizeof *t);
 	if (!t) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	memset(t, 0, sizeof *t);
 	t->opts = *opts;
 	t->warn = warn;
 	t->warn_arg = warn_arg;
