@@ -28,11 +28,13 @@
 
 /* ---- packet pieces ----------------------------------------------------- */
 
-/* 10.0.0.1:40494 -> 10.0.0.2:8999, seq 1001, ack 5001, [P.], win 512,
- * "hello\n". */
+/* TCP 40494 -> 8999, seq 1001, ack 5001 (the first 12 bytes of each TCP
+ * header here); TCP_HELLO goes on with [P.], win 512, "hello\n" (from
+ * 10.0.0.1 to 10.0.0.2 in V4_HDR). */
+#define TCP_PORTS_SEQ_ACK 0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe9, 0x00, 0x00, 0x13, 0x89
 #define TCP_HELLO                                                                                  \
-	0x9e, 0x2e, 0x23, 0x27, 0x00, 0x00, 0x03, 0xe9, 0x00, 0x00, 0x13, 0x89, 0x50, 0x18, 0x02,  \
-		0x00, 0x00, 0x00, 0x00, 0x00, 'h', 'e', 'l', 'l', 'o', '\n'
+	TCP_PORTS_SEQ_ACK, 0x50, 0x18, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 'h', 'e', 'l', 'l',     \
+		'o', '\n'
 /* IPv4 header for it: total length 46, DF, TTL 64, proto 6. */
 #define V4_HDR(totlen)                                                                             \
 	0x45, 0x00, 0x00, (totlen), 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00, 10, 0, 0, 1,   \
@@ -553,18 +555,7 @@ static void test_ipv4_ethernet_padding_is_trimmed_to_total_length(void **state)
 	/* A 1-byte segment in a 60-byte minimum frame: 5 bytes of padding. */
 	static const uint8_t one[] = { ETH(0x08, 0x00),
 				       V4_HDR(41),
-				       0x9e,
-				       0x2e,
-				       0x23,
-				       0x27,
-				       0x00,
-				       0x00,
-				       0x03,
-				       0xe9,
-				       0x00,
-				       0x00,
-				       0x13,
-				       0x89,
+				       TCP_PORTS_SEQ_ACK,
 				       0x50,
 				       0x18,
 				       0x02,
@@ -582,18 +573,7 @@ static void test_ipv4_ethernet_padding_is_trimmed_to_total_length(void **state)
 	/* A pure ACK (54 bytes) padded to 60. */
 	static const uint8_t ack[] = { ETH(0x08, 0x00),
 				       V4_HDR(40),
-				       0x9e,
-				       0x2e,
-				       0x23,
-				       0x27,
-				       0x00,
-				       0x00,
-				       0x03,
-				       0xe9,
-				       0x00,
-				       0x00,
-				       0x13,
-				       0x89,
+				       TCP_PORTS_SEQ_ACK,
 				       0x50,
 				       0x10,
 				       0x02,
@@ -996,18 +976,7 @@ static void test_tcp_data_offset_past_ip_declared_segment_is_invalid(void **stat
 	 * 8 bytes of link padding after it must not make it fit. */
 	static const uint8_t pkt[] = { ETH(0x08, 0x00),
 				       V4_HDR(44),
-				       0x9e,
-				       0x2e,
-				       0x23,
-				       0x27,
-				       0x00,
-				       0x00,
-				       0x03,
-				       0xe9,
-				       0x00,
-				       0x00,
-				       0x13,
-				       0x89,
+				       TCP_PORTS_SEQ_ACK,
 				       0x80,
 				       0x10,
 				       0x02,
