@@ -26,6 +26,7 @@
 #include "flow.h"
 #include "output.h"
 #include "sendlog.h"
+#include "testutil.h"
 
 #define SEC ((ts_ns)1000000000)
 #define T0  ((ts_ns)1763723790 * SEC)
@@ -243,17 +244,6 @@ static void on_retire(const struct conn *c, void *arg)
 	f->sums[f->nsums++] = *c;
 }
 
-static char *read_all(int fd)
-{
-	off_t size = lseek(fd, 0, SEEK_END);
-	assert_true(size >= 0);
-	char *buf = malloc((size_t)size + 1);
-	assert_non_null(buf);
-	assert_int_equal(pread(fd, buf, (size_t)size, 0), size);
-	buf[size] = '\0';
-	return buf;
-}
-
 /* Plays the capture and the log; parses every output line into f->rows. */
 static void run(struct fx *f)
 {
@@ -283,7 +273,7 @@ static void run(struct fx *f)
 		for (int p = 0; p < 2; p++)
 			if (i + 1 == f->peek_at[p]) {
 				assert_int_equal(out_flush(o), 0);
-				f->peek[p] = read_all(fileno(outf));
+				f->peek[p] = read_fd(fileno(outf));
 			}
 	}
 	corr_finish(f->k);
@@ -298,7 +288,7 @@ static void run(struct fx *f)
 	f->k = NULL;
 	sendlog_free(log);
 
-	f->text = read_all(fileno(outf));
+	f->text = read_fd(fileno(outf));
 	fclose(outf);
 	if (getenv("TEST_CORRELATE_DUMP")) /* to see a story's whole output */
 		fputs(f->text, stderr);

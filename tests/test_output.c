@@ -19,6 +19,7 @@
 
 #include "flow.h"
 #include "output.h"
+#include "testutil.h"
 
 #define SEC ((ts_ns)1000000000)
 #define MS  ((ts_ns)1000000)
@@ -46,17 +47,6 @@ static void ox_open(struct ox *x, int json, enum time_mode tm, int preview)
 	assert_non_null(x->o);
 	x->ft = flow_table_new(NULL, NULL);
 	assert_non_null(x->ft);
-}
-
-static char *read_fd(int fd)
-{
-	off_t size = lseek(fd, 0, SEEK_END);
-	assert_true(size >= 0);
-	char *s = malloc((size_t)size + 1);
-	assert_non_null(s);
-	assert_int_equal(pread(fd, s, (size_t)size, 0), size);
-	s[size] = '\0';
-	return s;
 }
 
 /* Frees the writer (which flushes) and returns everything it wrote. */
