@@ -1406,15 +1406,9 @@ static void recent_room(struct cside *cs)
 /* Does a logged call belong to this connection (either end)? */
 static int call_on(const struct call *c, const struct conn *conn)
 {
-	size_t alen = conn->family == 4 ? 4 : 16;
-	if (!c->has_ep || c->family != conn->family)
-		return 0;
-	for (int s = 0; s < 2; s++)
-		if (c->lport == conn->port[s] && c->pport == conn->port[1 - s] &&
-		    !memcmp(c->laddr, conn->addr[s], alen) &&
-		    !memcmp(c->paddr, conn->addr[1 - s], alen))
-			return 1;
-	return 0;
+	int dir;
+	return c->has_ep &&
+	       flow_conn_is(conn, c->family, c->laddr, c->lport, c->paddr, c->pport, &dir);
 }
 
 /* On loopback the RST for a send's bytes is made inside that send(), so it

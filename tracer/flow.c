@@ -244,37 +244,12 @@ static void grow(struct flow_table *t)
 	t->nbuckets = nb;
 }
 
-/* Equal addresses: fixed-size compares the compiler inlines (a memcmp of
- * 4-or-16 bytes is a library call on every segment). */
-static inline int addr_eq(const uint8_t *x, const uint8_t *y, int v6)
-{
-	if (!v6) {
-		uint32_t a, b;
-		memcpy(&a, x, 4);
-		memcpy(&b, y, 4);
-		return a == b;
-	}
-	return !memcmp(x, y, 16);
-}
-
 static struct conn *find(struct flow_table *t, uint32_t h, uint8_t family, const uint8_t *a,
 			 uint16_t ap, const uint8_t *b, uint16_t bp, int *dir)
 {
-	int v6 = family != 4;
-	for (struct conn *c = t->buckets[h & (t->nbuckets - 1)]; c; c = c->hnext) {
-		if (c->hash != h || c->family != family)
-			continue;
-		if (c->port[0] == ap && c->port[1] == bp && addr_eq(c->addr[0], a, v6) &&
-		    addr_eq(c->addr[1], b, v6)) {
-			*dir = 0;
+	for (struct conn *c = t->buckets[h & (t->nbuckets - 1)]; c; c = c->hnext)
+		if (c->hash == h && flow_conn_is(c, family, a, ap, b, bp, dir))
 			return c;
-		}
-		if (c->port[0] == bp && c->port[1] == ap && addr_eq(c->addr[0], b, v6) &&
-		    addr_eq(c->addr[1], a, v6)) {
-			*dir = 1;
-			return c;
-		}
-	}
 	return NULL;
 }
 

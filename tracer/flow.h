@@ -10,6 +10,7 @@
 #define RSTSCOPE_FLOW_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "decode.h"
 
@@ -140,6 +141,36 @@ void flow_prefetch(const struct flow_table *t, uint32_t hash, int step);
 
 uint64_t flow_open_count(const struct flow_table *t);
 uint64_t flow_total_count(const struct flow_table *t);
+
+/* Equal addresses: fixed-size compares the compiler inlines (a memcmp of
+ * 4-or-16 bytes is a library call on every segment). */
+static inline int flow_addr_eq(const uint8_t *x, const uint8_t *y, int v6)
+{
+	if (!v6) {
+		uint32_t a, b;
+		memcpy(&a, x, 4);
+		memcpy(&b, y, 4);
+		return a == b;
+	}
+	return !memcmp(x, y, 16);
+}
+
+/* Is c the connection between a:ap and b:bp? *dir: 0 when a is its side 0
+ * (the client), 1 when a is its side 1. */
+static inline int flow_conn_is(const struct conn *c, uint8_t family, const uint8_t *a, uint16_t ap,
+			       const uint8_t *b, uint16_t bp, int *dir)
+{
+	if (c->family != family)
+		return 0;
+	int v6 = family != 4;
+	for (int d = 0; d < 2; d++)
+		if (c->port[d] == ap && c->port[1 - d] == bp && flow_addr_eq(c->addr[d], a, v6) &&
+		    flow_addr_eq(c->addr[1 - d], b, v6)) {
+			*dir = d;
+			return 1;
+		}
+	return 0;
+}
 
 /* Short code and sentence for a note, e.g. "rst_after_fin". */
 const char *flow_note_code(enum seg_note note);
