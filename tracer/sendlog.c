@@ -166,11 +166,20 @@ enum field_id {
 	F_HOW,
 	F_STATUS,
 	F_SIGNAL,
+	F_COMM,
+	F_TID,
+	F_SYSCALL,
+	F_SEQ,
+	F_STATE,
+	F_STATE_AFTER,
+	F_SK_ERR,
+	F_TS_ENTER,
 	NFIELDS
 };
 static const char *const field_names[NFIELDS] = {
 	"ts",  "pid",	"event", "fd",	"local",       "peer", "len",	 "ret",	   "errno",
 	"off", "flags", "data",	 "sig", "disposition", "how",  "status", "signal",
+	"comm", "tid", "syscall", "seq", "state", "state_after", "sk_err", "ts_enter",
 };
 enum fkind { FV_ABSENT = 0, FV_NULL, FV_INT, FV_STR, FV_OTHER };
 struct fval {
@@ -200,20 +209,36 @@ static int field_lookup(const char *key, size_t n)
 		case 'l': return IS(F_LEN);
 		case 'r': return IS(F_RET);
 		case 'o': return IS(F_OFF);
-		case 's': return IS(F_SIG);
+		case 's': return key[1] == 'i' ? IS(F_SIG) : IS(F_SEQ);
 		case 'h': return IS(F_HOW);
+		case 't': return IS(F_TID);
 		}
 		return -1;
-	case 4: return key[0] == 'p' ? IS(F_PEER) : IS(F_DATA);
+	case 4:
+		switch (key[0]) {
+		case 'p': return IS(F_PEER);
+		case 'd': return IS(F_DATA);
+		case 'c': return IS(F_COMM);
+		}
+		return -1;
 	case 5:
 		switch (key[0]) {
 		case 'e': return key[1] == 'v' ? IS(F_EVENT) : IS(F_ERRNO);
 		case 'l': return IS(F_LOCAL);
 		case 'f': return IS(F_FLAGS);
+		case 's': return IS(F_STATE);
 		}
 		return -1;
-	case 6: return key[1] == 't' ? IS(F_STATUS) : IS(F_SIGNAL);
-	case 11: return IS(F_DISP);
+	case 6:
+		switch (key[1]) {
+		case 't': return IS(F_STATUS);
+		case 'i': return IS(F_SIGNAL);
+		case 'k': return IS(F_SK_ERR);
+		}
+		return -1;
+	case 7: return IS(F_SYSCALL);
+	case 8: return IS(F_TS_ENTER);
+	case 11: return key[0] == 'd' ? IS(F_DISP) : IS(F_STATE_AFTER);
 	}
 	return -1;
 #undef IS
@@ -246,6 +271,47 @@ static const char *get_str(const struct fields *fs, int id)
 	return v->kind == FV_STR ? v->s : NULL;
 }
 
+/* The optional fields of the kernel recorder and strace (DESIGN.md). */
+static int fill_optional(const struct fields *fs, struct call *c, char *err, size_t errlen)
+{
+	if (get_int(fs, F_TID, &c->tid, err, errlen, 0) != 0)
+		return -1;
+	int64_t seq = -1;
+	if (get_int(fs, F_SEQ, &seq, err, errlen, 0) != 0)
+		return -1;
+	if (fs->f[F_SEQ].kind == FV_INT) {
+		if (seq < 0 || seq > UINT32_MAX) {
+			snprintf(err, errlen, "\"seq\" %lld is not a TCP sequence number",
+				 (long long)seq);
+			return -1;
+		}
+		c->seq = (uint32_t)seq;
+		c->has_seq = 1;
+	}
+	const char *v = get_str(fs, F_TS_ENTER);
+	if (v && parse_ts(v, &c->ts_enter) != 0) {
+		snprintf(err, errlen, "bad \"ts_enter\": want \"SECONDS.NANOSECONDS\"");
+		return -1;
+	}
+	static const struct {
+		int id;
+		size_t off, size;
+	} strs[] = {
+		{ F_COMM, offsetof(struct call, comm), sizeof(((struct call *)0)->comm) },
+		{ F_SYSCALL, offsetof(struct call, syscall), sizeof(((struct call *)0)->syscall) },
+		{ F_STATE, offsetof(struct call, state), sizeof(((struct call *)0)->state) },
+		{ F_STATE_AFTER, offsetof(struct call, state_after),
+		  sizeof(((struct call *)0)->state_after) },
+		{ F_SK_ERR, offsetof(struct call, sk_err), sizeof(((struct call *)0)->sk_err) },
+	};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+		v = get_str(fs, strs[i].id);
+		if (v)
+			copy_str((char *)c + strs[i].off, strs[i].size, v);
+	}
+	return 0;
+}
+
 /* Validates the fields and fills *c: the one place that knows the format. */
 static int fill_call(const struct fields *fs, struct call *c, char *err, size_t errlen)
 {
@@ -273,6 +339,8 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 	}
 	c->event = (enum call_event)i;
 	if (get_int(fs, F_PID, &c->pid, err, errlen, 1) != 0)
+		return -1;
+	if (fill_optional(fs, c, err, errlen) != 0)
 		return -1;
 	if (c->event == EV_SIGNAL || c->event == EV_EXIT) {
 		const char *v = get_str(fs, F_SIG);
@@ -341,8 +409,9 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 		c->data_len = (uint8_t)dl;
 		c->has_data = 1;
 	}
-	if ((c->event == EV_SEND || c->event == EV_RECV) && c->ret >= 0 && c->off < 0) {
-		snprintf(err, errlen, "%s without \"off\" (the stream offset)", ev);
+	if ((c->event == EV_SEND || c->event == EV_RECV) && c->ret >= 0 && c->off < 0 &&
+	    !c->has_seq) {
+		snprintf(err, errlen, "%s without \"off\" (the stream offset) or \"seq\"", ev);
 		return -1;
 	}
 	return 0;
@@ -761,6 +830,11 @@ static void call_init(struct call *c, uint64_t lineno)
 	memset(c, 0, offsetof(struct call, flags));
 	c->flags[0] = c->sig[0] = c->disposition[0] = c->how[0] = c->exit_sig[0] = '\0';
 	c->data_len = c->has_data = 0;
+	c->tid = -1;
+	c->has_seq = 0;
+	c->seq = 0;
+	c->ts_enter = 0;
+	c->comm[0] = c->syscall[0] = c->state[0] = c->state_after[0] = c->sk_err[0] = '\0';
 	c->line = lineno;
 	c->fd = -1;
 	c->len = -1;

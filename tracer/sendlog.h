@@ -44,6 +44,16 @@ struct call {
 	char how[12];	      /* shutdown: "SHUT_WR" */
 	int64_t status;	      /* exit: status, -1 when null */
 	char exit_sig[16];    /* exit: the signal that killed it, "" when none */
+	/* Optional, from sources that know them (the kernel recorder, strace). */
+	int64_t tid;	      /* -1 when absent */
+	uint8_t has_seq;      /* seq is the TCP sequence number of the call's first byte */
+	uint32_t seq;
+	ts_ns ts_enter;	      /* 0 when absent */
+	char comm[20];	      /* the process name, "" when unknown */
+	char syscall[16];     /* the real call ("write", "sendto"), "" when unknown */
+	char state[16];	      /* TCP state at entry ("CLOSE_WAIT"), "" when unknown */
+	char state_after[16]; /* TCP state at exit */
+	char sk_err[24];      /* the socket error pending at entry, "" when none or unknown */
 };
 
 const char *sendlog_event_name(enum call_event ev);
