@@ -17,9 +17,9 @@ DESTDIR    ?=
 SCENARIO   ?= server-close
 CORPUS     ?= ../shared/corpus
 
-PKGS      := libpcap jansson
+PKGS      := libpcap jansson libbpf
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap -ljansson)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap -ljansson -lbpf)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -36,10 +36,10 @@ BUILD  := build
 SANFLAGS :=
 BIN    := .
 endif
-CFLAGS_ALL  = $(CSTD) $(OPT) -g -pthread $(WARN) $(SANFLAGS) -Iinclude -Itracer -Idemo $(PKG_CFLAGS) $(CFLAGS)
+CFLAGS_ALL  = $(CSTD) $(OPT) -g -pthread $(WARN) $(SANFLAGS) -Iinclude -Itracer -Idemo -I$(BUILD) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = -pthread $(SANFLAGS) $(LDFLAGS)
 
-TRACER_SRCS := $(wildcard tracer/*.c)
+TRACER_SRCS := $(filter-out %.bpf.c,$(wildcard tracer/*.c))
 TRACER_LIB  := $(filter-out tracer/main.c,$(TRACER_SRCS))
 DEMO_SRCS   := $(wildcard demo/*.c)
 DEMO_LIB    := $(filter-out demo/main.c,$(DEMO_SRCS))
@@ -63,12 +63,31 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
+# The kernel recorder: vmlinux.h from the running kernel's BTF (CO-RE: the
+# object loads on other kernels too), the BPF object, and its skeleton.
+# All three are build outputs, never committed.
+CLANG       ?= clang
+LLVM_STRIP  ?= llvm-strip
+BPFTOOL     ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+BPF_ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+$(BUILD)/vmlinux.h:
+	@mkdir -p $(dir $@)
+	@test -r $(VMLINUX_BTF) || { echo "make: $(VMLINUX_BTF) is missing: the kernel recorder needs a kernel with BTF (set VMLINUX_BTF=FILE)" >&2; exit 1; }
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+$(BUILD)/record.bpf.o: tracer/record.bpf.c tracer/record.h $(BUILD)/vmlinux.h
+	$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BUILD) -Itracer -c $< -o $@
+	$(LLVM_STRIP) -g $@
+$(BUILD)/record.skel.h: $(BUILD)/record.bpf.o
+	$(BPFTOOL) gen skeleton $< name record_bpf > $@.tmp && mv $@.tmp $@
+$(BUILD)/tracer/recorder.o: $(BUILD)/record.skel.h
+
 $(BUILD)/libtracer.a: $(call obj,$(TRACER_LIB))
 	@rm -f $@; ar rcs $@ $^
 $(BUILD)/libdemo.a: $(call obj,$(DEMO_LIB))
 	@rm -f $@; ar rcs $@ $^
 
-$(RSTSCOPE): $(call obj,tracer/main.c) $(BUILD)/libtracer.a
+$(RSTSCOPE): $(call obj,tracer/main.c) $(BUILD)/libtracer.a $(BUILD)/libdemo.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 $(RSTSCOPE_DEMO): $(call obj,demo/main.c) $(BUILD)/libdemo.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^

@@ -100,6 +100,7 @@ static const char *const disposition_names[] = {
 	[SLW_DISP_DEFAULT] = "default",
 	[SLW_DISP_IGNORE] = "ignore",
 	[SLW_DISP_HANDLER] = "handler",
+	[SLW_DISP_BLOCKED] = "blocked",
 };
 
 const char *slw_kind_name(enum slw_kind kind)
@@ -263,8 +264,10 @@ int slw_format(char *buf, size_t size, const struct slw_event *ev)
 		put_key(&o, "sig");
 		put_name(&o, FIND(signal_names, ev->sig), "SIG", ev->sig);
 		put_key(&o, "disposition");
-		put_json_str(&o, (unsigned)ev->disposition < 3 ? disposition_names[ev->disposition]
-							       : "unknown");
+		put_json_str(&o, (unsigned)ev->disposition < sizeof disposition_names /
+								     sizeof disposition_names[0]
+					 ? disposition_names[ev->disposition]
+					 : "unknown");
 		break;
 	case SLW_EXIT:
 		put_key(&o, "status");

@@ -63,6 +63,7 @@ enum slw_disposition {
 	SLW_DISP_DEFAULT,
 	SLW_DISP_IGNORE,
 	SLW_DISP_HANDLER,
+	SLW_DISP_BLOCKED, /* the kernel recorder: the signal was blocked */
 };
 
 /* One line of the log. Which fields are written depends on kind, in this order:

@@ -129,7 +129,8 @@ struct row {
 	struct nlist segs, retrans; /* record numbers, in record order */
 	uint8_t by_time;	    /* matched by time: no SYN captured */
 	uint8_t segs_incomplete;    /* some of its segments were no longer remembered */
-	uint8_t has_seq;	    /* by time: the sequence range its segments carried */
+	uint8_t has_seq;	    /* by time, or from the kernel: the send's sequence range */
+	uint8_t by_kseq;	    /* no SYN seen: mapped by the kernel's sequence numbers */
 	uint32_t seq_lo, seq_hi;
 	uint64_t acked, lost;
 	uint8_t settled_how; /* 0 acked, 1 reset, 2 closed, 3 end of input, 4 forced */
@@ -679,9 +680,17 @@ static void call_text(struct correlator *k, struct row *r)
 		ob_str(b, who);
 		ob_char(b, ' ');
 	}
-	ob_str(b, "pid ");
-	ob_i64(b, c->pid);
-	ob_char(b, ' ');
+	if (c->comm[0]) {
+		/* The process as people know it: python3[4242]. */
+		ob_text_escape(b, (const uint8_t *)c->comm, strlen(c->comm), sizeof c->comm);
+		ob_char(b, '[');
+		ob_i64(b, c->pid);
+		ob_str(b, "] ");
+	} else {
+		ob_str(b, "pid ");
+		ob_i64(b, c->pid);
+		ob_char(b, ' ');
+	}
 	switch (c->event) {
 	case EV_SEND:
 		if (r->send_no) {
@@ -890,6 +899,21 @@ static void call_json(struct correlator *k, struct row *r)
 	}
 	if (c->event == EV_SHUTDOWN && c->how[0])
 		json_str(b, "how", c->how);
+	/* What the kernel recorder (or strace) knew of the call. */
+	if (c->comm[0])
+		json_str(b, "comm", c->comm);
+	json_int(b, "tid", c->tid, c->tid >= 0);
+	if (c->syscall[0])
+		json_str(b, "syscall", c->syscall);
+	json_int(b, "seq", (int64_t)c->seq, c->has_seq);
+	if (c->state[0])
+		json_str(b, "state", c->state);
+	if (c->state_after[0])
+		json_str(b, "state_after", c->state_after);
+	if (c->sk_err[0])
+		json_str(b, "sk_err", c->sk_err);
+	if (r->by_kseq)
+		json_str(b, "mapping", "kernel_seq");
 	ob_str(b, "}\n");
 }
 
@@ -1030,6 +1054,15 @@ static void process_call(struct correlator *k, const struct call *c)
 				cc->side[dir].calls++;
 			}
 			r->fin_n = conn->side[1 - dir].fin_n; /* the peer's FIN, if already seen */
+			if (c->has_seq && (c->event == EV_SEND || c->event == EV_RECV)) {
+				/* The kernel said where the call's bytes are: that
+				 * wins over a counted offset. A receive's bytes are
+				 * the peer's stream. */
+				const struct flow_side *fs =
+					&conn->side[c->event == EV_SEND ? dir : 1 - dir];
+				if (fs->isn_known)
+					r->call.off = (int64_t)(uint32_t)(c->seq - (fs->isn + 1));
+			}
 		} else if (c->event != EV_CLOSE || c->ret != 0) {
 			if (!k->unmatched++)
 				k->unmatched_first = c->line;
@@ -1069,10 +1102,20 @@ static void process_call(struct correlator *k, const struct call *c)
 			conn->calls.bytes_sent_ok += (uint64_t)c->ret;
 			/* The segments that carried it, already seen. */
 			int have_isn = conn->side[r->side].isn_known;
+			if (!have_isn && c->has_seq && c->ret > 0) {
+				r->by_kseq = r->has_seq = 1;
+				r->seq_lo = c->seq;
+				r->seq_hi = c->seq + (uint32_t)c->ret;
+			}
 			for (int i = cs->rcount - 1; i >= 0; i--) { /* oldest first */
 				struct recent_seg *g =
 					&cs->recent[(cs->rhead + cs->rcap - 1 - i) % cs->rcap];
-				if (have_isn) {
+				if (r->by_kseq) {
+					if (overlaps(c->seq, (uint32_t)c->ret, g->seq, g->len)) {
+						add_seg(r, g->n, g->retrans);
+						g->claimed = 1;
+					}
+				} else if (have_isn) {
 					if (overlaps((uint32_t)c->off, (uint32_t)c->ret, g->a,
 						     g->b - g->a)) {
 						add_seg(r, g->n, g->retrans);
@@ -1092,7 +1135,7 @@ static void process_call(struct correlator *k, const struct call *c)
 					}
 				}
 			}
-			if (!have_isn)
+			if (!have_isn && !r->by_kseq)
 				r->by_time = 1;
 			else if (cs->forgot && seq_after(cs->forgot_end, (uint32_t)c->off))
 				r->segs_incomplete = 1;
@@ -1316,6 +1359,12 @@ static void read_log(struct correlator *k, ts_ns until)
 		k->log_eof = 0;
 		if (c->ts > k->log_last_ts)
 			k->log_last_ts = c->ts;
+		if (EV_IS_KERNEL(c->event)) {
+			/* The wire's side, as the kernel saw it: kept in the log
+			 * for the record; the rows come from the capture. */
+			call_release(k, c);
+			continue;
+		}
 		la_push(k, c);
 	}
 }
@@ -1493,6 +1542,14 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 				}
 			} else {
 				g->a = g->b = 0;
+				for (int i = 0; i < cs->npend; i++) {
+					struct row *p = cs->pend[i];
+					if (p->by_kseq && overlaps(p->seq_lo, p->seq_hi - p->seq_lo,
+								   seg->seq, seg->len)) {
+						add_seg(p, n, g->retrans);
+						g->claimed = 1;
+					}
+				}
 			}
 		}
 		/* Acknowledgments settle the other side's sends. */

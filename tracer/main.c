@@ -30,11 +30,19 @@ static void usage(FILE *f)
 		"                         needs root or CAP_NET_RAW (privileges are dropped\n"
 		"                         once the capture is open)\n"
 		"  -r, --read FILE        replay a pcap or pcapng file ('-' for standard input)\n"
-		"  -l, --log FILE         a send log (JSON lines) to correlate; live, it is\n"
-		"                         followed as it grows and may not exist yet\n"
-		"  -- COMMAND [ARGS]      run COMMAND with RSTSCOPE_LOG set to the send log (a\n"
-		"                         new temporary file, or -l FILE, emptied first), trace\n"
-		"                         until it exits, and exit with its status\n"
+		"  -l, --log FILE         a send log (JSON lines) to correlate instead of the\n"
+		"                         calls recorded from the kernel; live, it is followed\n"
+		"                         as it grows and may not exist yet\n"
+		"  -- COMMAND [ARGS]      run COMMAND, record its calls (and those of every\n"
+		"                         process it starts), trace until the last of them\n"
+		"                         exits, and exit with its status; with -l FILE, the\n"
+		"                         command writes that log itself (RSTSCOPE_LOG)\n"
+		"\n"
+		"Calls (live, without -l: recorded from the kernel with eBPF, for any program):\n"
+		"  -p, --pid PID[,PID]    only these processes, and what they fork from now on\n"
+		"      --no-calls         record no calls: packets only\n"
+		"      --write-calls FILE save the recorded calls as a send log (default with\n"
+		"                         -w FILE.pcap: FILE.sendlog beside it)\n"
 		"  [filter expression]    a BPF expression as in tcpdump (default: TCP)\n"
 		"  -c, --count N          stop after N TCP segments\n"
 		"      --duration S       live: stop after S seconds\n"
@@ -93,12 +101,28 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-enum { OPT_JSON = 256, OPT_TIME, OPT_NO_SUMMARY, OPT_DURATION };
+enum { OPT_JSON = 256, OPT_TIME, OPT_NO_SUMMARY, OPT_DURATION, OPT_NO_CALLS, OPT_WRITE_CALLS };
 
-static void on_stop_signal(int sig)
+static void on_stop_signal(int sig) { tracer_request_stop(sig); }
+
+/* "4242" or "4242,4243": the processes of -p. Returns the count, or -1. */
+static int parse_pids(const char *s, int *pids, int max)
 {
-	(void)sig;
-	tracer_request_stop();
+	int n = 0;
+	while (*s) {
+		char *end;
+		errno = 0;
+		long v = strtol(s, &end, 10);
+		if (errno || end == s || v <= 0 || v > INT_MAX || n == max)
+			return -1;
+		pids[n++] = (int)v;
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			return -1;
+		s = end;
+	}
+	return n;
 }
 
 int main(int argc, char **argv)
@@ -117,6 +141,9 @@ int main(int argc, char **argv)
 		{ "preview", required_argument, NULL, 'x' },
 		{ "time", required_argument, NULL, OPT_TIME },
 		{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "no-calls", no_argument, NULL, OPT_NO_CALLS },
+		{ "write-calls", required_argument, NULL, OPT_WRITE_CALLS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -125,9 +152,10 @@ int main(int argc, char **argv)
 	opts.summaries = 1;
 	opts.out.preview = 1;
 	opts.out.time = TIME_REL;
+	static int pids[64];
 	int c;
 	opterr = 0; /* our messages name the program the same however it was run */
-	while ((c = getopt_long(argc, argv, "+r:l:i:w:Z:B:c:Sx:nhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:l:i:w:Z:B:c:Sx:p:nhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': opts.read_path = optarg; break;
 		case 'l': opts.sendlog = optarg; break;
@@ -186,6 +214,18 @@ int main(int argc, char **argv)
 						 optarg);
 			break;
 		case OPT_NO_SUMMARY: opts.summaries = 0; break;
+		case 'p': {
+			int n = parse_pids(optarg, pids + opts.npids, 64 - opts.npids);
+			if (n <= 0)
+				return die_usage("-p wants process ids (PID or PID,PID,...; at most "
+						 "64), not '%s'",
+						 optarg);
+			opts.npids += n;
+			opts.pids = pids;
+			break;
+		}
+		case OPT_NO_CALLS: opts.no_calls = 1; break;
+		case OPT_WRITE_CALLS: opts.calls_path = optarg; break;
 		case 'n': break;
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		case 'V': printf("rstscope %s\n", RSTSCOPE_VERSION); return EXIT_CLEAN;
@@ -199,7 +239,7 @@ int main(int argc, char **argv)
 					optopt ? "%s: option '%s' requires an argument\n"
 					       : "%s: unrecognized option '%s'\n",
 					progname, bad);
-			else if (optopt && strchr("rliwZBcx", optopt) && bad[1] == optopt &&
+			else if (optopt && strchr("rliwZBcxp", optopt) && bad[1] == optopt &&
 				 !bad[2])
 				fprintf(stderr, "%s: option requires an argument -- '%c'\n",
 					progname, optopt);
@@ -225,11 +265,16 @@ int main(int argc, char **argv)
 	if (opts.read_path && opts.iface)
 		return die_usage("%s",
 				 "-r and -i both given: replay a file or capture live, not both");
-	if (opts.read_path &&
-	    (opts.command || opts.write_path || opts.user || opts.buffer_kib || opts.duration > 0))
-		return die_usage(
-			"%s",
-			"-w, -Z, -B, --duration and -- COMMAND are for live capture, not with -r");
+	if (opts.read_path && (opts.command || opts.write_path || opts.user || opts.buffer_kib ||
+			       opts.duration > 0 || opts.npids || opts.calls_path || opts.no_calls))
+		return die_usage("%s", "-w, -Z, -B, -p, --duration, --write-calls, --no-calls and "
+				       "-- COMMAND are for live capture, not with -r");
+	if (opts.sendlog && (opts.npids || opts.calls_path))
+		return die_usage("%s", "-p and --write-calls record calls from the kernel; -l reads "
+				       "them from a log instead: give one or the other");
+	if (opts.npids && opts.command)
+		return die_usage("%s", "-p and -- COMMAND both given: trace running processes or "
+				       "a new command, not both");
 	if (!opts.read_path && !opts.iface)
 		opts.iface = "lo";
 	char *filter = NULL;

@@ -22,6 +22,7 @@
 
 static const char *const event_names[] = {
 	"connect", "accept", "send", "recv", "shutdown", "close", "signal", "exit",
+	"rst_recv", "rst_send", "tcp_state",
 };
 
 const char *sendlog_event_name(enum call_event ev)
@@ -338,7 +339,7 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 		return -1;
 	}
 	c->event = (enum call_event)i;
-	if (get_int(fs, F_PID, &c->pid, err, errlen, 1) != 0)
+	if (get_int(fs, F_PID, &c->pid, err, errlen, !EV_IS_KERNEL(c->event)) != 0)
 		return -1;
 	if (fill_optional(fs, c, err, errlen) != 0)
 		return -1;
@@ -362,7 +363,7 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 	}
 	/* Socket events. */
 	if (get_int(fs, F_FD, &c->fd, err, errlen, 0) != 0 ||
-	    get_int(fs, F_RET, &c->ret, err, errlen, 1) != 0 ||
+	    get_int(fs, F_RET, &c->ret, err, errlen, !EV_IS_KERNEL(c->event)) != 0 ||
 	    get_int(fs, F_LEN, &c->len, err, errlen, 0) != 0 ||
 	    get_int(fs, F_OFF, &c->off, err, errlen, 0) != 0)
 		return -1;

@@ -16,7 +16,12 @@ enum call_event {
 	EV_CLOSE,
 	EV_SIGNAL,
 	EV_EXIT,
+	/* The wire's side of the kernel (the kernel recorder): no process. */
+	EV_RST_RECV,  /* "rst_recv": a socket took an RST (tcp_receive_reset) */
+	EV_RST_SEND,  /* "rst_send": the kernel sent an RST (tcp_send_reset) */
+	EV_TCP_STATE, /* "tcp_state": a socket changed state */
 };
+#define EV_IS_KERNEL(ev) ((ev) >= EV_RST_RECV)
 
 #define CALL_DATA_MAX 64
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@
 #include "decode.h"
 #include "flow.h"
 #include "handoff.h"
+#include "recorder.h"
 #include "sendlog.h"
 #include "sumstore.h"
 
@@ -34,9 +36,13 @@
 #define CHILD_GRACE_NS ((ts_ns)300 * 1000000) /* trace on after the command exits */
 
 /* Set from a signal handler: the only global state (CONVENTIONS habit 5). */
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, stop_count;
 
-void tracer_request_stop(void) { stop_requested = 1; }
+void tracer_request_stop(int sig)
+{
+	stop_requested = sig ? sig : SIGTERM;
+	stop_count++;
+}
 
 /* What the reading thread hands over: a record to show (or only to move
  * the log's clock), or a damage report, in record order. */
@@ -86,9 +92,14 @@ struct tracer {
 	pcap_dumper_t *dumper;
 	struct reader *rd; /* replaying: the reading thread */
 	int threads;	   /* replaying: read the capture and the log in threads */
-	char *tmp_log;	   /* a send log we created for -- COMMAND */
-	pid_t child;
+	char *tmp_log;	   /* a send log we created for -- COMMAND or the recorder */
+	struct recorder *rec; /* live: the kernel recorder, when it loaded */
+	int rec_log_fd;	      /* where it writes its lines */
+	char *calls_path;     /* the recorded calls' log (malloc'd) */
+	pid_t child;	      /* -- COMMAND: the command (its own process group) */
 	int child_status, child_done;
+	int stop_signals;     /* SIGINT/SIGTERM seen, with a command */
+	int last_signal;
 	/* Replaying in threads, the reading thread writes these two on every
 	 * record and the main thread the counters below on every segment:
 	 * each group has its own cache lines (the struct is 64-aligned), or
@@ -418,6 +429,147 @@ static int replay_threads(void)
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
+/* Is this address loopback (127/8, ::1, or 127/8 mapped in IPv6)? */
+static int addr_loopback(int family, const uint8_t *a)
+{
+	static const uint8_t v6lo[16] = { [15] = 1 };
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	if (family == 4)
+		return a[0] == 127;
+	return !memcmp(a, v6lo, 16) || (!memcmp(a, mapped, 12) && a[12] == 127);
+}
+
+/* A recorded call is kept when its connection is one the capture keeps:
+ * on lo, a connection within this host; and one whose packets pass the
+ * filter expression (tried on a stand-in packet, either way round). */
+static int call_kept(int family, const uint8_t *laddr, uint16_t lport, const uint8_t *paddr,
+		     uint16_t pport, void *arg)
+{
+	struct tracer *t = arg;
+	size_t alen = family == 6 ? 16 : 4;
+	if (!strcmp(t->name, "lo") && !addr_loopback(family, paddr) && memcmp(laddr, paddr, alen))
+		return 0;
+	if (!t->opts.filter || t->dlt != DLT_EN10MB)
+		return 1;
+	for (int way = 0; way < 2; way++) {
+		uint8_t pkt[14 + 40 + 20] = { 0 };
+		const uint8_t *src = way ? paddr : laddr, *dst = way ? laddr : paddr;
+		uint16_t sport = way ? pport : lport, dport = way ? lport : pport;
+		size_t ip = family == 6 ? 40 : 20;
+		pkt[12] = family == 6 ? 0x86 : 0x08;
+		pkt[13] = family == 6 ? 0xdd : 0x00;
+		uint8_t *h = pkt + 14;
+		if (family == 6) {
+			h[0] = 0x60;
+			h[5] = 20; /* payload length */
+			h[6] = 6;  /* TCP */
+			h[7] = 64;
+			memcpy(h + 8, src, 16);
+			memcpy(h + 24, dst, 16);
+		} else {
+			h[0] = 0x45;
+			h[3] = 40; /* total length */
+			h[8] = 64;
+			h[9] = 6;
+			memcpy(h + 12, src, 4);
+			memcpy(h + 16, dst, 4);
+		}
+		uint8_t *tcp = h + ip;
+		tcp[0] = (uint8_t)(sport >> 8), tcp[1] = (uint8_t)sport;
+		tcp[2] = (uint8_t)(dport >> 8), tcp[3] = (uint8_t)dport;
+		tcp[12] = 5 << 4;
+		tcp[13] = 0x10; /* ACK */
+		struct pcap_pkthdr ph = { { 0, 0 }, (bpf_u_int32)(14 + ip + 20),
+					  (bpf_u_int32)(14 + ip + 20) };
+		if (pcap_offline_filter(&t->prog, &ph, pkt))
+			return 1;
+	}
+	return 0;
+}
+
+/* The name the recorded calls go to beside -w FILE: FILE less .pcap (or
+ * .pcapng), plus .sendlog. */
+static char *calls_path_for(const char *pcap_path)
+{
+	size_t n = strlen(pcap_path);
+	const char *dot = strrchr(pcap_path, '.');
+	if (dot && (!strcmp(dot, ".pcap") || !strcmp(dot, ".pcapng")) && !strchr(dot, '/'))
+		n = (size_t)(dot - pcap_path);
+	char *p = malloc(n + sizeof ".sendlog");
+	if (p) {
+		memcpy(p, pcap_path, n);
+		memcpy(p + n, ".sendlog", sizeof ".sendlog");
+	}
+	return p;
+}
+
+/* Live, with no -l: the kernel recorder, loaded while still privileged.
+ * When it cannot load, one line says why, and the capture goes on. */
+static void recorder_start(struct tracer *t)
+{
+	const struct tracer_opts *o = &t->opts;
+	if (!t->live || o->sendlog || o->no_calls)
+		return;
+	pid_t pids[64];
+	int np = o->npids < 64 ? o->npids : 64;
+	for (int i = 0; i < np; i++)
+		pids[i] = (pid_t)o->pids[i];
+	struct recorder_opts ro = {
+		.all = !o->command && !o->npids,
+		.pids = pids,
+		.npids = np,
+		.log_fd = -1,
+		.keep = call_kept,
+		.keep_arg = t,
+	};
+	char why[512];
+	t->rec = recorder_open(&ro, why, sizeof why);
+	if (!t->rec)
+		warnf(t, "calls are not recorded: %s; packets are still captured (or give the calls "
+			 "with -l SENDLOG)",
+		      why);
+}
+
+/* Where the recorder's lines go: --write-calls FILE, beside -w FILE, or a
+ * temporary file (removed at the end). Made once privileges are dropped,
+ * so that it belongs to the user. Returns the path, or NULL (err set). */
+static const char *recorder_log(struct tracer *t, char *err, size_t errlen)
+{
+	const struct tracer_opts *o = &t->opts;
+	int fd;
+	if (o->calls_path || o->write_path) {
+		t->calls_path = o->calls_path ? strdup(o->calls_path) : calls_path_for(o->write_path);
+		if (!t->calls_path) {
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		fd = open(t->calls_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			snprintf(err, errlen, "%s: %s", t->calls_path, strerror(errno));
+			return NULL;
+		}
+	} else {
+		const char *dir = getenv("TMPDIR");
+		if (!dir || !*dir)
+			dir = "/tmp";
+		size_t n = strlen(dir) + 40;
+		if (!(t->tmp_log = malloc(n))) {
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		snprintf(t->tmp_log, n, "%s/rstscope-XXXXXX.sendlog", dir);
+		fd = mkostemps(t->tmp_log, 8, O_CLOEXEC);
+		if (fd < 0) {
+			snprintf(err, errlen, "cannot create a log for the calls in %s: %s", dir,
+				 strerror(errno));
+			return NULL;
+		}
+	}
+	t->rec_log_fd = fd;
+	recorder_set_log_fd(t->rec, fd);
+	return t->calls_path ? t->calls_path : t->tmp_log;
+}
+
 struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_warn_fn warn,
 			  void *warn_arg, char *err, size_t errlen)
 {
@@ -427,6 +579,7 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		return NULL;
 	}
 	memset(t, 0, sizeof *t);
+	t->rec_log_fd = -1;
 	t->opts = *opts;
 	t->warn = warn;
 	t->warn_arg = warn_arg;
@@ -468,6 +621,7 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 			goto fail;
 		}
 	}
+	recorder_start(t);
 	if (t->live) {
 		char who[128] = "";
 		if (capture_drop_privileges(opts->user, who, sizeof who, err, errlen) != 0)
@@ -500,7 +654,12 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		goto fail;
 	}
 	const char *logpath = opts->sendlog;
-	if (opts->command) {
+	if (t->rec) {
+		if (!(logpath = recorder_log(t, err, errlen)))
+			goto fail;
+		if (t->calls_path)
+			warnf(t, "recorded calls: %s", t->calls_path);
+	} else if (opts->command) {
 		/* The command writes the log: start it empty (or make one). */
 		if (!logpath) {
 			const char *dir = getenv("TMPDIR");
@@ -558,22 +717,30 @@ static ts_ns now_realtime(void)
 	return (ts_ns)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Starts the command with RSTSCOPE_LOG set; it runs as this process now
- * does, privileges already dropped. */
+/* Starts the command in its own process group; it runs as this process
+ * now does, privileges already dropped. The kernel recorder traces it from
+ * its fork on (it traces what this process forks); without the recorder,
+ * the command gets RSTSCOPE_LOG, for a program that writes its own log.
+ * This process becomes the subreaper of the command's tree, so that the
+ * descendants it leaves behind are still waited for. */
 static int spawn(struct tracer *t)
 {
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) != 0)
 		return -1;
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		setpgid(0, 0);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
-		setenv("RSTSCOPE_LOG", sendlog_path(t->log), 1);
+		signal(SIGCHLD, SIG_DFL);
+		if (!t->rec)
+			setenv("RSTSCOPE_LOG", sendlog_path(t->log), 1);
 		/* The command gets none of our descriptors (the capture socket,
-		 * the log, the dump file); only the error pipe, close-on-exec. */
+		 * the log, the dump file, BPF's); only the error pipe, close-on-exec. */
 		for (int fd = 3; fd < 1024; fd++)
 			if (fd != pipefd[1])
 				close(fd);
@@ -583,6 +750,7 @@ static int spawn(struct tracer *t)
 			_exit(127);
 		_exit(127);
 	}
+	setpgid(pid, pid); /* also here: no race with a signal sent to the group */
 	close(pipefd[1]);
 	int e = 0;
 	ssize_t r = read(pipefd[0], &e, sizeof e);
@@ -595,6 +763,57 @@ static int spawn(struct tracer *t)
 	}
 	t->child = pid;
 	return 0;
+}
+
+/* Reaps the command and whatever of its tree was left to us. Returns 1
+ * when no descendant is left. */
+static int reap(struct tracer *t, ts_ns now, ts_ns *child_end)
+{
+	for (;;) {
+		int st;
+		pid_t p = waitpid(-1, &st, WNOHANG);
+		if (p == t->child) {
+			t->child_done = 1;
+			t->child_status = st;
+		} else if (p < 0 && errno == ECHILD) {
+			if (!*child_end)
+				*child_end = now;
+			return 1;
+		} else if (p <= 0) {
+			return 0;
+		}
+	}
+}
+
+/* SIGINT or SIGTERM with a command: the first is passed on to the command
+ * (its process group), and tracing goes on until it has ended; a second
+ * kills the group, and rstscope ends with 128 + the signal. Returns 1 when
+ * the trace must end now. */
+static int on_stop_with_command(struct tracer *t, int *seen)
+{
+	int n = stop_count, sig = stop_requested;
+	if (n == *seen)
+		return 0;
+	*seen = n;
+	t->last_signal = sig;
+	if (n == 1) {
+		kill(-t->child, sig);
+		warnf(t, "%s passed to %s; waiting for it to end (again to kill it)",
+		      sig == SIGINT ? "SIGINT" : "SIGTERM", t->opts.command[0]);
+		return 0;
+	}
+	kill(-t->child, SIGKILL);
+	t->stop_signals = n;
+	return 1;
+}
+
+/* The recorder's events into its log, then the log into the correlator. */
+static void take_calls(struct tracer *t)
+{
+	if (t->rec && recorder_poll(t->rec) < 0 && !t->store_failed) {
+		t->store_failed = 1;
+		warnf(t, "cannot write the recorded calls: %s", strerror(errno));
+	}
 }
 
 /* Live: poll the capture, read the log as it grows, settle rows on a tick. */
@@ -615,27 +834,25 @@ static int run_live(struct tracer *t)
 	}
 	ts_ns start = now_realtime(), child_end = 0;
 	ts_ns deadline = t->opts.duration > 0 ? start + (ts_ns)(t->opts.duration * 1e9) : 0;
-	while (!stop_requested && !t->stop) {
-		struct pollfd pfd = { fd, POLLIN, 0 };
-		poll(&pfd, fd >= 0 ? 1 : 0, TICK_MS);
+	int seen = 0;
+	while (!t->stop) {
+		if (t->child ? on_stop_with_command(t, &seen) : stop_requested != 0)
+			break;
+		struct pollfd pfd[2] = { { fd, POLLIN, 0 }, { -1, POLLIN, 0 } };
+		if (t->rec)
+			pfd[1].fd = recorder_fd(t->rec);
+		poll(pfd, 2, TICK_MS);
 		if (pcap_dispatch(t->p, -1, on_record, (u_char *)t) == PCAP_ERROR) {
 			warnf(t, "%s: %s", t->name, pcap_geterr(t->p));
 			break;
 		}
+		take_calls(t);
 		ts_ns now = now_realtime();
 		if (t->corr)
 			corr_advance(t->corr, now);
 		if (t->dumper)
 			pcap_dump_flush(t->dumper);
-		if (t->child && !t->child_done) {
-			int st;
-			if (waitpid(t->child, &st, WNOHANG) == t->child) {
-				t->child_done = 1;
-				t->child_status = st;
-				child_end = now;
-			}
-		}
-		if (t->child_done && now - child_end > CHILD_GRACE_NS)
+		if (t->child && reap(t, now, &child_end) && now - child_end > CHILD_GRACE_NS)
 			break;
 		if (deadline && now >= deadline)
 			break;
@@ -643,6 +860,7 @@ static int run_live(struct tracer *t)
 	/* Everything the kernel already captured is still shown. */
 	while (!t->stop && pcap_dispatch(t->p, -1, on_record, (u_char *)t) > 0)
 		;
+	take_calls(t);
 	struct pcap_stat ps;
 	if (pcap_stats(t->p, &ps) == 0)
 		warnf(t,
@@ -652,10 +870,17 @@ static int run_live(struct tracer *t)
 		      t->dlt == DLT_EN10MB && !strcmp(t->name, "lo")
 			      ? " (on lo the kernel counts each packet twice, leaving and arriving)"
 			      : "");
+	if (t->rec)
+		warnf(t, "%llu call events recorded from the kernel, %llu lost (ring buffer full)",
+		      (unsigned long long)recorder_events(t->rec),
+		      (unsigned long long)recorder_drops(t->rec));
 	if (t->child && !t->child_done) {
-		/* Stopped first (Ctrl-C, -c, --duration): the command keeps its
-		 * own course; wait for it as strace does. */
-		waitpid(t->child, &t->child_status, 0);
+		/* Stopped first (-c, --duration): the command keeps its own
+		 * course; wait for it as strace does. A second kill left it
+		 * to be reaped. */
+		while (waitpid(t->child, &t->child_status, 0) < 0 && errno == EINTR)
+			if (on_stop_with_command(t, &seen))
+				t->stop_signals = stop_count;
 		t->child_done = 1;
 	}
 	return 0;
@@ -717,6 +942,8 @@ int tracer_run(struct tracer *t)
 	}
 	if (t->store_failed)
 		rc = EXIT_DAMAGED;
+	if (t->stop_signals > 1)
+		return 128 + t->last_signal;
 	if (t->child) {
 		/* As strace: the command's own status. */
 		if (WIFEXITED(t->child_status))
@@ -738,7 +965,13 @@ void tracer_free(struct tracer *t)
 	sumstore_free(t->sums);
 	if (t->dumper)
 		pcap_dump_close(t->dumper);
+	recorder_free(t->rec); /* writes what it still held */
+	if (t->rec_log_fd >= 0)
+		close(t->rec_log_fd);
+	if (t->rec && t->tmp_log)
+		unlink(t->tmp_log); /* only the correlator read it */
 	free(t->tmp_log);
+	free(t->calls_path);
 	if (t->has_prog)
 		pcap_freecode(&t->prog);
 	if (t->p)

@@ -19,6 +19,10 @@ struct tracer_opts {
 	const char *filter;	/* BPF expression, NULL for every TCP segment */
 	uint64_t max_segments;	/* -c N, 0 for no limit */
 	int summaries;		/* print per-connection summaries at the end */
+	int no_calls;		/* --no-calls: live, record no calls from the kernel */
+	const int *pids;	/* -p PID,...: record only these processes (and forks) */
+	int npids;
+	const char *calls_path; /* --write-calls FILE: where recorded calls go */
 	struct out_opts out;
 };
 
@@ -36,8 +40,9 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 /* Reads everything, prints, and returns EXIT_CLEAN, EXIT_DAMAGED or EXIT_USAGE;
  * with a command, the command's exit status (128 + signal if it was killed). */
 int tracer_run(struct tracer *t);
-/* From a signal handler: stop a live capture (async-signal-safe). */
-void tracer_request_stop(void);
+/* From a signal handler: stop a live capture, or with a command pass sig
+ * on to it (a second one kills it); async-signal-safe. */
+void tracer_request_stop(int sig);
 void tracer_free(struct tracer *t);
 
 #endif
