@@ -19,6 +19,21 @@ need_cmd tcpdump tcpdump
 need_cmd jq jq
 need_cmd ip iproute2
 need_cmd unshare util-linux
+# The kernel recorder (eBPF): compiler, skeleton generator, libbpf.
+need_cmd clang clang
+need_cmd llvm-strip llvm
+need_pkg libbpf libbpf-dev
+need_pkg libelf libelf-dev
+need_pkg zlib zlib1g-dev
+[ -x /usr/sbin/bpftool ] || command -v bpftool >/dev/null 2>&1 || missing="$missing bpftool"
+# Real programs the tests trace, uninstrumented.
+need_cmd socat socat
+need_cmd nc netcat-openbsd
+need_cmd busybox busybox-static
+need_cmd perl perl
+need_cmd curl curl
+need_cmd python3 python3
+need_cmd node nodejs
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing:$missing"

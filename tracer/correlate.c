@@ -84,8 +84,16 @@ enum cause {
 	CAUSE_RST_ESTABLISHED,
 	CAUSE_AFTER_ECONNRESET,
 	CAUSE_LOCAL_SHUTDOWN,
+	CAUSE_NONBLOCK, /* EAGAIN, EINPROGRESS...: not a failure */
 	CAUSE_UNKNOWN,
 };
+
+/* The errors of a non-blocking socket: the call would have waited. */
+static int nonblock_errno(const char *e)
+{
+	return !strcmp(e, "EAGAIN") || !strcmp(e, "EWOULDBLOCK") || !strcmp(e, "EINPROGRESS") ||
+	       !strcmp(e, "EALREADY");
+}
 
 static const char *cause_code(enum cause c)
 {
@@ -94,6 +102,7 @@ static const char *cause_code(enum cause c)
 	case CAUSE_RST_ESTABLISHED: return "rst_in_established";
 	case CAUSE_AFTER_ECONNRESET: return "after_econnreset";
 	case CAUSE_LOCAL_SHUTDOWN: return "local_shutdown";
+	case CAUSE_NONBLOCK: return "nonblocking";
 	default: return "unknown";
 	}
 }
@@ -621,6 +630,14 @@ static void cause_text(struct obuf *b, const struct row *r)
 		ob_str(b, "this side shut down its sending direction (SHUT_WR): send() fails with "
 			  "EPIPE, nothing goes on the wire");
 		break;
+	case CAUSE_NONBLOCK:
+		if (!strcmp(r->call.err, "EINPROGRESS") || !strcmp(r->call.err, "EALREADY"))
+			ob_str(b, "not a failure: the socket is non-blocking, and the handshake goes "
+				  "on after connect() returns");
+		else
+			ob_str(b, "not a failure: the socket is non-blocking, and the call would have "
+				  "had to wait");
+		break;
 	case CAUSE_UNKNOWN:
 	case CAUSE_NONE:
 		if (!r->conn_id)
@@ -970,6 +987,10 @@ static void explain_failure(struct correlator *k, struct row *r, struct cconn *c
 	int s = r->side;
 	int epipe = !strcmp(c->err, "EPIPE"), reset = !strcmp(c->err, "ECONNRESET");
 	r->cause = CAUSE_UNKNOWN;
+	if (nonblock_errno(c->err)) {
+		r->cause = CAUSE_NONBLOCK;
+		return;
+	}
 	if (cc && cc->reset && cc->rst_from == 1 - s) {
 		r->cause_n = cc->rst_n;
 		if (epipe && cc->rst_after_fin)
@@ -1082,6 +1103,8 @@ static void process_call(struct correlator *k, const struct call *c)
 		ps->lport = c->lport;
 		ps->pport = c->pport;
 	}
+	if (c->ret == -1 && nonblock_errno(c->err))
+		r->cause = CAUSE_NONBLOCK;
 	switch (c->event) {
 	case EV_SEND:
 		if (cc) {

@@ -31,6 +31,7 @@ struct rec_sock {
 	uint64_t sk;
 	uint32_t isn_snd, isn_rcv; /* our ISN + 1, the peer's ISN + 1 */
 	uint8_t has_snd, has_rcv;
+	uint8_t fin_read; /* a receive returned 0: copied_seq counts the FIN */
 };
 /* The processes that made a TCP call or took SIGPIPE: only their exits
  * are told (a command's tree has many short-lived helpers). Open
@@ -161,8 +162,24 @@ int rec_fmt_event(struct rec_fmt *f, const struct rec_event *e, char *buf, size_
 	ev.fd = e->fd;
 	ev.off = -1;
 	int64_t ret = e->ret;
-	struct rec_sock *s = NULL;
 	size_t comm_len = strnlen(e->comm, sizeof e->comm);
+	/* Once our FIN is queued (FIN_WAIT1, FIN_WAIT2, TIME_WAIT, LAST_ACK,
+	 * CLOSING), write_seq counts it: the stream's next byte, which can
+	 * never be sent, is one before. */
+	uint32_t seq = e->seq;
+	if (e->call == RC_SEND && ((e->state >= 4 && e->state <= 6) || e->state == 9 || e->state == 11))
+		seq--;
+	/* Likewise copied_seq, once a receive has read the peer's FIN. */
+	struct rec_sock *s = NULL;
+	if (e->kind == REC_CALL) {
+		s = sock_slot(f, e->sk);
+		if (s->sk != e->sk)
+			memset(s, 0, sizeof *s), s->sk = e->sk;
+		if (e->call == RC_RECV && s->fin_read)
+			seq--;
+		if (e->call == RC_RECV && ret == 0 && e->len)
+			s->fin_read = 1;
+	}
 	switch (e->kind) {
 	case REC_SIGNAL:
 		pid_active(f, e->pid, 1);
@@ -190,9 +207,6 @@ int rec_fmt_event(struct rec_fmt *f, const struct rec_event *e, char *buf, size_
 		fmt_addr(e->family, e->paddr, e->pport, peer, sizeof peer);
 		ev.local = local;
 		ev.peer = peer;
-		s = sock_slot(f, e->sk);
-		if (s->sk != e->sk)
-			memset(s, 0, sizeof *s), s->sk = e->sk;
 		if (ret < 0) {
 			ev.err = (int)-ret;
 			ev.ret = -1;
@@ -216,9 +230,9 @@ int rec_fmt_event(struct rec_fmt *f, const struct rec_event *e, char *buf, size_
 				ev.len = (size_t)e->len;
 			}
 			if (e->call == RC_SEND && s->has_snd)
-				ev.off = (uint32_t)(e->seq - s->isn_snd);
+				ev.off = (uint32_t)(seq - s->isn_snd);
 			else if (e->call == RC_RECV && s->has_rcv)
-				ev.off = (uint32_t)(e->seq - s->isn_rcv);
+				ev.off = (uint32_t)(seq - s->isn_rcv);
 			if (e->data_len) {
 				ev.data = e->data;
 				ev.data_len = e->data_len;
@@ -279,7 +293,7 @@ int rec_fmt_event(struct rec_fmt *f, const struct rec_event *e, char *buf, size_
 		struct timespec te = to_realtime(f, e->ts_enter);
 		tail_printf(&t, ",\"syscall\":\"%s\"", syscall_name(e->nr));
 		if (e->call == RC_SEND || e->call == RC_RECV)
-			tail_printf(&t, ",\"seq\":%u", e->seq);
+			tail_printf(&t, ",\"seq\":%u", seq);
 		tail_printf(&t, ",\"state\":\"%s\",\"state_after\":\"%s\"", state_name(e->state),
 			    state_name(e->state_after));
 		if (e->sk_err)
