@@ -1344,16 +1344,22 @@ struct correlator *corr_new(struct out *o, struct flow_table *flows, struct send
 	return k;
 }
 
-void corr_flush(struct correlator *k, ts_ns now)
+/* The settled stand-ins (settle() puts them on k->dead). */
+static void free_dead(struct correlator *k)
 {
-	if (now > k->now)
-		k->now = now;
 	while (k->dead) {
 		struct row *d = k->dead;
 		k->dead = *(struct row **)d;
 		row_free_lists(d);
 		free(d);
 	}
+}
+
+void corr_flush(struct correlator *k, ts_ns now)
+{
+	if (now > k->now)
+		k->now = now;
+	free_dead(k);
 	while (k->qlen) {
 		struct row *h = *qat(k, 0);
 		if (h->ts > k->now - k->settle_ns)
@@ -1645,6 +1651,9 @@ void corr_free(struct correlator *k)
 {
 	if (!k)
 		return;
+	/* Stand-ins settled after corr_finish(), when the flow table retired
+	 * their connections (flow_table_flush()), were never flushed. */
+	free_dead(k);
 	for (size_t i = 0; i < k->qlen; i++) {
 		struct row *r = *qat(k, i);
 		if (r->kind == ROW_CALL)
