@@ -597,6 +597,79 @@ static void test_next_reads_long_lines(void **state)
 	sendlog_free(s);
 }
 
+/* A line over SENDLOG_LINE_MAX is reported by number and skipped, its bytes
+ * not kept; the lines after it are read, numbered on. Read by the reader
+ * thread and inline; the last, without its newline, too. */
+static void check_line_max(struct fx *f, int inl)
+{
+	size_t pad = SENDLOG_LINE_MAX + 10;
+	char *text = malloc(4 * pad + 1024);
+	assert_non_null(text);
+	int n = snprintf(text, 256, "%s\n{" TS "\"pid\":3,\"event\":\"exit\",\"x\":\"", LINE(1));
+	memset(text + n, 'y', pad);
+	n += (int)pad;
+	n += snprintf(text + n, 256, "\"}\n%s\n", LINE(4));
+	memset(text + n, 0, pad); /* a line of NUL bytes, then one just short enough */
+	n += (int)pad;
+	text[n++] = '\n';
+	int m = snprintf(text + n, 256, "{" TS "\"pid\":5,\"event\":\"exit\",\"x\":\"");
+	memset(text + n + m, 'z', SENDLOG_LINE_MAX - (size_t)m - 2);
+	n += SENDLOG_LINE_MAX - 2;
+	n += snprintf(text + n, 256, "\"}\n{\"x\":\"");
+	memset(text + n, 'w', pad); /* the last line: no newline */
+	n += (int)pad;
+	FILE *fp = fopen(f->path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, (size_t)n, fp), (size_t)n);
+	assert_int_equal(fclose(fp), 0);
+	free(text);
+	char err[256] = "";
+	struct sendlog *s = sendlog_open(f->path, 0, err, sizeof err);
+	assert_non_null(s);
+	if (inl)
+		sendlog_inline(s);
+	next_is(s, 1, 1);
+	next_is_bad(s, f->path, 2, "longer than 1 MiB");
+	next_is(s, 4, 3);
+	next_is_bad(s, f->path, 4, "longer than 1 MiB");
+	next_is(s, 5, 5);
+	next_is_bad(s, f->path, 6, "longer than 1 MiB");
+	next_is_end(s);
+	sendlog_free(s);
+}
+
+static void test_next_skips_lines_over_the_maximum(void **state)
+{
+	check_line_max(*state, 0);
+	check_line_max(*state, 1);
+}
+
+/* Following, an over-long line may still be growing: skipped up to its
+ * newline whenever that comes. */
+static void test_follow_skips_a_growing_line_over_the_maximum(void **state)
+{
+	struct fx *f = *state;
+	char err[256] = "";
+	write_file(f->path, "w", LINE(1) "\n{\"x\":\"");
+	struct sendlog *s = sendlog_open(f->path, 1, err, sizeof err);
+	assert_non_null(s);
+	next_is(s, 1, 1);
+	char *pad = malloc(SENDLOG_LINE_MAX / 2 + 1);
+	assert_non_null(pad);
+	memset(pad, 'y', SENDLOG_LINE_MAX / 2);
+	pad[SENDLOG_LINE_MAX / 2] = '\0';
+	for (int i = 0; i < 3; i++) {
+		write_file(f->path, "a", pad);
+		next_is_end(s);
+	}
+	free(pad);
+	write_file(f->path, "a", "\"}\n" LINE(3) "\n");
+	next_is_bad(s, f->path, 2, "longer than 1 MiB");
+	next_is(s, 3, 3);
+	next_is_end(s);
+	sendlog_free(s);
+}
+
 static void test_open_missing_file_or_directory_fails_with_path(void **state)
 {
 	struct fx *f = *state;
@@ -796,6 +869,8 @@ int main(void)
 		T(test_next_reports_bad_lines_by_number_and_goes_on),
 		T(test_next_skips_blank_lines_and_reads_last_line_without_newline),
 		T(test_next_reads_long_lines),
+		T(test_next_skips_lines_over_the_maximum),
+		T(test_follow_skips_a_growing_line_over_the_maximum),
 		T(test_open_missing_file_or_directory_fails_with_path),
 		T(test_follow_file_created_later_then_appended),
 		T(test_follow_partial_line_waits_for_its_newline),

@@ -219,6 +219,7 @@ struct correlator {
 	struct pid_slot pids[PID_SLOTS];
 	uint64_t pid_clock;
 	uint64_t unmatched, unmatched_first, bad_lines;
+	int log_failed; /* no memory to read the log on: it was not all used */
 	uint64_t unmatched_sends, unmatched_failed;
 };
 
@@ -1244,13 +1245,19 @@ static void la_front(struct correlator *k)
 		flow_prefetch(k->flows, c->hash, 1);
 }
 
+static void log_fail(struct correlator *k, const char *msg);
+
 static void la_push(struct correlator *k, struct call *c)
 {
 	if (k->la_len == k->la_cap) {
 		size_t ncap = k->la_cap ? k->la_cap * 2 : 256;
 		struct call **n = malloc(ncap * sizeof *n);
 		if (!n) {
+			char msg[512];
+			snprintf(msg, sizeof msg, "%s: line %llu: out of memory for the calls read ahead",
+				 sendlog_path(k->log), (unsigned long long)c->line);
 			call_release(k, c);
+			log_fail(k, msg);
 			return;
 		}
 		for (size_t i = 0; i < k->la_len; i++)
@@ -1290,21 +1297,39 @@ static void la_remove(struct correlator *k, size_t i)
 		la_front(k);
 }
 
+/* No memory to read the log on: said, and the rest of it is not read (an
+ * error at the end, never a log that silently ended early). */
+static void log_fail(struct correlator *k, const char *msg)
+{
+	k->log_failed = 1;
+	k->log_eof = 1;
+	if (k->warn)
+		k->warn(msg, k->warn_arg);
+}
+
 /* Reads log lines until one is later than until (or the log ends for now). */
 static void read_log(struct correlator *k, ts_ns until)
 {
-	if (!k->log)
+	if (!k->log || k->log_failed)
 		return;
 	while (k->log_last_ts <= until) {
 		struct call *c = call_alloc(k);
 		char err[512];
-		if (!c)
+		if (!c) {
+			snprintf(err, sizeof err, "%s: out of memory for the calls read ahead",
+				 sendlog_path(k->log));
+			log_fail(k, err);
 			return;
+		}
 		int r = sendlog_next(k->log, c, err, sizeof err);
 		if (r <= 0)
 			call_release(k, c);
 		if (r == 0) {
 			k->log_eof = 1;
+			return;
+		}
+		if (r == -2) {
+			log_fail(k, err);
 			return;
 		}
 		if (r < 0) {
@@ -1617,6 +1642,8 @@ void corr_finish(struct correlator *k)
 }
 
 uint64_t corr_bad_lines(const struct correlator *k) { return k->bad_lines; }
+
+int corr_log_failed(const struct correlator *k) { return k->log_failed; }
 
 void corr_summary(struct correlator *k)
 {

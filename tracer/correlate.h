@@ -38,6 +38,8 @@ void corr_finish(struct correlator *k);
 void corr_conn_retire(struct correlator *k, struct conn *c);
 /* Malformed log lines. */
 uint64_t corr_bad_lines(const struct correlator *k);
+/* Reading the log failed (no memory; said through warn): not all of it was used. */
+int corr_log_failed(const struct correlator *k);
 /* The summary row for calls with no captured connection (if any). */
 void corr_summary(struct correlator *k);
 

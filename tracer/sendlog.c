@@ -890,7 +890,14 @@ struct sendlog {
 	size_t start, end, cap;
 	off_t pos; /* bytes read, to notice truncation */
 	ino_t ino;
+	/* Why next_line() gave no line (LS_*), and an over-long line being
+	 * skipped: its bytes so far (none of them kept). */
+	int line_status;
+	int skipping;
+	uint64_t skipped;
 };
+
+enum { LS_NONE = 0, LS_TOO_LONG, LS_NOMEM };
 
 struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t errlen)
 {
@@ -957,13 +964,17 @@ static int follow_check(struct sendlog *s)
 	s->ino = st.st_ino;
 	s->pos = 0;
 	s->start = s->end = 0;
+	s->skipping = 0;
 	s->lineno = 0;
 	return 1;
 }
 
-/* The next complete line, without its newline; NULL when there is none now. */
+/* The next complete line, without its newline; NULL when there is none now,
+ * or (s->line_status) when a line longer than SENDLOG_LINE_MAX was skipped
+ * (s->skipped its length) or there was no memory to read on. */
 static char *next_line(struct sendlog *s, size_t *len)
 {
+	s->line_status = LS_NONE;
 	for (;;) {
 		char *nl = s->start < s->end ? memchr(s->buf + s->start, '\n', s->end - s->start)
 					     : NULL;
@@ -971,7 +982,22 @@ static char *next_line(struct sendlog *s, size_t *len)
 			char *line = s->buf + s->start;
 			*len = (size_t)(nl - line);
 			s->start = (size_t)(nl - s->buf) + 1;
+			if (s->skipping || *len > SENDLOG_LINE_MAX) {
+				s->skipped += *len;
+				s->skipping = 0;
+				s->line_status = LS_TOO_LONG;
+				return NULL;
+			}
 			return line;
+		}
+		if (s->end - s->start > SENDLOG_LINE_MAX || s->skipping) {
+			/* Too long to be a line: its bytes are counted, not kept,
+			 * until its newline. */
+			if (!s->skipping)
+				s->skipped = 0;
+			s->skipping = 1;
+			s->skipped += s->end - s->start;
+			s->start = s->end = 0;
 		}
 		if (s->fd < 0) {
 			if (!s->follow || !follow_check(s) || s->fd < 0)
@@ -983,9 +1009,12 @@ static char *next_line(struct sendlog *s, size_t *len)
 			s->start = 0;
 		}
 		if (s->end == s->cap) {
+			/* Bounded: a line over SENDLOG_LINE_MAX is dropped above. */
 			char *nb = realloc(s->buf, s->cap * 2);
-			if (!nb)
+			if (!nb) {
+				s->line_status = LS_NOMEM;
 				return NULL;
+			}
 			s->buf = nb;
 			s->cap *= 2;
 		}
@@ -1003,11 +1032,23 @@ static char *next_line(struct sendlog *s, size_t *len)
 				continue;
 			return NULL; /* a partial line waits for the rest */
 		}
+		if (s->skipping) {
+			s->skipped += s->end - s->start;
+			s->start = s->end = 0;
+			s->skipping = 0;
+			s->line_status = LS_TOO_LONG;
+			return NULL;
+		}
 		if (s->end > s->start) {
 			/* The last line has no newline: use it all the same. */
 			char *line = s->buf + s->start;
 			*len = s->end - s->start;
 			s->start = s->end;
+			if (*len > SENDLOG_LINE_MAX) {
+				s->skipped = *len;
+				s->line_status = LS_TOO_LONG;
+				return NULL;
+			}
 			return line;
 		}
 		return NULL;
@@ -1018,7 +1059,22 @@ static int next_inline(struct sendlog *s, struct call *c, char *err, size_t errl
 {
 	size_t n;
 	char *line;
-	while ((line = next_line(s, &n)) != NULL) {
+	for (;;) {
+		line = next_line(s, &n);
+		if (!line && s->line_status == LS_TOO_LONG) {
+			snprintf(err, errlen,
+				 "%s: line %llu: longer than %d MiB (%llu bytes); line skipped",
+				 s->path, (unsigned long long)++s->lineno,
+				 SENDLOG_LINE_MAX >> 20, (unsigned long long)s->skipped);
+			return -1;
+		}
+		if (!line && s->line_status == LS_NOMEM) {
+			snprintf(err, errlen, "%s: line %llu: out of memory reading the log",
+				 s->path, (unsigned long long)s->lineno + 1);
+			return -2;
+		}
+		if (!line)
+			break;
 		uint64_t lineno = ++s->lineno;
 		size_t a = 0;
 		while (a < n && (line[a] == ' ' || line[a] == '\t' || line[a] == '\r'))
@@ -1057,8 +1113,12 @@ static void *reader_main(void *arg)
 				break;
 			}
 			if (it->rc < 0 && !(it->err = strdup(e)))
-				continue; /* no memory for the report: the line is still skipped */
+				it->rc = -2; /* no memory for the report: an error all the same */
 			b->n++;
+			if (it->rc == -2) {
+				b->end = 1; /* reading stops there */
+				break;
+			}
 		}
 		handoff_publish(s->ring);
 		if (b->end)
@@ -1123,10 +1183,13 @@ int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 				*c = it->c;
 				return 1;
 			}
-			snprintf(err, errlen, "%s", it->err);
+			if (it->err)
+				snprintf(err, errlen, "%s", it->err);
+			else
+				snprintf(err, errlen, "%s: out of memory reading the log", s->path);
 			free(it->err);
 			it->err = NULL;
-			return -1;
+			return it->rc;
 		}
 		if (b && b->end) {
 			/* The thread is done: what the log gains from now on

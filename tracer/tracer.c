@@ -715,6 +715,11 @@ int tracer_run(struct tracer *t)
 		      corr_bad_lines(t->corr) == 1 ? "" : "s");
 		rc = EXIT_DAMAGED;
 	}
+	if (t->corr && corr_log_failed(t->corr)) {
+		warnf(t, "%s: the log could not be read to its end (see above)",
+		      sendlog_path(t->log));
+		rc = EXIT_DAMAGED;
+	}
 	if (t->store_failed)
 		rc = EXIT_DAMAGED;
 	if (t->child) {
