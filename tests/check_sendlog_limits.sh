@@ -79,5 +79,19 @@ EOF
 	done
 fi
 
+# 4. 10,000 malformed lines: 20 named, one line saying more follow, and the
+# total at the end (not 10,001 lines).
+i=0
+while [ $i -lt 10000 ]; do echo "garbage $i"; i=$((i + 1)); done >"$tmp/bad.log"
+"$RSTSCOPE" -r "$cap" -l "$tmp/bad.log" >/dev/null 2>"$tmp/err"; rc=$?
+named=$(grep -c 'bad.log: line [0-9]*: not JSON' "$tmp/err")
+if [ "$rc" -eq 1 ] && [ "$named" -eq 20 ] && [ "$(wc -l <"$tmp/err")" -eq 22 ] &&
+	grep -q 'bad.log: line 20: ' "$tmp/err" && ! grep -q 'bad.log: line 21: ' "$tmp/err" &&
+	grep -q 'bad.log: more malformed lines follow; only their count is reported, at the end' "$tmp/err" &&
+	grep -q 'bad.log: 10000 malformed lines skipped (the first 20 named above); the rest was used' "$tmp/err"
+then ok; else
+	bad "10,000 malformed lines: exit $rc, $named named, $(wc -l <"$tmp/err") lines on stderr:"; head -30 "$tmp/err"
+fi
+
 echo "sendlog limits: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1333,9 +1333,17 @@ static void read_log(struct correlator *k, ts_ns until)
 			return;
 		}
 		if (r < 0) {
-			k->bad_lines++;
-			if (k->warn)
+			/* The first CORR_WARN_MAX by number, then only counted. */
+			if (++k->bad_lines <= CORR_WARN_MAX) {
+				if (k->warn)
+					k->warn(err, k->warn_arg);
+			} else if (k->bad_lines == CORR_WARN_MAX + 1 && k->warn) {
+				snprintf(err, sizeof err,
+					 "%s: more malformed lines follow; only their count is "
+					 "reported, at the end",
+					 sendlog_path(k->log));
 				k->warn(err, k->warn_arg);
+			}
 			continue;
 		}
 		k->log_eof = 0;

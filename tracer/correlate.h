@@ -36,6 +36,10 @@ void corr_flush(struct correlator *k, ts_ns now);
 void corr_finish(struct correlator *k);
 /* A connection is about to be retired: settle its sends first. */
 void corr_conn_retire(struct correlator *k, struct conn *c);
+/* Messages of one kind (malformed log lines) named one by one; past this,
+ * one line says more follow, and only their count is given at the end. */
+#define CORR_WARN_MAX     20
+#define CORR_WARN_MAX_STR "20"
 /* Malformed log lines. */
 uint64_t corr_bad_lines(const struct correlator *k);
 /* Reading the log failed (no memory; said through warn): not all of it was used. */

@@ -710,9 +710,11 @@ int tracer_run(struct tracer *t)
 		rc = EXIT_DAMAGED;
 	}
 	if (t->corr && corr_bad_lines(t->corr)) {
-		warnf(t, "%s: %llu malformed line%s skipped (see above); the rest was used",
-		      sendlog_path(t->log), (unsigned long long)corr_bad_lines(t->corr),
-		      corr_bad_lines(t->corr) == 1 ? "" : "s");
+		uint64_t bad = corr_bad_lines(t->corr);
+		warnf(t, "%s: %llu malformed line%s skipped (%s); the rest was used",
+		      sendlog_path(t->log), (unsigned long long)bad, bad == 1 ? "" : "s",
+		      bad > CORR_WARN_MAX ? "the first " CORR_WARN_MAX_STR " named above"
+					  : "see above");
 		rc = EXIT_DAMAGED;
 	}
 	if (t->corr && corr_log_failed(t->corr)) {
