@@ -695,17 +695,17 @@ static void call_text(struct correlator *k, struct row *r)
 		break;
 	case EV_SIGNAL:
 		ob_str(b, "signal ");
-		ob_str(b, c->sig);
+		ob_text_str(b, c->sig);
 		if (c->disposition[0]) {
 			ob_str(b, " (");
-			ob_str(b, c->disposition);
+			ob_text_str(b, c->disposition);
 			ob_char(b, ')');
 		}
 		break;
 	case EV_EXIT:
 		if (c->exit_sig[0]) {
 			ob_str(b, "exit: killed by ");
-			ob_str(b, c->exit_sig);
+			ob_text_str(b, c->exit_sig);
 		} else {
 			ob_str(b, "exit: status ");
 			ob_i64(b, c->status);
@@ -716,7 +716,7 @@ static void call_text(struct correlator *k, struct row *r)
 	if (c->event != EV_SIGNAL && c->event != EV_EXIT) {
 		ob_char(b, '(');
 		if (c->event == EV_SHUTDOWN && c->how[0])
-			ob_str(b, c->how);
+			ob_text_str(b, c->how);
 		else if (c->has_data) {
 			ob_char(b, '"');
 			ob_text_escape(b, c->data, c->data_len, 32);
@@ -729,13 +729,13 @@ static void call_text(struct correlator *k, struct row *r)
 			ob_i64(b, c->len);
 		if (c->flags[0]) {
 			ob_str(b, ", ");
-			ob_str(b, c->flags);
+			ob_text_str(b, c->flags);
 		}
 		ob_str(b, ") = ");
 		ob_i64(b, c->ret);
 		if (c->ret == -1) {
 			ob_char(b, ' ');
-			ob_str(b, c->err);
+			ob_text_str(b, c->err);
 		}
 	}
 	/* The note: what this call means. */

@@ -6,6 +6,7 @@
 #include "sendlog.h"
 
 #include "handoff.h"
+#include "output.h"
 #include "rstscope_utf8.h"
 
 #include <arpa/inet.h>
@@ -138,13 +139,30 @@ static int parse_ep(const char *s, uint8_t *family, uint8_t *addr, uint16_t *por
 	return 0;
 }
 
-static void copy_str(char *dst, size_t size, const char *src)
+/* A string field into its buffer in struct call. One that does not fit (or
+ * holds a NUL byte, where a C string would end) is cut and marked: it ends
+ * in "..." (DESIGN.md), never in half a UTF-8 character. */
+static void copy_str(char *dst, size_t size, const char *src, size_t srclen)
 {
 	size_t n = strlen(src);
-	if (n >= size)
-		n = size - 1;
+	if (n >= size || n < srclen) {
+		if (n > size - 4)
+			n = size - 4;
+		while (n > 0 && ((uint8_t)src[n] & 0xc0) == 0x80)
+			n--; /* src[n] continues a character: cut before it starts */
+		memcpy(dst, src, n);
+		memcpy(dst + n, "...", 4);
+		return;
+	}
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+/* A value as messages show it: escaped, at most 48 bytes of it. */
+#define ESC_SIZE (48 * 4 + 4)
+static const char *esc(char *buf, const char *s)
+{
+	return text_escape_str(buf, ESC_SIZE, s, strlen(s), 48);
 }
 
 /* The fields rstscope reads, as found on one line, by either parser. */
@@ -307,7 +325,7 @@ static int fill_optional(const struct fields *fs, struct call *c, char *err, siz
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		v = get_str(fs, strs[i].id);
 		if (v)
-			copy_str((char *)c + strs[i].off, strs[i].size, v);
+			copy_str((char *)c + strs[i].off, strs[i].size, v, fs->f[strs[i].id].slen);
 	}
 	return 0;
 }
@@ -321,7 +339,8 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 		return -1;
 	}
 	if (parse_ts(ts, &c->ts) != 0) {
-		snprintf(err, errlen, "bad \"ts\" '%s': want \"SECONDS.NANOSECONDS\"", ts);
+		char e[ESC_SIZE];
+		snprintf(err, errlen, "bad \"ts\" '%s': want \"SECONDS.NANOSECONDS\"", esc(e, ts));
 		return -1;
 	}
 	const char *ev = get_str(fs, F_EVENT);
@@ -334,7 +353,8 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 		if (!strcmp(ev, event_names[i]))
 			break;
 	if (i == sizeof event_names / sizeof event_names[0]) {
-		snprintf(err, errlen, "unknown event '%s'", ev);
+		char e[ESC_SIZE];
+		snprintf(err, errlen, "unknown event '%s'", esc(e, ev));
 		return -1;
 	}
 	c->event = (enum call_event)i;
@@ -345,10 +365,10 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 	if (c->event == EV_SIGNAL || c->event == EV_EXIT) {
 		const char *v = get_str(fs, F_SIG);
 		if (v)
-			copy_str(c->sig, sizeof c->sig, v);
+			copy_str(c->sig, sizeof c->sig, v, fs->f[F_SIG].slen);
 		v = get_str(fs, F_DISP);
 		if (v)
-			copy_str(c->disposition, sizeof c->disposition, v);
+			copy_str(c->disposition, sizeof c->disposition, v, fs->f[F_DISP].slen);
 		if (c->event == EV_SIGNAL && !c->sig[0]) {
 			snprintf(err, errlen, "signal event without \"sig\"");
 			return -1;
@@ -357,7 +377,7 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 			return -1;
 		v = get_str(fs, F_SIGNAL);
 		if (v)
-			copy_str(c->exit_sig, sizeof c->exit_sig, v);
+			copy_str(c->exit_sig, sizeof c->exit_sig, v, fs->f[F_SIGNAL].slen);
 		return 0;
 	}
 	/* Socket events. */
@@ -369,15 +389,17 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 	const char *local = get_str(fs, F_LOCAL), *peer = get_str(fs, F_PEER);
 	if (local && peer) {
 		uint8_t f2;
+		char e[ESC_SIZE];
 		if (parse_ep(local, &c->family, c->laddr, &c->lport) != 0) {
 			snprintf(err, errlen,
 				 "bad \"local\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"",
-				 local);
+				 esc(e, local));
 			return -1;
 		}
 		if (parse_ep(peer, &f2, c->paddr, &c->pport) != 0 || f2 != c->family) {
 			snprintf(err, errlen,
-				 "bad \"peer\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"", peer);
+				 "bad \"peer\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"",
+				 esc(e, peer));
 			return -1;
 		}
 		c->has_ep = 1;
@@ -385,7 +407,7 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 	}
 	const struct fval *e = &fs->f[F_ERRNO];
 	if (e->kind == FV_STR)
-		copy_str(c->err, sizeof c->err, e->s);
+		copy_str(c->err, sizeof c->err, e->s, e->slen);
 	else if (e->kind != FV_ABSENT && e->kind != FV_NULL) {
 		snprintf(err, errlen, "\"errno\" must be null or a name like \"EPIPE\"");
 		return -1;
@@ -396,12 +418,12 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 	}
 	const char *fl = get_str(fs, F_FLAGS);
 	if (fl) {
-		copy_str(c->flags, sizeof c->flags, fl);
+		copy_str(c->flags, sizeof c->flags, fl, fs->f[F_FLAGS].slen);
 		c->nosignal = strstr(fl, "MSG_NOSIGNAL") != NULL;
 	}
 	const char *how = get_str(fs, F_HOW);
 	if (how)
-		copy_str(c->how, sizeof c->how, how);
+		copy_str(c->how, sizeof c->how, how, fs->f[F_HOW].slen);
 	const struct fval *d = &fs->f[F_DATA];
 	if (d->kind == FV_STR) {
 		size_t dl = d->slen > CALL_DATA_MAX ? CALL_DATA_MAX : d->slen;
@@ -793,7 +815,11 @@ static int slow_parse(const char *line, size_t len, struct call *c, char *err, s
 	json_error_t jerr;
 	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (!o) {
-		snprintf(err, errlen, "not JSON: %s (column %d)", jerr.text, jerr.column);
+		char e[JSON_ERROR_TEXT_LENGTH * 4];
+		/* jansson's text quotes the input near the error: escaped too. */
+		snprintf(err, errlen, "not JSON: %s (column %d)",
+			 text_escape_str(e, sizeof e, jerr.text, strlen(jerr.text), sizeof e / 4 - 1),
+			 jerr.column);
 		return -1;
 	}
 	int rc = -1;
