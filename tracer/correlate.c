@@ -142,6 +142,7 @@ struct row {
 	char disposition[12];
 	uint8_t killed;	   /* an exit event says SIGPIPE killed the process */
 	uint8_t was_reset; /* the connection had already been reset */
+	uint8_t beyond;	   /* logged after the end of the capture (corr_set_end()) */
 	uint64_t exit_line;
 };
 
@@ -220,6 +221,11 @@ struct correlator {
 	uint64_t pid_clock;
 	uint64_t unmatched, unmatched_first, bad_lines;
 	int log_failed; /* no memory to read the log on: it was not all used */
+	/* The end of the evidence (corr_set_end()): calls after it are marked
+	 * and counted, not explained from what the capture lacks. */
+	ts_ns end_ts; /* INT64_MAX: not set */
+	char end_why[96];
+	uint64_t beyond, beyond_first;
 	uint64_t unmatched_sends, unmatched_failed;
 };
 
@@ -623,7 +629,10 @@ static void cause_text(struct obuf *b, const struct row *r)
 		break;
 	case CAUSE_UNKNOWN:
 	case CAUSE_NONE:
-		if (!r->conn_id)
+		if (r->beyond)
+			ob_str(b, "after the end of the capture: no evidence of the cause was "
+				  "captured");
+		else if (!r->conn_id)
 			ob_str(b, "no captured connection matches this call, so there is no "
 				  "evidence of the cause");
 		else if (!strcmp(r->call.err, "EPIPE"))
@@ -739,6 +748,7 @@ static void call_text(struct correlator *k, struct row *r)
 		}
 	}
 	/* The note: what this call means. */
+	int said_beyond = 0;
 	if (c->event == EV_SEND && c->ret >= 0 && r->conn_id) {
 		int any = 0;
 		if (r->fin_n && (r->lost || r->pending || r->acked < (uint64_t)c->ret)) {
@@ -770,8 +780,10 @@ static void call_text(struct correlator *k, struct row *r)
 			any = 1;
 		} else if (r->settled_how == 3 && r->acked < (uint64_t)c->ret) {
 			ob_str(b, any ? "; " : "  -- ");
-			ob_str(b, "not yet acknowledged when the capture ended");
+			ob_str(b, r->beyond ? "after the end of the capture: its fate was not captured"
+					    : "not yet acknowledged when the capture ended");
 			any = 1;
+			said_beyond = r->beyond;
 		}
 		if (r->by_time) {
 			ob_str(b, any ? "; " : "  -- ");
@@ -785,6 +797,7 @@ static void call_text(struct correlator *k, struct row *r)
 	} else if (c->ret == -1 && (c->event == EV_SEND || c->event == EV_RECV)) {
 		ob_str(b, "  -- ");
 		cause_text(b, r);
+		said_beyond = r->beyond && (r->cause == CAUSE_UNKNOWN || r->cause == CAUSE_NONE);
 		if (c->event == EV_SEND)
 			sig_text(b, r);
 	} else if (c->event == EV_RECV && c->ret == 0) {
@@ -803,7 +816,9 @@ static void call_text(struct correlator *k, struct row *r)
 	} else if (c->event == EV_SIGNAL && !strcmp(c->disposition, "ignore")) {
 		ob_str(b, "  -- ignored: only the EPIPE return value tells");
 	}
-	if (!r->conn_id && c->has_ep)
+	if (r->beyond && !said_beyond)
+		ob_str(b, "  (after the end of the capture)");
+	else if (!r->beyond && !r->conn_id && c->has_ep)
 		ob_str(b, "  (no captured connection matches)");
 	ob_char(b, '\n');
 }
@@ -891,6 +906,8 @@ static void call_json(struct correlator *k, struct row *r)
 	}
 	if (c->event == EV_SHUTDOWN && c->how[0])
 		json_str(b, "how", c->how);
+	if (r->beyond)
+		ob_str(b, ",\"beyond_capture\":true");
 	ob_str(b, "}\n");
 }
 
@@ -1015,6 +1032,11 @@ static void process_call(struct correlator *k, const struct call *c)
 	r->ts = c->ts;
 	r->call = *c;
 	r->side = -1;
+	if (c->ts > k->end_ts) {
+		r->beyond = 1;
+		if (!k->beyond++)
+			k->beyond_first = c->line;
+	}
 	struct cconn *cc = NULL;
 	struct conn *conn = NULL;
 	if (c->has_ep) {
@@ -1031,7 +1053,7 @@ static void process_call(struct correlator *k, const struct call *c)
 				cc->side[dir].calls++;
 			}
 			r->fin_n = conn->side[1 - dir].fin_n; /* the peer's FIN, if already seen */
-		} else if (c->event != EV_CLOSE || c->ret != 0) {
+		} else if (!r->beyond && (c->event != EV_CLOSE || c->ret != 0)) {
 			if (!k->unmatched++)
 				k->unmatched_first = c->line;
 			if (c->event == EV_SEND) {
@@ -1368,6 +1390,7 @@ struct correlator *corr_new(struct out *o, struct flow_table *flows, struct send
 	k->warn_arg = warn_arg;
 	k->log_last_ts = INT64_MIN;
 	k->now = INT64_MIN;
+	k->end_ts = INT64_MAX;
 	k->inline_cc = flow_table_set_user_size(flows, sizeof(struct cconn)) == 0;
 	k->la_front_ts = INT64_MAX;
 	/* Replaying, calls are merged in time order from the log read ahead, so
@@ -1640,6 +1663,15 @@ void corr_finish(struct correlator *k)
 		call_release(k, c);
 		read_log(k, INT64_MAX);
 	}
+	if (k->beyond && k->warn) {
+		char msg[512];
+		snprintf(msg, sizeof msg,
+			 "%s: %llu logged call%s (first: line %llu) came after the end of the "
+			 "capture (%s); they are marked, not explained from it",
+			 sendlog_path(k->log), (unsigned long long)k->beyond,
+			 k->beyond == 1 ? "" : "s", (unsigned long long)k->beyond_first, k->end_why);
+		k->warn(msg, k->warn_arg);
+	}
 	/* Everything still pending: the input has ended. */
 	for (size_t i = 0; i < k->qlen; i++) {
 		struct row *r = *qat(k, i);
@@ -1650,6 +1682,14 @@ void corr_finish(struct correlator *k)
 }
 
 uint64_t corr_bad_lines(const struct correlator *k) { return k->bad_lines; }
+
+void corr_set_end(struct correlator *k, ts_ns end, const char *why)
+{
+	k->end_ts = end;
+	snprintf(k->end_why, sizeof k->end_why, "%s", why);
+}
+
+uint64_t corr_beyond(const struct correlator *k) { return k->beyond; }
 
 int corr_log_failed(const struct correlator *k) { return k->log_failed; }
 
