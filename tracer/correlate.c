@@ -7,6 +7,7 @@
  * the previous send (by time), which the output says. */
 #include "correlate.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,7 @@ struct recent_seg {
 	uint64_t n;
 	uint32_t a, b;	       /* stream offsets [a, b) (ISN known) */
 	uint32_t seq, len;     /* as on the wire */
+	uint32_t t30;	       /* its time >> 30 (about a second), for a log that does not fit */
 	uint8_t retrans, used; /* used: given to a send matched by time */
 	uint8_t claimed;       /* some send's bytes were in it */
 };
@@ -164,6 +166,7 @@ struct cside {
 	uint8_t forgot;	     /* an unclaimed segment fell out of the ring */
 	uint32_t forgot_end; /* ... the stream offset its bytes ended at */
 	uint8_t shut_wr, econnreset;
+	uint64_t off_end, off_line; /* the end of the logged sends' bytes, and its line */
 	/* The first ring and waiting list live here (no allocation for most
 	 * connections); larger ones go to the heap. */
 	struct row *pend_inl[PEND_INL];
@@ -226,8 +229,34 @@ struct correlator {
 	ts_ns end_ts; /* INT64_MAX: not set */
 	char end_why[96];
 	uint64_t beyond, beyond_first;
+	/* A log that does not fit the capture: each kind said once. */
+	unsigned said;		     /* FIT_* bits */
+	ts_ns seg_first, seg_last;   /* the segments' times (seg_first 0: none yet) */
+	ts_ns call_first, call_last; /* the calls' times (call_first 0: none yet) */
+	uint64_t log_last_line;	     /* the line of log_last_ts */
 	uint64_t unmatched_sends, unmatched_failed;
 };
+
+#define BACK_NS	 ((ts_ns)1000000000) /* log times going back more than this: said */
+#define EARLY_T30 10		      /* bytes on the wire this long (2^30 ns) before their call */
+enum { FIT_BACK = 1, FIT_OVERLAP = 2, FIT_EARLY = 4, FIT_APART = 8 };
+
+/* Says once that the log does not fit the capture (one line for each kind). */
+static void fit_warn(struct correlator *k, unsigned kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void fit_warn(struct correlator *k, unsigned kind, const char *fmt, ...)
+{
+	if (k->said & kind || !k->warn)
+		return;
+	k->said |= kind;
+	char msg[512];
+	int n = snprintf(msg, sizeof msg, "%s: ", sendlog_path(k->log));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+	va_end(ap);
+	k->warn(msg, k->warn_arg);
+}
 
 /* ---- rows ---------------------------------------------------------------- */
 
@@ -1053,7 +1082,7 @@ static void process_call(struct correlator *k, const struct call *c)
 				cc->side[dir].calls++;
 			}
 			r->fin_n = conn->side[1 - dir].fin_n; /* the peer's FIN, if already seen */
-		} else if (!r->beyond && (c->event != EV_CLOSE || c->ret != 0)) {
+		} else if (!r->beyond) {
 			if (!k->unmatched++)
 				k->unmatched_first = c->line;
 			if (c->event == EV_SEND) {
@@ -1090,6 +1119,21 @@ static void process_call(struct correlator *k, const struct call *c)
 		{
 			struct cside *cs = &cc->side[r->side];
 			conn->calls.bytes_sent_ok += (uint64_t)c->ret;
+			if (c->off >= 0 && c->ret > 0) {
+				if ((uint64_t)c->off < cs->off_end)
+					fit_warn(k, FIT_OVERLAP,
+						 "line %llu: this send's bytes (offset %lld) were "
+						 "already sent on this socket (up to offset %llu, line "
+						 "%llu): is the log appended twice, or from two runs?",
+						 (unsigned long long)c->line, (long long)c->off,
+						 (unsigned long long)cs->off_end,
+						 (unsigned long long)cs->off_line);
+				if ((uint64_t)c->off + (uint64_t)c->ret > cs->off_end) {
+					cs->off_end = (uint64_t)c->off + (uint64_t)c->ret;
+					cs->off_line = c->line;
+				}
+			}
+			uint32_t call_t30 = (uint32_t)((c->ts_enter ? c->ts_enter : c->ts) >> 30);
 			/* The segments that carried it, already seen. */
 			int have_isn = conn->side[r->side].isn_known;
 			for (int i = cs->rcount - 1; i >= 0; i--) { /* oldest first */
@@ -1100,6 +1144,16 @@ static void process_call(struct correlator *k, const struct call *c)
 						     g->b - g->a)) {
 						add_seg(r, g->n, g->retrans);
 						g->claimed = 1;
+						if ((int32_t)(call_t30 - g->t30) > EARLY_T30)
+							fit_warn(k, FIT_EARLY,
+								 "line %llu: the bytes of this send were "
+								 "on the wire about %d s before the call "
+								 "(record %llu): is the log's clock or "
+								 "\"ts\" off?",
+								 (unsigned long long)c->line,
+								 (int)((int64_t)(call_t30 - g->t30) *
+								       1074 / 1000),
+								 (unsigned long long)g->n);
 					}
 				} else if (!g->used) {
 					g->used = g->claimed = 1;
@@ -1369,8 +1423,22 @@ static void read_log(struct correlator *k, ts_ns until)
 			continue;
 		}
 		k->log_eof = 0;
-		if (c->ts > k->log_last_ts)
+		if (c->ts > k->log_last_ts) {
 			k->log_last_ts = c->ts;
+			k->log_last_line = c->line;
+		} else if (c->ts < k->log_last_ts - BACK_NS) {
+			ts_ns d = k->log_last_ts - c->ts;
+			fit_warn(k, FIT_BACK,
+				 "line %llu: the log's time goes back %lld.%03lld s (line %llu is "
+				 "later): is it appended twice, or from two runs?",
+				 (unsigned long long)c->line, (long long)(d / 1000000000),
+				 (long long)(d % 1000000000 / 1000000),
+				 (unsigned long long)k->log_last_line);
+		}
+		if (!k->call_first || c->ts < k->call_first)
+			k->call_first = c->ts;
+		if (c->ts > k->call_last)
+			k->call_last = c->ts;
 		la_push(k, c);
 	}
 }
@@ -1514,6 +1582,9 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 {
 	struct conn *conn = info->conn;
 	struct cconn *cc = cc_get(k, conn);
+	if (!k->seg_first)
+		k->seg_first = ts;
+	k->seg_last = ts;
 	if ((seg->flags & TCPF_RST) && k->la_len && info->note_bytes &&
 	    !lost_covered(conn, cc, info->dir))
 		pull_sends(k, conn, ts + RST_PULL_NS);
@@ -1538,6 +1609,7 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 			if (cs->rcount < cs->rcap)
 				cs->rcount++;
 			g->n = n;
+			g->t30 = (uint32_t)(ts >> 30);
 			g->seq = seg->seq;
 			g->len = seg->len;
 			g->retrans = info->note == NOTE_RETRANSMIT;
@@ -1662,6 +1734,17 @@ void corr_finish(struct correlator *k)
 		process_call(k, c);
 		call_release(k, c);
 		read_log(k, INT64_MAX);
+	}
+	if (k->call_first && k->seg_first &&
+	    (k->call_last < k->seg_first || k->call_first > k->seg_last)) {
+		int before = k->call_last < k->seg_first;
+		ts_ns d = before ? k->seg_first - k->call_last : k->call_first - k->seg_last;
+		fit_warn(k, FIT_APART,
+			 "no logged call falls within the capture's time: they %s %lld.%03lld s "
+			 "%s its %s segment; is the log from another run, or its clock off?",
+			 before ? "end" : "start", (long long)(d / 1000000000),
+			 (long long)(d % 1000000000 / 1000000), before ? "before" : "after",
+			 before ? "first" : "last");
 	}
 	if (k->beyond && k->warn) {
 		char msg[512];
