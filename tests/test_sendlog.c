@@ -444,6 +444,62 @@ static void test_data_longer_than_64_bytes_cut(void **state)
 	assert_int_equal(c.data[63], 'Z');
 }
 
+/* Control bytes are kept as they were (escaping is the output's); a value
+ * cut to its buffer says so with "...", never in half a UTF-8 character; a
+ * NUL byte (where a C string would end) is a cut too. */
+static void test_strings_cut_to_their_buffer_end_in_dots(void **state)
+{
+	(void)state;
+	struct call c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+				 ",\"len\":1,\"ret\":1,\"errno\":null,\"off\":0,\"flags\":"
+				 "\"MSG_\\u001b[2J\",\"comm\":\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+				 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\",\"state\":\"ESTABLISHED\"}");
+	assert_string_equal(c.flags, "MSG_\x1b[2J");
+	assert_string_equal(c.state, "ESTABLISHED"); /* 11 of 15: not cut */
+	/* comm: 20 bytes of room, 10 two-byte characters: 8 whole ones and "..." */
+	assert_string_equal(c.comm,
+			    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9...");
+	c = parse_ok("{" TS "\"pid\":1,\"event\":\"send\",\"fd\":3," EP
+		     ",\"len\":1,\"ret\":1,\"errno\":null,\"off\":0,\"flags\":\"MSG_MORE|MSG_DONTWAIT|"
+		     "MSG_EOR|MSG_OOB|MSG_CONFIRM|MSG_NOSIGNAL\"}");
+	assert_int_equal(strlen(c.flags), sizeof c.flags - 1);
+	assert_string_equal(c.flags + sizeof c.flags - 4, "...");
+	assert_int_equal(c.nosignal, 1); /* read from the whole value */
+	c = parse_ok("{" TS "\"pid\":1,\"event\":\"exit\",\"signal\":\"SIGPIPE\\u0000x\"}");
+	assert_string_equal(c.exit_sig, "SIGPIPE..."); /* not SIGPIPE */
+	c = parse_ok("{" TS "\"pid\":1,\"event\":\"signal\",\"sig\":\"SIGPIPE\","
+		     "\"disposition\":\"handler\\u001b[2J!!\"}");
+	assert_string_equal(c.sig, "SIGPIPE");
+	assert_string_equal(c.disposition, "handler\x1b..."); /* 12 bytes of room */
+}
+
+/* The values a message echoes are escaped: no control byte reaches stderr. */
+static void test_messages_escape_what_they_echo(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+		"{\"ts\":\"1.5\\u001b[2J\",\"pid\":1,\"event\":\"exit\"}",
+		"{" TS "\"pid\":1,\"event\":\"ex\\u001b[2Jit\"}",
+		"{" TS "\"pid\":1,\"event\":\"close\",\"local\":\"\\u001b[2J:1\",\"peer\":\"1.2.3.4:5\","
+		"\"ret\":0}",
+		"{" TS "\"pid\":1,\"event\":\"close\",\"local\":\"1.2.3.4:5\",\"peer\":\"\\u009b2J:1\","
+		"\"ret\":0}",
+		"\x1b[2J{}",
+		"{\"a\":\x1b[2J}",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		struct call c;
+		char err[512] = "";
+		assert_int_equal(sendlog_parse_line(lines[i], strlen(lines[i]), 1, &c, err, sizeof err),
+				 -1);
+		for (const char *p = err; *p; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+				fail_msg("byte 0x%02x in '%s'", (unsigned char)*p, err);
+		if (!strstr(err, "\\x1b") && !strstr(err, "\\xc2\\x9b2J"))
+			fail_msg("the value is not shown escaped: '%s'", err);
+	}
+}
+
 /* ---- reading a file ----------------------------------------------------------------- */
 
 struct fx {
@@ -593,6 +649,79 @@ static void test_next_reads_long_lines(void **state)
 	assert_non_null(s);
 	next_is(s, 3, 1);
 	next_is(s, 4, 2);
+	next_is_end(s);
+	sendlog_free(s);
+}
+
+/* A line over SENDLOG_LINE_MAX is reported by number and skipped, its bytes
+ * not kept; the lines after it are read, numbered on. Read by the reader
+ * thread and inline; the last, without its newline, too. */
+static void check_line_max(struct fx *f, int inl)
+{
+	size_t pad = SENDLOG_LINE_MAX + 10;
+	char *text = malloc(4 * pad + 1024);
+	assert_non_null(text);
+	int n = snprintf(text, 256, "%s\n{" TS "\"pid\":3,\"event\":\"exit\",\"x\":\"", LINE(1));
+	memset(text + n, 'y', pad);
+	n += (int)pad;
+	n += snprintf(text + n, 256, "\"}\n%s\n", LINE(4));
+	memset(text + n, 0, pad); /* a line of NUL bytes, then one just short enough */
+	n += (int)pad;
+	text[n++] = '\n';
+	int m = snprintf(text + n, 256, "{" TS "\"pid\":5,\"event\":\"exit\",\"x\":\"");
+	memset(text + n + m, 'z', SENDLOG_LINE_MAX - (size_t)m - 2);
+	n += SENDLOG_LINE_MAX - 2;
+	n += snprintf(text + n, 256, "\"}\n{\"x\":\"");
+	memset(text + n, 'w', pad); /* the last line: no newline */
+	n += (int)pad;
+	FILE *fp = fopen(f->path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, (size_t)n, fp), (size_t)n);
+	assert_int_equal(fclose(fp), 0);
+	free(text);
+	char err[256] = "";
+	struct sendlog *s = sendlog_open(f->path, 0, err, sizeof err);
+	assert_non_null(s);
+	if (inl)
+		sendlog_inline(s);
+	next_is(s, 1, 1);
+	next_is_bad(s, f->path, 2, "longer than 1 MiB");
+	next_is(s, 4, 3);
+	next_is_bad(s, f->path, 4, "longer than 1 MiB");
+	next_is(s, 5, 5);
+	next_is_bad(s, f->path, 6, "longer than 1 MiB");
+	next_is_end(s);
+	sendlog_free(s);
+}
+
+static void test_next_skips_lines_over_the_maximum(void **state)
+{
+	check_line_max(*state, 0);
+	check_line_max(*state, 1);
+}
+
+/* Following, an over-long line may still be growing: skipped up to its
+ * newline whenever that comes. */
+static void test_follow_skips_a_growing_line_over_the_maximum(void **state)
+{
+	struct fx *f = *state;
+	char err[256] = "";
+	write_file(f->path, "w", LINE(1) "\n{\"x\":\"");
+	struct sendlog *s = sendlog_open(f->path, 1, err, sizeof err);
+	assert_non_null(s);
+	next_is(s, 1, 1);
+	char *pad = malloc(SENDLOG_LINE_MAX / 2 + 1);
+	assert_non_null(pad);
+	memset(pad, 'y', SENDLOG_LINE_MAX / 2);
+	pad[SENDLOG_LINE_MAX / 2] = '\0';
+	for (int i = 0; i < 3; i++) {
+		write_file(f->path, "a", pad);
+		next_is_end(s);
+	}
+	free(pad);
+	write_file(f->path, "a", "\"}\n" LINE(3) "\n");
+	next_is_bad(s, f->path, 2, "longer than 1 MiB");
+	next_is(s, 3, 3);
 	next_is_end(s);
 	sendlog_free(s);
 }
@@ -794,8 +923,12 @@ int main(void)
 		U(test_data_u00xx_escapes_are_the_raw_bytes),
 		U(test_data_longer_than_64_bytes_cut),
 		T(test_next_reports_bad_lines_by_number_and_goes_on),
+		T(test_strings_cut_to_their_buffer_end_in_dots),
+		T(test_messages_escape_what_they_echo),
 		T(test_next_skips_blank_lines_and_reads_last_line_without_newline),
 		T(test_next_reads_long_lines),
+		T(test_next_skips_lines_over_the_maximum),
+		T(test_follow_skips_a_growing_line_over_the_maximum),
 		T(test_open_missing_file_or_directory_fails_with_path),
 		T(test_follow_file_created_later_then_appended),
 		T(test_follow_partial_line_waits_for_its_newline),

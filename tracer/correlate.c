@@ -7,6 +7,7 @@
  * the previous send (by time), which the output says. */
 #include "correlate.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,7 @@ struct row {
 	char disposition[12];
 	uint8_t killed;	   /* an exit event says SIGPIPE killed the process */
 	uint8_t was_reset; /* the connection had already been reset */
+	uint8_t beyond;	   /* logged after the end of the capture (corr_set_end()) */
 	uint64_t exit_line;
 };
 
@@ -159,6 +161,7 @@ struct recent_seg {
 	uint64_t n;
 	uint32_t a, b;	       /* stream offsets [a, b) (ISN known) */
 	uint32_t seq, len;     /* as on the wire */
+	uint32_t t30;	       /* its time >> 30 (about a second), for a log that does not fit */
 	uint8_t retrans, used; /* used: given to a send matched by time */
 	uint8_t claimed;       /* some send's bytes were in it */
 };
@@ -173,6 +176,7 @@ struct cside {
 	uint8_t forgot;	     /* an unclaimed segment fell out of the ring */
 	uint32_t forgot_end; /* ... the stream offset its bytes ended at */
 	uint8_t shut_wr, econnreset;
+	uint64_t off_end, off_line; /* the end of the logged sends' bytes, and its line */
 	/* The first ring and waiting list live here (no allocation for most
 	 * connections); larger ones go to the heap. */
 	struct row *pend_inl[PEND_INL];
@@ -229,8 +233,40 @@ struct correlator {
 	struct pid_slot pids[PID_SLOTS];
 	uint64_t pid_clock;
 	uint64_t unmatched, unmatched_first, bad_lines;
+	int log_failed; /* no memory to read the log on: it was not all used */
+	/* The end of the evidence (corr_set_end()): calls after it are marked
+	 * and counted, not explained from what the capture lacks. */
+	ts_ns end_ts; /* INT64_MAX: not set */
+	char end_why[96];
+	uint64_t beyond, beyond_first;
+	/* A log that does not fit the capture: each kind said once. */
+	unsigned said;		     /* FIT_* bits */
+	ts_ns seg_first, seg_last;   /* the segments' times (seg_first 0: none yet) */
+	ts_ns call_first, call_last; /* the calls' times (call_first 0: none yet) */
+	uint64_t log_last_line;	     /* the line of log_last_ts */
 	uint64_t unmatched_sends, unmatched_failed;
 };
+
+#define BACK_NS	 ((ts_ns)1000000000) /* log times going back more than this: said */
+#define EARLY_T30 10		      /* bytes on the wire this long (2^30 ns) before their call */
+enum { FIT_BACK = 1, FIT_OVERLAP = 2, FIT_EARLY = 4, FIT_APART = 8 };
+
+/* Says once that the log does not fit the capture (one line for each kind). */
+static void fit_warn(struct correlator *k, unsigned kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void fit_warn(struct correlator *k, unsigned kind, const char *fmt, ...)
+{
+	if (k->said & kind || !k->warn)
+		return;
+	k->said |= kind;
+	char msg[512];
+	int n = snprintf(msg, sizeof msg, "%s: ", sendlog_path(k->log));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+	va_end(ap);
+	k->warn(msg, k->warn_arg);
+}
 
 /* ---- rows ---------------------------------------------------------------- */
 
@@ -640,7 +676,10 @@ static void cause_text(struct obuf *b, const struct row *r)
 		break;
 	case CAUSE_UNKNOWN:
 	case CAUSE_NONE:
-		if (!r->conn_id)
+		if (r->beyond)
+			ob_str(b, "after the end of the capture: no evidence of the cause was "
+				  "captured");
+		else if (!r->conn_id)
 			ob_str(b, "no captured connection matches this call, so there is no "
 				  "evidence of the cause");
 		else if (!strcmp(r->call.err, "EPIPE"))
@@ -720,17 +759,17 @@ static void call_text(struct correlator *k, struct row *r)
 		break;
 	case EV_SIGNAL:
 		ob_str(b, "signal ");
-		ob_str(b, c->sig);
+		ob_text_str(b, c->sig);
 		if (c->disposition[0]) {
 			ob_str(b, " (");
-			ob_str(b, c->disposition);
+			ob_text_str(b, c->disposition);
 			ob_char(b, ')');
 		}
 		break;
 	case EV_EXIT:
 		if (c->exit_sig[0]) {
 			ob_str(b, "exit: killed by ");
-			ob_str(b, c->exit_sig);
+			ob_text_str(b, c->exit_sig);
 		} else {
 			ob_str(b, "exit: status ");
 			ob_i64(b, c->status);
@@ -741,7 +780,7 @@ static void call_text(struct correlator *k, struct row *r)
 	if (c->event != EV_SIGNAL && c->event != EV_EXIT) {
 		ob_char(b, '(');
 		if (c->event == EV_SHUTDOWN && c->how[0])
-			ob_str(b, c->how);
+			ob_text_str(b, c->how);
 		else if (c->has_data) {
 			ob_char(b, '"');
 			ob_text_escape(b, c->data, c->data_len, 32);
@@ -754,16 +793,17 @@ static void call_text(struct correlator *k, struct row *r)
 			ob_i64(b, c->len);
 		if (c->flags[0]) {
 			ob_str(b, ", ");
-			ob_str(b, c->flags);
+			ob_text_str(b, c->flags);
 		}
 		ob_str(b, ") = ");
 		ob_i64(b, c->ret);
 		if (c->ret == -1) {
 			ob_char(b, ' ');
-			ob_str(b, c->err);
+			ob_text_str(b, c->err);
 		}
 	}
 	/* The note: what this call means. */
+	int said_beyond = 0;
 	if (c->event == EV_SEND && c->ret >= 0 && r->conn_id) {
 		int any = 0;
 		if (r->fin_n && (r->lost || r->pending || r->acked < (uint64_t)c->ret)) {
@@ -795,8 +835,10 @@ static void call_text(struct correlator *k, struct row *r)
 			any = 1;
 		} else if (r->settled_how == 3 && r->acked < (uint64_t)c->ret) {
 			ob_str(b, any ? "; " : "  -- ");
-			ob_str(b, "not yet acknowledged when the capture ended");
+			ob_str(b, r->beyond ? "after the end of the capture: its fate was not captured"
+					    : "not yet acknowledged when the capture ended");
 			any = 1;
+			said_beyond = r->beyond;
 		}
 		if (r->by_time) {
 			ob_str(b, any ? "; " : "  -- ");
@@ -810,6 +852,7 @@ static void call_text(struct correlator *k, struct row *r)
 	} else if (c->ret == -1 && (c->event == EV_SEND || c->event == EV_RECV)) {
 		ob_str(b, "  -- ");
 		cause_text(b, r);
+		said_beyond = r->beyond && (r->cause == CAUSE_UNKNOWN || r->cause == CAUSE_NONE);
 		if (c->event == EV_SEND)
 			sig_text(b, r);
 	} else if (c->event == EV_RECV && c->ret == 0) {
@@ -828,7 +871,9 @@ static void call_text(struct correlator *k, struct row *r)
 	} else if (c->event == EV_SIGNAL && !strcmp(c->disposition, "ignore")) {
 		ob_str(b, "  -- ignored: only the EPIPE return value tells");
 	}
-	if (!r->conn_id && c->has_ep)
+	if (r->beyond && !said_beyond)
+		ob_str(b, "  (after the end of the capture)");
+	else if (!r->beyond && !r->conn_id && c->has_ep)
 		ob_str(b, "  (no captured connection matches)");
 	ob_char(b, '\n');
 }
@@ -931,6 +976,8 @@ static void call_json(struct correlator *k, struct row *r)
 		json_str(b, "sk_err", c->sk_err);
 	if (r->by_kseq)
 		json_str(b, "mapping", "kernel_seq");
+	if (r->beyond)
+		ob_str(b, ",\"beyond_capture\":true");
 	ob_str(b, "}\n");
 }
 
@@ -1058,7 +1105,13 @@ static void process_call(struct correlator *k, const struct call *c)
 	r->kind = ROW_CALL;
 	r->ts = c->ts;
 	r->call = *c;
+	c = &r->call; /* what follows may correct the copy (off from the kernel's seq) */
 	r->side = -1;
+	if (c->ts > k->end_ts) {
+		r->beyond = 1;
+		if (!k->beyond++)
+			k->beyond_first = c->line;
+	}
 	struct cconn *cc = NULL;
 	struct conn *conn = NULL;
 	if (c->has_ep) {
@@ -1084,7 +1137,7 @@ static void process_call(struct correlator *k, const struct call *c)
 				if (fs->isn_known)
 					r->call.off = (int64_t)(uint32_t)(c->seq - (fs->isn + 1));
 			}
-		} else if (c->event != EV_CLOSE || c->ret != 0) {
+		} else if (!r->beyond) {
 			if (!k->unmatched++)
 				k->unmatched_first = c->line;
 			if (c->event == EV_SEND) {
@@ -1123,6 +1176,21 @@ static void process_call(struct correlator *k, const struct call *c)
 		{
 			struct cside *cs = &cc->side[r->side];
 			conn->calls.bytes_sent_ok += (uint64_t)c->ret;
+			if (c->off >= 0 && c->ret > 0) {
+				if ((uint64_t)c->off < cs->off_end)
+					fit_warn(k, FIT_OVERLAP,
+						 "line %llu: this send's bytes (offset %lld) were "
+						 "already sent on this socket (up to offset %llu, line "
+						 "%llu): is the log appended twice, or from two runs?",
+						 (unsigned long long)c->line, (long long)c->off,
+						 (unsigned long long)cs->off_end,
+						 (unsigned long long)cs->off_line);
+				if ((uint64_t)c->off + (uint64_t)c->ret > cs->off_end) {
+					cs->off_end = (uint64_t)c->off + (uint64_t)c->ret;
+					cs->off_line = c->line;
+				}
+			}
+			uint32_t call_t30 = (uint32_t)((c->ts_enter ? c->ts_enter : c->ts) >> 30);
 			/* The segments that carried it, already seen. */
 			int have_isn = conn->side[r->side].isn_known;
 			if (!have_isn && c->has_seq && c->ret > 0) {
@@ -1143,6 +1211,16 @@ static void process_call(struct correlator *k, const struct call *c)
 						     g->b - g->a)) {
 						add_seg(r, g->n, g->retrans);
 						g->claimed = 1;
+						if ((int32_t)(call_t30 - g->t30) > EARLY_T30)
+							fit_warn(k, FIT_EARLY,
+								 "line %llu: the bytes of this send were "
+								 "on the wire about %d s before the call "
+								 "(record %llu): is the log's clock or "
+								 "\"ts\" off?",
+								 (unsigned long long)c->line,
+								 (int)((int64_t)(call_t30 - g->t30) *
+								       1074 / 1000),
+								 (unsigned long long)g->n);
 					}
 				} else if (!g->used) {
 					g->used = g->claimed = 1;
@@ -1310,13 +1388,19 @@ static void la_front(struct correlator *k)
 		flow_prefetch(k->flows, c->hash, 1);
 }
 
+static void log_fail(struct correlator *k, const char *msg);
+
 static void la_push(struct correlator *k, struct call *c)
 {
 	if (k->la_len == k->la_cap) {
 		size_t ncap = k->la_cap ? k->la_cap * 2 : 256;
 		struct call **n = malloc(ncap * sizeof *n);
 		if (!n) {
+			char msg[512];
+			snprintf(msg, sizeof msg, "%s: line %llu: out of memory for the calls read ahead",
+				 sendlog_path(k->log), (unsigned long long)c->line);
 			call_release(k, c);
+			log_fail(k, msg);
 			return;
 		}
 		for (size_t i = 0; i < k->la_len; i++)
@@ -1356,16 +1440,30 @@ static void la_remove(struct correlator *k, size_t i)
 		la_front(k);
 }
 
+/* No memory to read the log on: said, and the rest of it is not read (an
+ * error at the end, never a log that silently ended early). */
+static void log_fail(struct correlator *k, const char *msg)
+{
+	k->log_failed = 1;
+	k->log_eof = 1;
+	if (k->warn)
+		k->warn(msg, k->warn_arg);
+}
+
 /* Reads log lines until one is later than until (or the log ends for now). */
 static void read_log(struct correlator *k, ts_ns until)
 {
-	if (!k->log)
+	if (!k->log || k->log_failed)
 		return;
 	while (k->log_last_ts <= until) {
 		struct call *c = call_alloc(k);
 		char err[512];
-		if (!c)
+		if (!c) {
+			snprintf(err, sizeof err, "%s: out of memory for the calls read ahead",
+				 sendlog_path(k->log));
+			log_fail(k, err);
 			return;
+		}
 		int r = sendlog_next(k->log, c, err, sizeof err);
 		if (r <= 0)
 			call_release(k, c);
@@ -1373,15 +1471,41 @@ static void read_log(struct correlator *k, ts_ns until)
 			k->log_eof = 1;
 			return;
 		}
+		if (r == -2) {
+			log_fail(k, err);
+			return;
+		}
 		if (r < 0) {
-			k->bad_lines++;
-			if (k->warn)
+			/* The first CORR_WARN_MAX by number, then only counted. */
+			if (++k->bad_lines <= CORR_WARN_MAX) {
+				if (k->warn)
+					k->warn(err, k->warn_arg);
+			} else if (k->bad_lines == CORR_WARN_MAX + 1 && k->warn) {
+				snprintf(err, sizeof err,
+					 "%s: more malformed lines follow; only their count is "
+					 "reported, at the end",
+					 sendlog_path(k->log));
 				k->warn(err, k->warn_arg);
+			}
 			continue;
 		}
 		k->log_eof = 0;
-		if (c->ts > k->log_last_ts)
+		if (c->ts > k->log_last_ts) {
 			k->log_last_ts = c->ts;
+			k->log_last_line = c->line;
+		} else if (c->ts < k->log_last_ts - BACK_NS) {
+			ts_ns d = k->log_last_ts - c->ts;
+			fit_warn(k, FIT_BACK,
+				 "line %llu: the log's time goes back %lld.%03lld s (line %llu is "
+				 "later): is it appended twice, or from two runs?",
+				 (unsigned long long)c->line, (long long)(d / 1000000000),
+				 (long long)(d % 1000000000 / 1000000),
+				 (unsigned long long)k->log_last_line);
+		}
+		if (!k->call_first || c->ts < k->call_first)
+			k->call_first = c->ts;
+		if (c->ts > k->call_last)
+			k->call_last = c->ts;
 		if (EV_IS_KERNEL(c->event)) {
 			/* The wire's side, as the kernel saw it: kept in the log
 			 * for the record; the rows come from the capture. */
@@ -1407,6 +1531,7 @@ struct correlator *corr_new(struct out *o, struct flow_table *flows, struct send
 	k->warn_arg = warn_arg;
 	k->log_last_ts = INT64_MIN;
 	k->now = INT64_MIN;
+	k->end_ts = INT64_MAX;
 	k->inline_cc = flow_table_set_user_size(flows, sizeof(struct cconn)) == 0;
 	k->la_front_ts = INT64_MAX;
 	/* Replaying, calls are merged in time order from the log read ahead, so
@@ -1416,16 +1541,22 @@ struct correlator *corr_new(struct out *o, struct flow_table *flows, struct send
 	return k;
 }
 
-void corr_flush(struct correlator *k, ts_ns now)
+/* The settled stand-ins (settle() puts them on k->dead). */
+static void free_dead(struct correlator *k)
 {
-	if (now > k->now)
-		k->now = now;
 	while (k->dead) {
 		struct row *d = k->dead;
 		k->dead = *(struct row **)d;
 		row_free_lists(d);
 		free(d);
 	}
+}
+
+void corr_flush(struct correlator *k, ts_ns now)
+{
+	if (now > k->now)
+		k->now = now;
+	free_dead(k);
 	while (k->qlen) {
 		struct row *h = *qat(k, 0);
 		if (h->ts > k->now - k->settle_ns)
@@ -1524,6 +1655,9 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 {
 	struct conn *conn = info->conn;
 	struct cconn *cc = cc_get(k, conn);
+	if (!k->seg_first)
+		k->seg_first = ts;
+	k->seg_last = ts;
 	if ((seg->flags & TCPF_RST) && k->la_len && info->note_bytes &&
 	    !lost_covered(conn, cc, info->dir))
 		pull_sends(k, conn, ts + RST_PULL_NS);
@@ -1548,6 +1682,7 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 			if (cs->rcount < cs->rcap)
 				cs->rcount++;
 			g->n = n;
+			g->t30 = (uint32_t)(ts >> 30);
 			g->seq = seg->seq;
 			g->len = seg->len;
 			g->retrans = info->note == NOTE_RETRANSMIT;
@@ -1681,6 +1816,26 @@ void corr_finish(struct correlator *k)
 		call_release(k, c);
 		read_log(k, INT64_MAX);
 	}
+	if (k->call_first && k->seg_first &&
+	    (k->call_last < k->seg_first || k->call_first > k->seg_last)) {
+		int before = k->call_last < k->seg_first;
+		ts_ns d = before ? k->seg_first - k->call_last : k->call_first - k->seg_last;
+		fit_warn(k, FIT_APART,
+			 "no logged call falls within the capture's time: they %s %lld.%03lld s "
+			 "%s its %s segment; is the log from another run, or its clock off?",
+			 before ? "end" : "start", (long long)(d / 1000000000),
+			 (long long)(d % 1000000000 / 1000000), before ? "before" : "after",
+			 before ? "first" : "last");
+	}
+	if (k->beyond && k->warn) {
+		char msg[512];
+		snprintf(msg, sizeof msg,
+			 "%s: %llu logged call%s (first: line %llu) came after the end of the "
+			 "capture (%s); they are marked, not explained from it",
+			 sendlog_path(k->log), (unsigned long long)k->beyond,
+			 k->beyond == 1 ? "" : "s", (unsigned long long)k->beyond_first, k->end_why);
+		k->warn(msg, k->warn_arg);
+	}
 	/* Everything still pending: the input has ended. */
 	for (size_t i = 0; i < k->qlen; i++) {
 		struct row *r = *qat(k, i);
@@ -1691,6 +1846,16 @@ void corr_finish(struct correlator *k)
 }
 
 uint64_t corr_bad_lines(const struct correlator *k) { return k->bad_lines; }
+
+void corr_set_end(struct correlator *k, ts_ns end, const char *why)
+{
+	k->end_ts = end;
+	snprintf(k->end_why, sizeof k->end_why, "%s", why);
+}
+
+uint64_t corr_beyond(const struct correlator *k) { return k->beyond; }
+
+int corr_log_failed(const struct correlator *k) { return k->log_failed; }
 
 void corr_summary(struct correlator *k)
 {
@@ -1725,6 +1890,9 @@ void corr_free(struct correlator *k)
 {
 	if (!k)
 		return;
+	/* Stand-ins settled after corr_finish(), when the flow table retired
+	 * their connections (flow_table_flush()), were never flushed. */
+	free_dead(k);
 	for (size_t i = 0; i < k->qlen; i++) {
 		struct row *r = *qat(k, i);
 		if (r->kind == ROW_CALL)

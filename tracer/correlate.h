@@ -32,12 +32,24 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 		  const struct seg_info *info);
 /* Prints every row that is final by `now` (live mode calls this on a timer). */
 void corr_flush(struct correlator *k, ts_ns now);
+/* The evidence ends at `end` (why: "-c 4 reached at record 4", for the
+ * message): calls logged later, read by corr_finish(), are marked
+ * "beyond_capture" and counted (said through warn), not explained from
+ * what the capture lacks. */
+void corr_set_end(struct correlator *k, ts_ns end, const char *why);
+uint64_t corr_beyond(const struct correlator *k);
 /* End of input: reads the rest of the log, resolves and prints everything. */
 void corr_finish(struct correlator *k);
 /* A connection is about to be retired: settle its sends first. */
 void corr_conn_retire(struct correlator *k, struct conn *c);
+/* Messages of one kind (malformed log lines) named one by one; past this,
+ * one line says more follow, and only their count is given at the end. */
+#define CORR_WARN_MAX     20
+#define CORR_WARN_MAX_STR "20"
 /* Malformed log lines. */
 uint64_t corr_bad_lines(const struct correlator *k);
+/* Reading the log failed (no memory; said through warn): not all of it was used. */
+int corr_log_failed(const struct correlator *k);
 /* The summary row for calls with no captured connection (if any). */
 void corr_summary(struct correlator *k);
 

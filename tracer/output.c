@@ -374,6 +374,16 @@ void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max)
 		ob_str(b, "...");
 }
 
+const char *text_escape_str(char *buf, size_t size, const char *s, size_t n, size_t max)
+{
+	struct obuf b = { buf, 0, size ? size - 1 : 0 };
+	if (!size)
+		return buf;
+	ob_text_escape(&b, (const uint8_t *)s, n, max);
+	buf[b.len] = '\0';
+	return buf;
+}
+
 /* "14 bytes are lost", or with the send log "the 14 bytes of send #3 are lost". */
 static void ob_lost(struct obuf *b, uint64_t bytes, const struct seg_extra *x)
 {

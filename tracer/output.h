@@ -103,6 +103,15 @@ void ob_ts_json(struct obuf *b, ts_ns ts); /* "SECONDS.NANOSECONDS" with quotes 
 void ob_time(struct out *o, ts_ns ts);	   /* the text time column */
 void ob_json_escape(struct obuf *b, const uint8_t *s, size_t n); /* no quotes */
 void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max);
+/* A string from the input (a send-log value) in text: all of it, escaped as
+ * previews are, so no control byte reaches a terminal. */
+static inline void ob_text_str(struct obuf *b, const char *s)
+{
+	ob_text_escape(b, (const uint8_t *)s, strlen(s), SIZE_MAX);
+}
+/* The same into a C string of size bytes, for messages: at most max bytes
+ * of s shown ("..." past them). Returns buf. */
+const char *text_escape_str(char *buf, size_t size, const char *s, size_t n, size_t max);
 void ob_pad(struct obuf *b, size_t from, size_t width);
 void ob_rjust_u64(struct obuf *b, uint64_t v, size_t width);
 

@@ -6,6 +6,7 @@
 #include "sendlog.h"
 
 #include "handoff.h"
+#include "output.h"
 #include "rstscope_utf8.h"
 
 #include <arpa/inet.h>
@@ -139,13 +140,30 @@ static int parse_ep(const char *s, uint8_t *family, uint8_t *addr, uint16_t *por
 	return 0;
 }
 
-static void copy_str(char *dst, size_t size, const char *src)
+/* A string field into its buffer in struct call. One that does not fit (or
+ * holds a NUL byte, where a C string would end) is cut and marked: it ends
+ * in "..." (DESIGN.md), never in half a UTF-8 character. */
+static void copy_str(char *dst, size_t size, const char *src, size_t srclen)
 {
 	size_t n = strlen(src);
-	if (n >= size)
-		n = size - 1;
+	if (n >= size || n < srclen) {
+		if (n > size - 4)
+			n = size - 4;
+		while (n > 0 && ((uint8_t)src[n] & 0xc0) == 0x80)
+			n--; /* src[n] continues a character: cut before it starts */
+		memcpy(dst, src, n);
+		memcpy(dst + n, "...", 4);
+		return;
+	}
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+/* A value as messages show it: escaped, at most 48 bytes of it. */
+#define ESC_SIZE (48 * 4 + 4)
+static const char *esc(char *buf, const char *s)
+{
+	return text_escape_str(buf, ESC_SIZE, s, strlen(s), 48);
 }
 
 /* The fields rstscope reads, as found on one line, by either parser. */
@@ -308,7 +326,7 @@ static int fill_optional(const struct fields *fs, struct call *c, char *err, siz
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		v = get_str(fs, strs[i].id);
 		if (v)
-			copy_str((char *)c + strs[i].off, strs[i].size, v);
+			copy_str((char *)c + strs[i].off, strs[i].size, v, fs->f[strs[i].id].slen);
 	}
 	return 0;
 }
@@ -322,7 +340,8 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 		return -1;
 	}
 	if (parse_ts(ts, &c->ts) != 0) {
-		snprintf(err, errlen, "bad \"ts\" '%s': want \"SECONDS.NANOSECONDS\"", ts);
+		char e[ESC_SIZE];
+		snprintf(err, errlen, "bad \"ts\" '%s': want \"SECONDS.NANOSECONDS\"", esc(e, ts));
 		return -1;
 	}
 	const char *ev = get_str(fs, F_EVENT);
@@ -335,7 +354,8 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 		if (!strcmp(ev, event_names[i]))
 			break;
 	if (i == sizeof event_names / sizeof event_names[0]) {
-		snprintf(err, errlen, "unknown event '%s'", ev);
+		char e[ESC_SIZE];
+		snprintf(err, errlen, "unknown event '%s'", esc(e, ev));
 		return -1;
 	}
 	c->event = (enum call_event)i;
@@ -346,10 +366,10 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 	if (c->event == EV_SIGNAL || c->event == EV_EXIT) {
 		const char *v = get_str(fs, F_SIG);
 		if (v)
-			copy_str(c->sig, sizeof c->sig, v);
+			copy_str(c->sig, sizeof c->sig, v, fs->f[F_SIG].slen);
 		v = get_str(fs, F_DISP);
 		if (v)
-			copy_str(c->disposition, sizeof c->disposition, v);
+			copy_str(c->disposition, sizeof c->disposition, v, fs->f[F_DISP].slen);
 		if (c->event == EV_SIGNAL && !c->sig[0]) {
 			snprintf(err, errlen, "signal event without \"sig\"");
 			return -1;
@@ -358,7 +378,7 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 			return -1;
 		v = get_str(fs, F_SIGNAL);
 		if (v)
-			copy_str(c->exit_sig, sizeof c->exit_sig, v);
+			copy_str(c->exit_sig, sizeof c->exit_sig, v, fs->f[F_SIGNAL].slen);
 		return 0;
 	}
 	/* Socket events. */
@@ -370,15 +390,17 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 	const char *local = get_str(fs, F_LOCAL), *peer = get_str(fs, F_PEER);
 	if (local && peer) {
 		uint8_t f2;
+		char e[ESC_SIZE];
 		if (parse_ep(local, &c->family, c->laddr, &c->lport) != 0) {
 			snprintf(err, errlen,
 				 "bad \"local\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"",
-				 local);
+				 esc(e, local));
 			return -1;
 		}
 		if (parse_ep(peer, &f2, c->paddr, &c->pport) != 0 || f2 != c->family) {
 			snprintf(err, errlen,
-				 "bad \"peer\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"", peer);
+				 "bad \"peer\" '%s': want \"ADDR:PORT\" or \"[ADDR]:PORT\"",
+				 esc(e, peer));
 			return -1;
 		}
 		c->has_ep = 1;
@@ -386,7 +408,7 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 	}
 	const struct fval *e = &fs->f[F_ERRNO];
 	if (e->kind == FV_STR)
-		copy_str(c->err, sizeof c->err, e->s);
+		copy_str(c->err, sizeof c->err, e->s, e->slen);
 	else if (e->kind != FV_ABSENT && e->kind != FV_NULL) {
 		snprintf(err, errlen, "\"errno\" must be null or a name like \"EPIPE\"");
 		return -1;
@@ -397,12 +419,12 @@ static int fill_call(const struct fields *fs, struct call *c, char *err, size_t 
 	}
 	const char *fl = get_str(fs, F_FLAGS);
 	if (fl) {
-		copy_str(c->flags, sizeof c->flags, fl);
+		copy_str(c->flags, sizeof c->flags, fl, fs->f[F_FLAGS].slen);
 		c->nosignal = strstr(fl, "MSG_NOSIGNAL") != NULL;
 	}
 	const char *how = get_str(fs, F_HOW);
 	if (how)
-		copy_str(c->how, sizeof c->how, how);
+		copy_str(c->how, sizeof c->how, how, fs->f[F_HOW].slen);
 	const struct fval *d = &fs->f[F_DATA];
 	if (d->kind == FV_STR) {
 		size_t dl = d->slen > CALL_DATA_MAX ? CALL_DATA_MAX : d->slen;
@@ -794,7 +816,11 @@ static int slow_parse(const char *line, size_t len, struct call *c, char *err, s
 	json_error_t jerr;
 	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (!o) {
-		snprintf(err, errlen, "not JSON: %s (column %d)", jerr.text, jerr.column);
+		char e[JSON_ERROR_TEXT_LENGTH * 4];
+		/* jansson's text quotes the input near the error: escaped too. */
+		snprintf(err, errlen, "not JSON: %s (column %d)",
+			 text_escape_str(e, sizeof e, jerr.text, strlen(jerr.text), sizeof e / 4 - 1),
+			 jerr.column);
 		return -1;
 	}
 	int rc = -1;
@@ -891,7 +917,14 @@ struct sendlog {
 	size_t start, end, cap;
 	off_t pos; /* bytes read, to notice truncation */
 	ino_t ino;
+	/* Why next_line() gave no line (LS_*), and an over-long line being
+	 * skipped: its bytes so far (none of them kept). */
+	int line_status;
+	int skipping;
+	uint64_t skipped;
 };
+
+enum { LS_NONE = 0, LS_TOO_LONG, LS_NOMEM };
 
 struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t errlen)
 {
@@ -958,13 +991,17 @@ static int follow_check(struct sendlog *s)
 	s->ino = st.st_ino;
 	s->pos = 0;
 	s->start = s->end = 0;
+	s->skipping = 0;
 	s->lineno = 0;
 	return 1;
 }
 
-/* The next complete line, without its newline; NULL when there is none now. */
+/* The next complete line, without its newline; NULL when there is none now,
+ * or (s->line_status) when a line longer than SENDLOG_LINE_MAX was skipped
+ * (s->skipped its length) or there was no memory to read on. */
 static char *next_line(struct sendlog *s, size_t *len)
 {
+	s->line_status = LS_NONE;
 	for (;;) {
 		char *nl = s->start < s->end ? memchr(s->buf + s->start, '\n', s->end - s->start)
 					     : NULL;
@@ -972,7 +1009,22 @@ static char *next_line(struct sendlog *s, size_t *len)
 			char *line = s->buf + s->start;
 			*len = (size_t)(nl - line);
 			s->start = (size_t)(nl - s->buf) + 1;
+			if (s->skipping || *len > SENDLOG_LINE_MAX) {
+				s->skipped += *len;
+				s->skipping = 0;
+				s->line_status = LS_TOO_LONG;
+				return NULL;
+			}
 			return line;
+		}
+		if (s->end - s->start > SENDLOG_LINE_MAX || s->skipping) {
+			/* Too long to be a line: its bytes are counted, not kept,
+			 * until its newline. */
+			if (!s->skipping)
+				s->skipped = 0;
+			s->skipping = 1;
+			s->skipped += s->end - s->start;
+			s->start = s->end = 0;
 		}
 		if (s->fd < 0) {
 			if (!s->follow || !follow_check(s) || s->fd < 0)
@@ -984,9 +1036,12 @@ static char *next_line(struct sendlog *s, size_t *len)
 			s->start = 0;
 		}
 		if (s->end == s->cap) {
+			/* Bounded: a line over SENDLOG_LINE_MAX is dropped above. */
 			char *nb = realloc(s->buf, s->cap * 2);
-			if (!nb)
+			if (!nb) {
+				s->line_status = LS_NOMEM;
 				return NULL;
+			}
 			s->buf = nb;
 			s->cap *= 2;
 		}
@@ -1004,11 +1059,23 @@ static char *next_line(struct sendlog *s, size_t *len)
 				continue;
 			return NULL; /* a partial line waits for the rest */
 		}
+		if (s->skipping) {
+			s->skipped += s->end - s->start;
+			s->start = s->end = 0;
+			s->skipping = 0;
+			s->line_status = LS_TOO_LONG;
+			return NULL;
+		}
 		if (s->end > s->start) {
 			/* The last line has no newline: use it all the same. */
 			char *line = s->buf + s->start;
 			*len = s->end - s->start;
 			s->start = s->end;
+			if (*len > SENDLOG_LINE_MAX) {
+				s->skipped = *len;
+				s->line_status = LS_TOO_LONG;
+				return NULL;
+			}
 			return line;
 		}
 		return NULL;
@@ -1019,7 +1086,22 @@ static int next_inline(struct sendlog *s, struct call *c, char *err, size_t errl
 {
 	size_t n;
 	char *line;
-	while ((line = next_line(s, &n)) != NULL) {
+	for (;;) {
+		line = next_line(s, &n);
+		if (!line && s->line_status == LS_TOO_LONG) {
+			snprintf(err, errlen,
+				 "%s: line %llu: longer than %d MiB (%llu bytes); line skipped",
+				 s->path, (unsigned long long)++s->lineno,
+				 SENDLOG_LINE_MAX >> 20, (unsigned long long)s->skipped);
+			return -1;
+		}
+		if (!line && s->line_status == LS_NOMEM) {
+			snprintf(err, errlen, "%s: line %llu: out of memory reading the log",
+				 s->path, (unsigned long long)s->lineno + 1);
+			return -2;
+		}
+		if (!line)
+			break;
 		uint64_t lineno = ++s->lineno;
 		size_t a = 0;
 		while (a < n && (line[a] == ' ' || line[a] == '\t' || line[a] == '\r'))
@@ -1058,8 +1140,12 @@ static void *reader_main(void *arg)
 				break;
 			}
 			if (it->rc < 0 && !(it->err = strdup(e)))
-				continue; /* no memory for the report: the line is still skipped */
+				it->rc = -2; /* no memory for the report: an error all the same */
 			b->n++;
+			if (it->rc == -2) {
+				b->end = 1; /* reading stops there */
+				break;
+			}
 		}
 		handoff_publish(s->ring);
 		if (b->end)
@@ -1124,10 +1210,13 @@ int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 				*c = it->c;
 				return 1;
 			}
-			snprintf(err, errlen, "%s", it->err);
+			if (it->err)
+				snprintf(err, errlen, "%s", it->err);
+			else
+				snprintf(err, errlen, "%s: out of memory reading the log", s->path);
 			free(it->err);
 			it->err = NULL;
-			return -1;
+			return it->rc;
 		}
 		if (b && b->end) {
 			/* The thread is done: what the log gains from now on

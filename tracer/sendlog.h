@@ -77,8 +77,13 @@ void sendlog_free(struct sendlog *s);
 /* Not following, the log is read and parsed ahead by a second thread,
  * started at the first sendlog_next(); this keeps it in the caller's. */
 void sendlog_inline(struct sendlog *s);
+/* The longest line read (without its newline); a longer one is reported as
+ * malformed and skipped without being kept in memory. */
+#define SENDLOG_LINE_MAX (1 << 20)
+
 /* Next call: 1 got one, 0 nothing more now (end of file), -1 a malformed line
- * (reported in err, with its line number; call again for the next one). */
+ * (reported in err, with its line number; call again for the next one), -2
+ * no memory to read on (in err; the log cannot be read further). */
 int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen);
 const char *sendlog_path(const struct sendlog *s);
 

@@ -34,6 +34,9 @@
 #define WARN_LIMIT     50 /* damaged records named one by one; the rest are counted */
 #define TICK_MS	       50 /* live mode: how often the log is read and rows settle */
 #define CHILD_GRACE_NS ((ts_ns)300 * 1000000) /* trace on after the command exits */
+/* A replayed capture that simply ends may have run on with nothing to
+ * capture: only calls this long after its last record are beyond it. */
+#define END_SLACK_NS ((ts_ns)1000000000)
 
 /* Set from a signal handler: the only global state (CONVENTIONS habit 5). */
 static volatile sig_atomic_t stop_requested, stop_count;
@@ -110,6 +113,7 @@ struct tracer {
 	uint64_t segments;	 /* TCP segments shown */
 	uint64_t not_tcp, fragments, snap_cut, damaged, warned;
 	uint64_t first_snap_cut;
+	ts_ns last_ts; /* the last record's time */
 	int store_failed;
 	int stop;
 };
@@ -190,6 +194,7 @@ static void report(struct tracer *t, uint64_t n, const char *what, int formatted
 static void show_record(struct tracer *t, uint64_t n, ts_ns ts, int r, const char *why, int cut,
 			const struct tcp_segment *seg, uint32_t hash)
 {
+	t->last_ts = ts;
 	if (t->corr)
 		corr_advance(t->corr, ts);
 	switch (r) {
@@ -886,9 +891,31 @@ static int run_live(struct tracer *t)
 	return 0;
 }
 
+/* Where the evidence ends, for the calls logged after it. */
+static void set_end(struct tracer *t, int damaged_tail)
+{
+	char why[96];
+	unsigned long long n = t->n;
+	if (!t->corr || !t->n)
+		return;
+	ts_ns end = t->last_ts;
+	if (t->stop)
+		snprintf(why, sizeof why, "-c %llu reached at record %llu",
+			 (unsigned long long)t->opts.max_segments, n);
+	else if (damaged_tail)
+		snprintf(why, sizeof why, "it is damaged after record %llu", n);
+	else if (t->live)
+		snprintf(why, sizeof why, "stopped after record %llu", n), end = now_realtime();
+	else
+		snprintf(why, sizeof why, "more than 1 s after its last record, %llu", n),
+			end += END_SLACK_NS;
+	corr_set_end(t->corr, end, why);
+}
+
 int tracer_run(struct tracer *t)
 {
 	int rc = EXIT_CLEAN;
+	int damaged_tail = 0;
 	if (t->live) {
 		int lr = run_live(t);
 		if (lr) {
@@ -907,8 +934,9 @@ int tracer_run(struct tracer *t)
 			      (unsigned long long)t->n + 1, pcap_geterr(t->p));
 		/* libpcap stops at a damaged record; it was reported by number. */
 		if (lr == PCAP_ERROR)
-			rc = EXIT_DAMAGED;
+			rc = EXIT_DAMAGED, damaged_tail = 1;
 	}
+	set_end(t, damaged_tail);
 	if (t->corr)
 		corr_finish(t->corr);
 	flow_table_flush(t->flows);
@@ -935,9 +963,16 @@ int tracer_run(struct tracer *t)
 		rc = EXIT_DAMAGED;
 	}
 	if (t->corr && corr_bad_lines(t->corr)) {
-		warnf(t, "%s: %llu malformed line%s skipped (see above); the rest was used",
-		      sendlog_path(t->log), (unsigned long long)corr_bad_lines(t->corr),
-		      corr_bad_lines(t->corr) == 1 ? "" : "s");
+		uint64_t bad = corr_bad_lines(t->corr);
+		warnf(t, "%s: %llu malformed line%s skipped (%s); the rest was used",
+		      sendlog_path(t->log), (unsigned long long)bad, bad == 1 ? "" : "s",
+		      bad > CORR_WARN_MAX ? "the first " CORR_WARN_MAX_STR " named above"
+					  : "see above");
+		rc = EXIT_DAMAGED;
+	}
+	if (t->corr && corr_log_failed(t->corr)) {
+		warnf(t, "%s: the log could not be read to its end (see above)",
+		      sendlog_path(t->log));
 		rc = EXIT_DAMAGED;
 	}
 	if (t->store_failed)

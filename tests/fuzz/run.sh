@@ -16,7 +16,7 @@ cp "$here"/corpus-sendlog/* "$out/corpus-sendlog/" 2>/dev/null
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$top/include -I$top/tracer $(pkg-config --cflags jansson libpcap 2>/dev/null)"
 clang $CFLAGS -o "$out/fuzz_decode" "$here/fuzz_decode.c" "$top/tracer/decode.c" || exit 2
 clang $CFLAGS -pthread -o "$out/fuzz_sendlog" "$here/fuzz_sendlog.c" "$top/tracer/sendlog.c" \
-	"$top/tracer/handoff.c" "$top/tracer/flow.c" \
+	"$top/tracer/handoff.c" "$top/tracer/flow.c" "$top/tracer/output.c" "$top/tracer/decode.c" \
 	$(pkg-config --libs jansson 2>/dev/null || echo -ljansson) || exit 2
 status=0
 for t in decode sendlog; do
