@@ -19,6 +19,7 @@ need_cmd tcpdump tcpdump
 need_cmd jq jq
 need_cmd ip iproute2
 need_cmd unshare util-linux
+need_cmd strace strace
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing:$missing"

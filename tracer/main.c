@@ -32,6 +32,12 @@ static void usage(FILE *f)
 		"  -r, --read FILE        replay a pcap or pcapng file ('-' for standard input)\n"
 		"  -l, --log FILE         a send log (JSON lines) to correlate; live, it is\n"
 		"                         followed as it grows and may not exist yet\n"
+		"      --log-format F     what -l FILE holds: sendlog, strace, or auto (the\n"
+		"                         default: told by its first line); strace output may\n"
+		"                         be a file, a directory of -ff files or their PREFIX\n"
+		"      --via strace       with -- COMMAND: run it under strace (-f -yy -ttt -T)\n"
+		"                         and correlate strace's view of its calls, live\n"
+		"  -p, --pid PID          with --via strace: attach to the running process PID\n"
 		"  -- COMMAND [ARGS]      run COMMAND with RSTSCOPE_LOG set to the send log (a\n"
 		"                         new temporary file, or -l FILE, emptied first), trace\n"
 		"                         until it exits, and exit with its status\n"
@@ -93,7 +99,7 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-enum { OPT_JSON = 256, OPT_TIME, OPT_NO_SUMMARY, OPT_DURATION };
+enum { OPT_JSON = 256, OPT_TIME, OPT_NO_SUMMARY, OPT_DURATION, OPT_LOG_FORMAT, OPT_VIA };
 
 static void on_stop_signal(int sig)
 {
@@ -117,6 +123,9 @@ int main(int argc, char **argv)
 		{ "preview", required_argument, NULL, 'x' },
 		{ "time", required_argument, NULL, OPT_TIME },
 		{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
+		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "via", required_argument, NULL, OPT_VIA },
+		{ "pid", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -127,7 +136,7 @@ int main(int argc, char **argv)
 	opts.out.time = TIME_REL;
 	int c;
 	opterr = 0; /* our messages name the program the same however it was run */
-	while ((c = getopt_long(argc, argv, "+r:l:i:w:Z:B:c:Sx:nhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:l:i:w:Z:B:c:Sx:p:nhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': opts.read_path = optarg; break;
 		case 'l': opts.sendlog = optarg; break;
@@ -186,6 +195,32 @@ int main(int argc, char **argv)
 						 optarg);
 			break;
 		case OPT_NO_SUMMARY: opts.summaries = 0; break;
+		case OPT_LOG_FORMAT:
+			if (!strcmp(optarg, "auto"))
+				opts.log_format = 0;
+			else if (!strcmp(optarg, "sendlog"))
+				opts.log_format = 1;
+			else if (!strcmp(optarg, "strace"))
+				opts.log_format = 2;
+			else
+				return die_usage("--log-format wants sendlog, strace or auto, not '%s'",
+						 optarg);
+			break;
+		case OPT_VIA:
+			if (strcmp(optarg, "strace") != 0)
+				return die_usage("--via wants 'strace' (the only call source it runs), "
+						 "not '%s'",
+						 optarg);
+			opts.via_strace = 1;
+			break;
+		case 'p': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v <= 0 || v > INT_MAX)
+				return die_usage("-p wants a process id, not '%s'", optarg);
+			opts.attach_pid = (int)v;
+			break;
+		}
 		case 'n': break;
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		case 'V': printf("rstscope %s\n", RSTSCOPE_VERSION); return EXIT_CLEAN;
@@ -199,7 +234,7 @@ int main(int argc, char **argv)
 					optopt ? "%s: option '%s' requires an argument\n"
 					       : "%s: unrecognized option '%s'\n",
 					progname, bad);
-			else if (optopt && strchr("rliwZBcx", optopt) && bad[1] == optopt &&
+			else if (optopt && strchr("rliwZBcxp", optopt) && bad[1] == optopt &&
 				 !bad[2])
 				fprintf(stderr, "%s: option requires an argument -- '%c'\n",
 					progname, optopt);
@@ -230,6 +265,12 @@ int main(int argc, char **argv)
 		return die_usage(
 			"%s",
 			"-w, -Z, -B, --duration and -- COMMAND are for live capture, not with -r");
+	if (opts.attach_pid && !opts.via_strace)
+		return die_usage("%s", "-p PID attaches with --via strace; add --via strace");
+	if (opts.via_strace && !opts.command == !opts.attach_pid)
+		return die_usage("%s", "--via strace wants either -- COMMAND or -p PID");
+	if (opts.via_strace && opts.read_path)
+		return die_usage("%s", "--via strace traces live; it does not go with -r");
 	if (!opts.read_path && !opts.iface)
 		opts.iface = "lo";
 	char *filter = NULL;
