@@ -322,6 +322,7 @@ struct proc {
 	int64_t pid;
 	char comm[20];
 	char disp[12]; /* SIGPIPE: "default", "ignore", "handler"; "" not traced */
+	int is_child;  /* seen being made by clone or fork */
 	/* An <unfinished ...> call: its entry and the text so far. */
 	int has_pending;
 	ts_ns pend_ts;
@@ -346,6 +347,8 @@ struct sfile {
 	char *buf;
 	size_t start, end, cap;
 	ts_ns newest; /* latest stamp read */
+	char *join;   /* strace's own message cut this line: its first part */
+	size_t join_len;
 	struct held *q;
 	size_t qn, qcap;
 };
@@ -367,6 +370,11 @@ struct strace_log {
 	/* -tt: local midnight of the day, from the hint; the last time put out. */
 	ts_ns hint, day0, last_tod_ts;
 	int need_date_msg;
+	/* strace -f on its stderr marks the lines of every process but the
+	 * first with [pid N] until there are several; the first one's lines
+	 * are filed under pid 0, then under its pid once that shows. */
+	int64_t leader;
+	int leader_known;
 	uint64_t bad, bad_reported;
 	int bad_tail_done;
 	char notice[256];
@@ -452,6 +460,7 @@ static void proc_fork(struct strace_log *s, int64_t parent, int64_t child)
 	struct proc *cp = proc_get(s, child);
 	if (!cp)
 		return;
+	cp->is_child = 1;
 	memcpy(cp->comm, comm, sizeof comm);
 	memcpy(cp->disp, disp, sizeof disp);
 	size_t n = s->nfds;
@@ -550,6 +559,27 @@ static int sock_resolve(struct strace_log *s, int64_t pid, const struct ann *a, 
 	}
 	fd_set_sock(s, pid, a->fd, k);
 	return k;
+}
+
+/* A pid shows on a line: if it is no child seen being made, it is the
+ * first process, whose lines so far had no pid. */
+static void leader_alias(struct strace_log *s, int64_t pid)
+{
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (s->procs[i].pid == pid && s->procs[i].is_child)
+			return;
+	s->leader_known = 1;
+	s->leader = pid;
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (s->procs[i].pid == 0)
+			s->procs[i].pid = pid;
+	for (size_t i = 0; i < s->nfds; i++)
+		if (s->fds[i].pid == 0)
+			s->fds[i].pid = pid;
+	for (size_t j = 0; j < s->nfiles; j++)
+		for (size_t i = 0; i < s->files[j].qn; i++)
+			if (s->files[j].q[i].c.pid == 0)
+				s->files[j].q[i].c.pid = pid;
 }
 
 /* ---- the reorder buffer ------------------------------------------------- */
@@ -1143,7 +1173,9 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 					break;
 				}
 		if (str) {
-			size_t want = c.ret > 0 ? (size_t)c.ret : 0;
+			/* A send's buffer is what it was given; a recv's, what it got. */
+			int64_t got = send ? (c.len >= 0 ? c.len : c.ret) : c.ret;
+			size_t want = got > 0 ? (size_t)got : 0;
 			if (want > CALL_DATA_MAX)
 				want = CALL_DATA_MAX;
 			c.data_len = (uint8_t)unescape(str, sl, c.data, want);
@@ -1261,7 +1293,9 @@ static int parse_line(struct strace_log *s, struct sfile *f, const char *l, size
 	struct head h;
 	if (parse_head(l, n, &h) != 0)
 		return -1;
-	int64_t pid = h.pid ? h.pid : f->pid;
+	if (h.pid && !s->leader_known)
+		leader_alias(s, h.pid);
+	int64_t pid = h.pid ? h.pid : f->pid ? f->pid : s->leader;
 	ts_ns ts = 0;
 	if (h.has_ts) {
 		if (h.tod) {
@@ -1615,6 +1649,7 @@ void strace_free(struct strace_log *s)
 			close(f->fd);
 		free(f->buf);
 		free(f->path);
+		free(f->join);
 		free(f->q);
 	}
 	for (size_t i = 0; i < s->nprocs; i++)
@@ -1654,10 +1689,34 @@ static int fill(struct strace_log *s, struct sfile *f, char *err, size_t errlen)
 		uint64_t lineno = ++f->lineno;
 		while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
 			n--;
+		/* strace writing to a terminal or its stderr puts "strace: Process
+		 * N attached" inside the line it was writing; the line goes on on
+		 * the next one. */
+		const char *msg = memmem(line, n, "strace: Process ", 16);
+		if (msg && msg > line) {
+			char *nj = realloc(f->join, f->join_len + (size_t)(msg - line) + 1);
+			if (nj) {
+				memcpy(nj + f->join_len, line, (size_t)(msg - line));
+				f->join = nj;
+				f->join_len += (size_t)(msg - line);
+			}
+			continue;
+		}
+		char *joined = NULL;
+		if (f->join_len) {
+			if ((joined = malloc(f->join_len + n + 1)) != NULL) {
+				memcpy(joined, f->join, f->join_len);
+				memcpy(joined + f->join_len, line, n);
+				line = joined;
+				n += f->join_len;
+			}
+			f->join_len = 0;
+		}
 		if (!n)
 			continue;
 		int r = parse_line(s, f, line, n, lineno);
 		if (r == -2) {
+			free(joined);
 			snprintf(err, errlen, "%s: line %llu: out of memory; line skipped", f->path,
 				 (unsigned long long)lineno);
 			return -1;
@@ -1667,12 +1726,15 @@ static int fill(struct strace_log *s, struct sfile *f, char *err, size_t errlen)
 			if (s->bad_reported < BAD_LIMIT) {
 				s->bad_reported++;
 				snprintf(err, errlen,
-					 "%s: line %llu: not a line of strace output: '%.60s%s'; line "
+					 "%s: line %llu: not a line of strace output: '%.*s%s'; line "
 					 "skipped",
-					 f->path, (unsigned long long)lineno, line, n > 60 ? "..." : "");
+					 f->path, (unsigned long long)lineno, n > 60 ? 60 : (int)n, line,
+					 n > 60 ? "..." : "");
+				free(joined);
 				return -1;
 			}
 		}
+		free(joined);
 		if (s->need_date_msg && !s->warned_tt) {
 			s->warned_tt = 1;
 			snprintf(err, errlen,
@@ -1722,7 +1784,9 @@ int strace_next(struct strace_log *s, struct call *c, char *err, size_t errlen)
 	}
 	if (s->bad > s->bad_reported && !s->bad_tail_done) {
 		s->bad_tail_done = 1;
-		snprintf(err, errlen, "%s: %llu more lines that are not strace output were skipped",
+		snprintf(err, errlen,
+			 "%s: %llu more lines that are not strace output were skipped (not named "
+			 "one by one)",
 			 s->name, (unsigned long long)(s->bad - s->bad_reported));
 		return -1;
 	}
