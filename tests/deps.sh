@@ -34,6 +34,7 @@ need_cmd perl perl
 need_cmd curl curl
 need_cmd python3 python3
 need_cmd node nodejs
+need_cmd strace strace
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing:$missing"

@@ -964,10 +964,12 @@ static void call_json(struct correlator *k, struct row *r)
 	/* What the kernel recorder (or strace) knew of the call. */
 	if (c->comm[0])
 		json_str(b, "comm", c->comm);
-	json_int(b, "tid", c->tid, c->tid >= 0);
+	if (c->tid >= 0)
+		json_int(b, "tid", c->tid, 1);
 	if (c->syscall[0])
 		json_str(b, "syscall", c->syscall);
-	json_int(b, "seq", (int64_t)c->seq, c->has_seq);
+	if (c->has_seq)
+		json_int(b, "seq", (int64_t)c->seq, 1);
 	if (c->state[0])
 		json_str(b, "state", c->state);
 	if (c->state_after[0])

@@ -43,6 +43,11 @@ static void usage(FILE *f)
 		"      --no-calls         record no calls: packets only\n"
 		"      --write-calls FILE save the recorded calls as a send log (default with\n"
 		"                         -w FILE.pcap: FILE.sendlog beside it)\n"
+		"      --log-format F     what -l FILE holds: sendlog, strace, or auto (the\n"
+		"                         default: told by its first line); strace output may\n"
+		"                         be a file, a directory of -ff files or their PREFIX\n"
+		"      --via strace       with -- COMMAND or -p: trace with strace (-f -yy -ttt\n"
+		"                         -T) instead of the kernel recorder, live\n"
 		"  [filter expression]    a BPF expression as in tcpdump (default: TCP)\n"
 		"  -c, --count N          stop after N TCP segments\n"
 		"      --duration S       live: stop after S seconds\n"
@@ -101,7 +106,8 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-enum { OPT_JSON = 256, OPT_TIME, OPT_NO_SUMMARY, OPT_DURATION, OPT_NO_CALLS, OPT_WRITE_CALLS };
+enum { OPT_JSON = 256, OPT_TIME, OPT_NO_SUMMARY, OPT_DURATION, OPT_NO_CALLS, OPT_WRITE_CALLS,
+       OPT_LOG_FORMAT, OPT_VIA };
 
 static void on_stop_signal(int sig) { tracer_request_stop(sig); }
 
@@ -144,6 +150,8 @@ int main(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "no-calls", no_argument, NULL, OPT_NO_CALLS },
 		{ "write-calls", required_argument, NULL, OPT_WRITE_CALLS },
+		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "via", required_argument, NULL, OPT_VIA },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -226,6 +234,24 @@ int main(int argc, char **argv)
 		}
 		case OPT_NO_CALLS: opts.no_calls = 1; break;
 		case OPT_WRITE_CALLS: opts.calls_path = optarg; break;
+		case OPT_LOG_FORMAT:
+			if (!strcmp(optarg, "auto"))
+				opts.log_format = 0;
+			else if (!strcmp(optarg, "sendlog"))
+				opts.log_format = 1;
+			else if (!strcmp(optarg, "strace"))
+				opts.log_format = 2;
+			else
+				return die_usage("--log-format wants sendlog, strace or auto, not '%s'",
+						 optarg);
+			break;
+		case OPT_VIA:
+			if (strcmp(optarg, "strace") != 0)
+				return die_usage("--via wants 'strace' (the only call source it runs), "
+						 "not '%s'",
+						 optarg);
+			opts.via_strace = 1;
+			break;
 		case 'n': break;
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		case 'V': printf("rstscope %s\n", RSTSCOPE_VERSION); return EXIT_CLEAN;
@@ -275,6 +301,12 @@ int main(int argc, char **argv)
 	if (opts.npids && opts.command)
 		return die_usage("%s", "-p and -- COMMAND both given: trace running processes or "
 				       "a new command, not both");
+	if (opts.via_strace && opts.npids > 1)
+		return die_usage("%s", "--via strace attaches to one process: give one -p PID");
+	if (opts.via_strace && opts.npids)
+		opts.attach_pid = opts.pids[0];
+	if (opts.via_strace && !opts.command == !opts.attach_pid)
+		return die_usage("%s", "--via strace wants either -- COMMAND or -p PID");
 	if (!opts.read_path && !opts.iface)
 		opts.iface = "lo";
 	char *filter = NULL;

@@ -8,6 +8,7 @@
 #include "handoff.h"
 #include "output.h"
 #include "rstscope_utf8.h"
+#include "strace.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -922,6 +923,7 @@ struct sendlog {
 	int line_status;
 	int skipping;
 	uint64_t skipped;
+	struct strace_log *st; /* not a send log but strace output: read by strace.c */
 };
 
 enum { LS_NONE = 0, LS_TOO_LONG, LS_NOMEM };
@@ -960,6 +962,48 @@ struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t err
 	return s;
 }
 
+/* strace output given as the log: the same calls, from strace.c. */
+struct sendlog *sendlog_open_format(const char *path, int follow, enum log_format format,
+				    char *err, size_t errlen)
+{
+	enum strace_kind kind = format == LOG_FORMAT_STRACE    ? STRACE_KIND_STRACE
+				: format == LOG_FORMAT_SENDLOG ? STRACE_KIND_SENDLOG
+							       : strace_sniff(path);
+	if (kind == STRACE_KIND_SENDLOG)
+		return sendlog_open(path, follow, err, errlen);
+	if (kind == STRACE_KIND_NEITHER) {
+		snprintf(err, errlen,
+			 "%s: neither a send log (JSON Lines: its first line would start with '{') "
+			 "nor strace output (a line such as '1234 1763723790.123456 write(3, ...) = "
+			 "5'); --log-format says which it is",
+			 path);
+		return NULL;
+	}
+	struct sendlog *s = aligned_alloc(_Alignof(struct sendlog), sizeof *s);
+	if (s)
+		memset(s, 0, sizeof *s);
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->fd = -1;
+	s->threaded = -1; /* strace.c reads in the caller's thread */
+	if (!(s->st = strace_open(path, follow, err, errlen))) {
+		sendlog_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void sendlog_time_hint(struct sendlog *s, ts_ns t)
+{
+	if (s->st)
+		strace_time_hint(s->st, t);
+}
+
+const char *sendlog_notice(const struct sendlog *s) { return s->st ? strace_notice(s->st) : ""; }
+
 static void reader_stop(struct sendlog *s);
 
 void sendlog_free(struct sendlog *s)
@@ -967,6 +1011,7 @@ void sendlog_free(struct sendlog *s)
 	if (!s)
 		return;
 	reader_stop(s);
+	strace_free(s->st);
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s->buf);
@@ -1198,6 +1243,8 @@ void sendlog_inline(struct sendlog *s)
 
 int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 {
+	if (s->st)
+		return strace_next(s->st, c, err, errlen);
 	if (!s->follow && !s->threaded) /* at the first read: after any privilege drop */
 		s->threaded = reader_start(s) == 0 ? 1 : -1;
 	if (s->threaded != 1)

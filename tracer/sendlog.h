@@ -73,6 +73,16 @@ struct sendlog;
 /* Opens a log for reading. follow: keep reading as it grows (live mode); the
  * file may not exist yet and may be truncated and rewritten. */
 struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t errlen);
+/* The same, for -l FILE whatever it holds: a send log, or strace output
+ * (strace.h: a file, a directory of -ff files, or their PREFIX), told apart
+ * by the first line unless format says. */
+enum log_format { LOG_FORMAT_AUTO = 0, LOG_FORMAT_SENDLOG, LOG_FORMAT_STRACE };
+struct sendlog *sendlog_open_format(const char *path, int follow, enum log_format format,
+				    char *err, size_t errlen);
+/* -tt strace stamps have no date: the first record's time gives it. */
+void sendlog_time_hint(struct sendlog *s, ts_ns t);
+/* A one-line notice about the input (strace recorded without -yy), or "". */
+const char *sendlog_notice(const struct sendlog *s);
 void sendlog_free(struct sendlog *s);
 /* Not following, the log is read and parsed ahead by a second thread,
  * started at the first sendlog_next(); this keeps it in the caller's. */

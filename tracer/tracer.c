@@ -29,6 +29,7 @@
 #include "handoff.h"
 #include "recorder.h"
 #include "sendlog.h"
+#include "strace.h"
 #include "sumstore.h"
 
 #define WARN_LIMIT     50 /* damaged records named one by one; the rest are counted */
@@ -116,6 +117,7 @@ struct tracer {
 	ts_ns last_ts; /* the last record's time */
 	int store_failed;
 	int stop;
+	int hinted; /* the log was told the first record's time */
 };
 
 static void warnf(struct tracer *t, const char *fmt, ...)
@@ -195,6 +197,10 @@ static void show_record(struct tracer *t, uint64_t n, ts_ns ts, int r, const cha
 			const struct tcp_segment *seg, uint32_t hash)
 {
 	t->last_ts = ts;
+	if (t->log && !t->hinted) {
+		t->hinted = 1;
+		sendlog_time_hint(t->log, ts); /* strace -tt: the date */
+	}
 	if (t->corr)
 		corr_advance(t->corr, ts);
 	switch (r) {
@@ -513,7 +519,7 @@ static char *calls_path_for(const char *pcap_path)
 static void recorder_start(struct tracer *t)
 {
 	const struct tracer_opts *o = &t->opts;
-	if (!t->live || o->sendlog || o->no_calls)
+	if (!t->live || o->sendlog || o->no_calls || o->via_strace)
 		return;
 	pid_t pids[64];
 	int np = o->npids < 64 ? o->npids : 64;
@@ -659,12 +665,13 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		goto fail;
 	}
 	const char *logpath = opts->sendlog;
+	int via = opts->via_strace;
 	if (t->rec) {
 		if (!(logpath = recorder_log(t, err, errlen)))
 			goto fail;
 		if (t->calls_path)
 			warnf(t, "recorded calls: %s", t->calls_path);
-	} else if (opts->command) {
+	} else if (opts->command || via) {
 		/* The command writes the log: start it empty (or make one). */
 		if (!logpath) {
 			const char *dir = getenv("TMPDIR");
@@ -676,8 +683,8 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 				snprintf(err, errlen, "out of memory");
 				goto fail;
 			}
-			snprintf(t->tmp_log, n, "%s/rstscope-XXXXXX.sendlog", dir);
-			int fd = mkstemps(t->tmp_log, 8);
+			snprintf(t->tmp_log, n, "%s/rstscope-XXXXXX.%s", dir, via ? "strace" : "sendlog");
+			int fd = mkstemps(t->tmp_log, via ? 7 : 8);
 			if (fd < 0) {
 				snprintf(err, errlen, "cannot create a send log in %s: %s", dir,
 					 strerror(errno));
@@ -693,12 +700,19 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 			}
 			close(fd);
 		}
-		warnf(t, "send log: %s (RSTSCOPE_LOG for the command)", logpath);
+		if (via)
+			warnf(t, "strace output: %s (strace -f -yy -ttt -T)", logpath);
+		else
+			warnf(t, "send log: %s (RSTSCOPE_LOG for the command)", logpath);
 	}
 	if (logpath) {
-		t->log = sendlog_open(logpath, t->live, err, errlen);
+		t->log = sendlog_open_format(logpath, t->live,
+					     via ? LOG_FORMAT_STRACE : (enum log_format)opts->log_format,
+					     err, errlen);
 		if (!t->log)
 			goto fail;
+		if (sendlog_notice(t->log)[0])
+			warnf(t, "%s", sendlog_notice(t->log));
 		if (!t->threads)
 			sendlog_inline(t->log);
 		t->corr = corr_new(t->out, t->flows, t->log, t->live, t->warn, t->warn_arg);
@@ -742,14 +756,21 @@ static int spawn(struct tracer *t)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
-		if (!t->rec)
+		/* --via strace: strace runs the command (or attaches) and
+		 * writes the log; the command writes none of its own. */
+		char **argv = t->opts.via_strace ? strace_argv(t->opts.command, t->opts.attach_pid,
+							       sendlog_path(t->log))
+						 : t->opts.command;
+		if (!argv)
+			_exit(127);
+		if (!t->rec && !t->opts.via_strace)
 			setenv("RSTSCOPE_LOG", sendlog_path(t->log), 1);
 		/* The command gets none of our descriptors (the capture socket,
 		 * the log, the dump file, BPF's); only the error pipe, close-on-exec. */
 		for (int fd = 3; fd < 1024; fd++)
 			if (fd != pipefd[1])
 				close(fd);
-		execvp(t->opts.command[0], t->opts.command);
+		execvp(argv[0], argv);
 		int e = errno;
 		if (write(pipefd[1], &e, sizeof e) < 0)
 			_exit(127);
@@ -762,7 +783,7 @@ static int spawn(struct tracer *t)
 	close(pipefd[0]);
 	if (r == (ssize_t)sizeof e) {
 		waitpid(pid, NULL, 0);
-		warnf(t, "%s: %s", t->opts.command[0], strerror(e));
+		warnf(t, "%s: %s", t->opts.via_strace ? "strace" : t->opts.command[0], strerror(e));
 		errno = e;
 		return -2;
 	}
@@ -804,7 +825,7 @@ static int on_stop_with_command(struct tracer *t, int *seen)
 	if (n == 1) {
 		kill(-t->child, sig);
 		warnf(t, "%s passed to %s; waiting for it to end (again to kill it)",
-		      sig == SIGINT ? "SIGINT" : "SIGTERM", t->opts.command[0]);
+		      sig == SIGINT ? "SIGINT" : "SIGTERM", t->opts.command ? t->opts.command[0] : "strace");
 		return 0;
 	}
 	kill(-t->child, SIGKILL);
@@ -828,11 +849,12 @@ static int run_live(struct tracer *t)
 	char ebuf[PCAP_ERRBUF_SIZE];
 	if (pcap_setnonblock(t->p, 1, ebuf) != 0)
 		warnf(t, "warning: %s", ebuf);
-	if (t->opts.command) {
+	if (t->opts.command || t->opts.via_strace) {
 		int r = spawn(t);
 		if (r != 0) {
 			if (r == -1)
-				warnf(t, "cannot start %s: %s", t->opts.command[0],
+				warnf(t, "cannot start %s: %s",
+				      t->opts.command ? t->opts.command[0] : "strace",
 				      strerror(errno));
 			return 127;
 		}

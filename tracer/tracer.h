@@ -16,6 +16,9 @@ struct tracer_opts {
 	double duration;	/* --duration S: stop after S seconds, 0 for never */
 	char **command;		/* -- COMMAND ARGS: run it, trace until it exits */
 	const char *sendlog;	/* -l FILE: the send log to correlate, or NULL */
+	int log_format;		/* --log-format: enum log_format (sendlog.h), 0 auto */
+	int via_strace;		/* --via strace: run COMMAND (or attach) under strace */
+	int attach_pid;		/* -p PID with --via strace, 0 for none */
 	const char *filter;	/* BPF expression, NULL for every TCP segment */
 	uint64_t max_segments;	/* -c N, 0 for no limit */
 	int summaries;		/* print per-connection summaries at the end */
