@@ -712,6 +712,60 @@ static void sig_text(struct obuf *b, const struct row *r)
 	}
 }
 
+/* Where the wire's verdict and the kernel's facts (the state and the error
+ * pending when the call entered, from the kernel recorder) disagree, says
+ * so: rstscope does not pick one silently. Returns 1 when it wrote. */
+static int kernel_disagrees(struct obuf *b, const struct row *r)
+{
+	const struct call *c = &r->call;
+	if (!c->state[0] || r->cause == CAUSE_NONBLOCK)
+		return 0;
+	int rst_cause = r->cause == CAUSE_RST_CLOSE_WAIT || r->cause == CAUSE_RST_ESTABLISHED ||
+			r->cause == CAUSE_AFTER_ECONNRESET;
+	int taken = !strcmp(c->state, "CLOSE") || c->sk_err[0];
+	if (rst_cause && !taken) {
+		ob_str(b, "the capture shows the RST at record ");
+		ob_u64(b, r->cause_n);
+		ob_str(b, " before this call, but the socket had not taken it when the call was made "
+			  "(it was in ");
+		ob_str(b, c->state);
+		ob_str(b, ", no error pending)");
+		return 1;
+	}
+	if ((r->cause == CAUSE_UNKNOWN || r->cause == CAUSE_NONE) && c->sk_err[0] && r->conn_id &&
+	    !r->beyond) {
+		ob_str(b, "the kernel held ");
+		ob_text_escape(b, (const uint8_t *)c->sk_err, strlen(c->sk_err), sizeof c->sk_err);
+		ob_str(b, " for the socket when the call was made, but no segment that explains it "
+			  "was captured");
+		return 1;
+	}
+	return 0;
+}
+
+/* The kernel's own facts about a failed call, when the recorder saw it:
+ * "the socket was in CLOSE and held EPIPE when sendto() was called". */
+static void kernel_text(struct obuf *b, const struct row *r)
+{
+	const struct call *c = &r->call;
+	if (!c->state[0] || r->cause == CAUSE_NONBLOCK)
+		return;
+	ob_str(b, "; the kernel: the socket was in ");
+	ob_text_escape(b, (const uint8_t *)c->state, strlen(c->state), sizeof c->state);
+	if (c->sk_err[0]) {
+		ob_str(b, " and held ");
+		ob_text_escape(b, (const uint8_t *)c->sk_err, strlen(c->sk_err), sizeof c->sk_err);
+	}
+	ob_str(b, " when ");
+	const char *name = c->syscall[0] ? c->syscall : sendlog_event_name(c->event);
+	ob_text_escape(b, (const uint8_t *)name, strlen(name), sizeof c->syscall);
+	ob_str(b, "() was called");
+	size_t at = b->len;
+	ob_str(b, "; but the wire and the kernel disagree: ");
+	if (!kernel_disagrees(b, r))
+		b->len = at;
+}
+
 static void call_text(struct correlator *k, struct row *r)
 {
 	struct obuf *b = out_buf(k->out);
@@ -855,6 +909,7 @@ static void call_text(struct correlator *k, struct row *r)
 		said_beyond = r->beyond && (r->cause == CAUSE_UNKNOWN || r->cause == CAUSE_NONE);
 		if (c->event == EV_SEND)
 			sig_text(b, r);
+		kernel_text(b, r);
 	} else if (c->event == EV_RECV && c->ret == 0) {
 		ob_str(b, "  -- end of stream: the peer's FIN");
 	} else if (c->event == EV_SHUTDOWN && c->ret == 0 && strstr(c->how, "WR")) {
@@ -976,8 +1031,20 @@ static void call_json(struct correlator *k, struct row *r)
 		json_str(b, "state_after", c->state_after);
 	if (c->sk_err[0])
 		json_str(b, "sk_err", c->sk_err);
+	if (c->ts_enter) {
+		ob_str(b, ",\"ts_enter\":");
+		ob_ts_json(b, c->ts_enter);
+	}
 	if (r->by_kseq)
 		json_str(b, "mapping", "kernel_seq");
+	if (c->ret == -1 && sock) {
+		size_t at = b->len;
+		ob_str(b, ",\"disagreement\":\"");
+		if (kernel_disagrees(b, r))
+			ob_char(b, '"');
+		else
+			b->len = at;
+	}
 	if (r->beyond)
 		ob_str(b, ",\"beyond_capture\":true");
 	ob_str(b, "}\n");
