@@ -305,6 +305,60 @@ if story two "$PEER server echo 9000 2" "$PEER client-epipe 9000 & $PEER client-
 	fi
 fi
 
+# 4e. The clocks: a send's segments leave inside the send() on loopback, so
+# each segment's capture time lies between the call's entry and exit as the
+# kernel recorder stamped them (on the capture's clock, CLOCK_REALTIME).
+if $PY - "$tmp/python/live.json" >"$tmp/clock" <<'PYEOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+seg = {r["n"]: r for r in rows if r["kind"] == "segment"}
+ns = lambda t: int(t.replace(".", ""))
+worst, n = 0, 0
+for r in rows:
+    if r["kind"] == "call" and r["event"] == "send" and r.get("ts_enter"):
+        for s in r["segments"]:
+            t = ns(seg[s]["ts"])
+            out = max(ns(r["ts_enter"]) - t, t - ns(r["ts"]), 0)
+            worst, n = max(worst, out), n + 1
+print(f"{n} segments, worst {worst} ns outside their send's span")
+sys.exit(0 if n >= 2 and worst < 1000 else 1)
+PYEOF
+then
+	ok "clocks aligned: every data segment was captured within its send() ($(cat "$tmp/clock"))"
+else
+	bad "clocks: $(cat "$tmp/clock")"
+fi
+
+# 4f. The command's whole tree is traced: sh starts a child and exits at
+# once; tracing lasts until the child, connecting later, has exited.
+if story tree "$PEER server close 9000" "sh -c '(sleep 0.5; exec $PEER client-epipe 9000) & exit 0'"; then
+	if has '.kind == "segment" and .flags == "S"' "$tmp/tree/live.json" &&
+		has '.kind == "call" and .event == "send" and .errno == "EPIPE" and .comm == "python3"' "$tmp/tree/live.json"; then
+		ok "a command that starts a child and exits: the child's connection and calls are traced to the end"
+	else
+		bad "process tree: the grandchild's story is missing:"; cat "$tmp/tree/err"
+	fi
+fi
+
+# 4g. Signals with a command: the first SIGTERM goes to the command (which
+# here ignores it), and the trace goes on; a second kills the command's
+# process group, and rstscope exits 128 + 15.
+d=$tmp/sig
+mkdir -p "$d"
+unshare -n sh -c 'ip link set lo up
+	"$1" --no-calls -- sh -c "trap \"\" TERM; echo \$\$ >$2/pid; while :; do sleep 0.1; done" >/dev/null 2>"$2/err" &
+	r=$!
+	while [ ! -s "$2/pid" ]; do sleep 0.05; done
+	kill -TERM $r; sleep 0.5
+	kill -0 $r 2>/dev/null && echo alive >"$2/after1"
+	kill -TERM $r; wait $r; echo $? >"$2/rc"
+	sleep 0.2; kill -0 "$(cat "$2/pid")" 2>/dev/null && echo "left running" >"$2/left"' sh "$RSTSCOPE" "$d"
+if [ -e "$d/after1" ] && [ "$(cat "$d/rc")" = 143 ] && [ ! -e "$d/left" ] && grep -q 'SIGTERM passed to sh' "$d/err"; then
+	ok "SIGTERM once: passed to the command, tracing goes on; twice: the command's group killed, exit 143"
+else
+	bad "signals: after the first ${after1:-$(cat "$d/after1" 2>/dev/null)}, exit $(cat "$d/rc" 2>/dev/null), $(cat "$d/left" 2>/dev/null):"; cat "$d/err"
+fi
+
 # 5. What a live run saved replays to the same rows.
 d=$tmp/python
 "$RSTSCOPE" --json -r "$d/x.pcap" -l "$d/x.sendlog" >"$d/replay.json" 2>/dev/null
