@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -566,6 +567,17 @@ static void next_is_bad(struct sendlog *s, const char *path, uint64_t line, cons
 		fail_msg("'%s' lacks '%s' or '%s'", err, want, why);
 }
 
+/* The next is a notice about the followed file, naming `what`. */
+static void next_is_notice(struct sendlog *s, const char *path, const char *what)
+{
+	struct call c;
+	char err[512] = "";
+	int r = sendlog_next(s, &c, err, sizeof err);
+	if (r != SENDLOG_NOTICE || strncmp(err, path, strlen(path)) || !strstr(err, what))
+		fail_msg("sendlog_next = %d ('%s'), want a notice about %s: '%s'", r, err, path,
+			 what);
+}
+
 static void next_is_end(struct sendlog *s)
 {
 	struct call c;
@@ -790,8 +802,11 @@ static void test_follow_truncated_and_rewritten_read_from_start(void **state)
 	next_is(s, 2, 2);
 	next_is(s, 3, 3);
 	next_is_end(s);
-	/* a new run truncates the same file and writes again */
+	/* a new run truncates the same file and writes again: said, once */
 	write_file(f->path, "w", LINE(7) "\n");
+	next_is_notice(s, f->path,
+		       "truncated and rewritten from the start: reading it again, its line "
+		       "numbers start over at 1");
 	next_is(s, 7, 1);
 	next_is_end(s);
 	write_file(f->path, "a", LINE(8) "\n");
@@ -813,9 +828,50 @@ static void test_follow_replaced_file_read_from_start(void **state)
 	/* a new file renamed over it, longer than the old one */
 	write_file(other, "w", LINE(5) "\n" LINE(6) "\n" LINE(7) "\n");
 	assert_int_equal(rename(other, f->path), 0);
+	next_is_notice(s, f->path, "replaced from the start");
 	next_is(s, 5, 1);
 	next_is(s, 6, 2);
 	next_is(s, 7, 3);
+	next_is_end(s);
+	sendlog_free(s);
+}
+
+/* A log that has not appeared after SENDLOG_WAIT_NS is said, once; when it
+ * comes it is read as usual. */
+static void test_follow_log_not_there_after_a_few_seconds_said_once(void **state)
+{
+	struct fx *f = *state;
+	char err[256] = "";
+	struct sendlog *s = sendlog_open(f->path, 1, err, sizeof err);
+	assert_non_null(s);
+	next_is_end(s);
+	struct timespec d = { SENDLOG_WAIT_NS / 1000000000, 100 * 1000000 };
+	nanosleep(&d, NULL);
+	next_is_notice(s, f->path, "not there yet after 3 s; still waiting for it");
+	next_is_end(s);
+	next_is_end(s);
+	write_file(f->path, "w", LINE(1) "\n");
+	next_is(s, 1, 1);
+	next_is_end(s);
+	sendlog_free(s);
+}
+
+/* A path that appears but cannot be opened (here a symbolic link to itself:
+ * root may open anything else) is said once per error, and read once it can. */
+static void test_follow_unopenable_path_said_once(void **state)
+{
+	struct fx *f = *state;
+	char err[256] = "";
+	struct sendlog *s = sendlog_open(f->path, 1, err, sizeof err);
+	assert_non_null(s);
+	next_is_end(s);
+	assert_int_equal(symlink(f->path, f->path), 0);
+	next_is_notice(s, f->path, "cannot open it as uid");
+	next_is_end(s);
+	next_is_end(s);
+	assert_int_equal(unlink(f->path), 0);
+	write_file(f->path, "w", LINE(1) "\n");
+	next_is(s, 1, 1);
 	next_is_end(s);
 	sendlog_free(s);
 }
@@ -935,6 +991,8 @@ int main(void)
 		T(test_follow_truncated_and_rewritten_read_from_start),
 		T(test_follow_replaced_file_read_from_start),
 		T(test_no_follow_missing_file_is_an_error_but_growth_is_read),
+		T(test_follow_log_not_there_after_a_few_seconds_said_once),
+		T(test_follow_unopenable_path_said_once),
 		/* regressions: bugs these tests found, fixed in cb6568d */
 		U(test_data_u00xx_is_the_raw_byte_beside_utf8_and_nested_fields),
 		/* known bugs, last */

@@ -1544,6 +1544,11 @@ static void read_log(struct correlator *k, ts_ns until)
 			log_fail(k, err);
 			return;
 		}
+		if (r == SENDLOG_NOTICE) {
+			if (k->warn)
+				k->warn(err, k->warn_arg);
+			continue;
+		}
 		if (r < 0) {
 			/* The first CORR_WARN_MAX by number, then only counted. */
 			if (++k->bad_lines <= CORR_WARN_MAX) {

@@ -15,11 +15,13 @@
 #include <jansson.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *const event_names[] = {
@@ -889,8 +891,8 @@ int sendlog_parse_line(const char *line, size_t len, uint64_t lineno, struct cal
 #define BATCH_LINES 1024
 #define BATCHES	    8 /* in flight: parsed ahead, or being consumed */
 struct item {
-	int rc;	   /* 1 a call, -1 a malformed line */
-	char *err; /* rc -1: the report (malloc'd) */
+	int rc;	   /* sendlog_next()'s */
+	char *err; /* rc not 1: the report (malloc'd) */
 	struct call c;
 };
 struct batch {
@@ -923,6 +925,11 @@ struct sendlog {
 	int line_status;
 	int skipping;
 	uint64_t skipped;
+	/* Following: what is wrong with the file, said once (notice, for the
+	 * next sendlog_next()), and since when it has been awaited. */
+	char notice[512];
+	struct timespec opened_at;
+	int ever_opened, said_missing, trouble; /* trouble: the errno last said */
 	struct strace_log *st; /* not a send log but strace output: read by strace.c */
 };
 
@@ -942,7 +949,9 @@ struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t err
 	}
 	s->cap = 1 << 16;
 	s->follow = follow;
+	clock_gettime(CLOCK_MONOTONIC, &s->opened_at);
 	s->fd = open(path, O_RDONLY | O_CLOEXEC);
+	s->ever_opened = s->fd >= 0;
 	if (s->fd < 0 && !(follow && errno == ENOENT)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		sendlog_free(s);
@@ -1021,18 +1030,79 @@ void sendlog_free(struct sendlog *s)
 
 const char *sendlog_path(const struct sendlog *s) { return s->path; }
 
+/* Something to say about the followed file, at the next sendlog_next(). */
+static void follow_notice(struct sendlog *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void follow_notice(struct sendlog *s, const char *fmt, ...)
+{
+	size_t n = strlen(s->notice);
+	if (n + 3 >= sizeof s->notice)
+		return;
+	if (n) {
+		memcpy(s->notice + n, "; ", 3);
+		n += 2;
+	} else {
+		n = (size_t)snprintf(s->notice, sizeof s->notice, "%s: ", s->path);
+		if (n >= sizeof s->notice)
+			return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->notice + n, sizeof s->notice - n, fmt, ap);
+	va_end(ap);
+}
+
+/* The followed file could not be opened (errno e): a log that has not
+ * appeared after SENDLOG_WAIT_NS is said once, any other error once. */
+static void follow_trouble(struct sendlog *s, int e)
+{
+	if (e == ENOENT) {
+		if (s->ever_opened || s->said_missing)
+			return;
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int64_t waited = (int64_t)(now.tv_sec - s->opened_at.tv_sec) * 1000000000 +
+				 (now.tv_nsec - s->opened_at.tv_nsec);
+		if (waited < SENDLOG_WAIT_NS)
+			return;
+		s->said_missing = 1;
+		follow_notice(s, "not there yet after %d s; still waiting for it",
+			      (int)(SENDLOG_WAIT_NS / 1000000000));
+		return;
+	}
+	if (s->trouble == e)
+		return;
+	s->trouble = e;
+	follow_notice(s, "cannot open it as uid %ld: %s; still trying", (long)geteuid(),
+		      strerror(e));
+}
+
 /* Follow mode: reopen when the file appears, is replaced or is truncated.
  * Returns 1 when it started over. */
 static int follow_check(struct sendlog *s)
 {
 	struct stat st;
-	if (stat(s->path, &st) != 0)
+	if (stat(s->path, &st) != 0) {
+		if (s->fd < 0)
+			follow_trouble(s, errno);
 		return 0;
+	}
 	if (s->fd >= 0 && st.st_ino == s->ino && st.st_size >= s->pos)
 		return 0;
+	if (s->pos > 0 || s->lineno > 0)
+		follow_notice(s,
+			      "%s from the start: reading it again, its line numbers start "
+			      "over at 1",
+			      st.st_ino != s->ino ? "replaced" : "truncated and rewritten");
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (s->fd < 0) {
+		follow_trouble(s, errno);
+	} else {
+		s->ever_opened = 1;
+		s->trouble = 0;
+	}
 	s->ino = st.st_ino;
 	s->pos = 0;
 	s->start = s->end = 0;
@@ -1133,6 +1203,15 @@ static int next_inline(struct sendlog *s, struct call *c, char *err, size_t errl
 	char *line;
 	for (;;) {
 		line = next_line(s, &n);
+		if (s->notice[0] && s->line_status == LS_NONE) {
+			/* Said before the line (if any) it came with: that one
+			 * is read again next time. */
+			if (line)
+				s->start = (size_t)(line - s->buf);
+			snprintf(err, errlen, "%s", s->notice);
+			s->notice[0] = '\0';
+			return SENDLOG_NOTICE;
+		}
 		if (!line && s->line_status == LS_TOO_LONG) {
 			snprintf(err, errlen,
 				 "%s: line %llu: longer than %d MiB (%llu bytes); line skipped",
@@ -1184,7 +1263,7 @@ static void *reader_main(void *arg)
 				b->end = 1;
 				break;
 			}
-			if (it->rc < 0 && !(it->err = strdup(e)))
+			if (it->rc != 1 && !(it->err = strdup(e)))
 				it->rc = -2; /* no memory for the report: an error all the same */
 			b->n++;
 			if (it->rc == -2) {
@@ -1253,7 +1332,7 @@ int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen)
 		struct batch *b = s->cur;
 		if (b && s->cur_i < b->n) {
 			struct item *it = &b->it[s->cur_i++];
-			if (it->rc > 0) {
+			if (it->rc == 1) {
 				*c = it->c;
 				return 1;
 			}

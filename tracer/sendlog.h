@@ -91,9 +91,16 @@ void sendlog_inline(struct sendlog *s);
  * malformed and skipped without being kept in memory. */
 #define SENDLOG_LINE_MAX (1 << 20)
 
+/* Following, a log that has not appeared after this long is said (once). */
+#define SENDLOG_WAIT_NS ((int64_t)3 * 1000000000)
+#define SENDLOG_NOTICE	2
+
 /* Next call: 1 got one, 0 nothing more now (end of file), -1 a malformed line
  * (reported in err, with its line number; call again for the next one), -2
- * no memory to read on (in err; the log cannot be read further). */
+ * no memory to read on (in err; the log cannot be read further), and
+ * SENDLOG_NOTICE (following) something to say once about the file, in err:
+ * it has not appeared after SENDLOG_WAIT_NS, it cannot be opened, it was
+ * rewritten from the start (line numbers start over); call again. */
 int sendlog_next(struct sendlog *s, struct call *c, char *err, size_t errlen);
 const char *sendlog_path(const struct sendlog *s);
 
