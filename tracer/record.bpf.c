@@ -73,6 +73,7 @@ struct stash {
 	__u64 ts_enter;
 	__u64 sk;
 	__u64 file;
+	__u64 slot; /* &fdt->fd[fd]: what the fd points to at exit is one read */
 	__u64 buf;  /* user buffer (or iovec / msghdr) for the data preview */
 	__u64 len;
 	__u32 flags;
@@ -130,7 +131,7 @@ static __always_inline void submit(void *e)
 }
 
 /* The TCP socket behind descriptor fd of the current task, or NULL. */
-static __always_inline struct sock *fd_sock(int fd, __u64 *filep)
+static __always_inline struct sock *fd_sock(int fd, __u64 *filep, __u64 *slotp)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
@@ -141,6 +142,8 @@ static __always_inline struct sock *fd_sock(int fd, __u64 *filep)
 	/* fds[fd] directly fails the verifier: read the entry. */
 	if (bpf_probe_read_kernel(&f, sizeof f, &fds[fd]) != 0 || !f)
 		return NULL;
+	if (slotp)
+		*slotp = (__u64)&fds[fd];
 	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
 		return NULL;
 	struct socket *sock = BPF_CORE_READ(f, private_data);
@@ -214,11 +217,12 @@ int BPF_PROG(rec_sys_enter, struct pt_regs *regs, long nr)
 	if (!traced(id >> 32))
 		return 0;
 	int fd = (int)BPF_CORE_READ(regs, di);
-	__u64 file = 0;
-	struct sock *sk = fd_sock(fd, &file);
+	__u64 file = 0, slot = 0;
+	struct sock *sk = fd_sock(fd, &file, &slot);
 	if (!sk)
 		return 0;
 	struct stash st = {};
+	st.slot = slot;
 	st.ts_enter = bpf_ktime_get_ns();
 	st.sk = (__u64)sk;
 	st.file = file;
@@ -377,15 +381,17 @@ int BPF_PROG(rec_sys_exit, struct pt_regs *regs, long ret)
 	if (st->call == RC_ACCEPT && ret >= 0) {
 		/* The new connection's socket, behind the returned descriptor. */
 		__u64 file = 0;
-		struct sock *nsk = fd_sock((int)ret, &file);
+		struct sock *nsk = fd_sock((int)ret, &file, NULL);
 		if (nsk)
 			sk = nsk;
 	} else if (st->call != RC_CLOSE) {
 		/* Another thread may have closed the fd while the call blocked:
-		 * the socket is read through the pointer kept at entry. */
-		__u64 file = 0;
-		struct sock *now = fd_sock(st->fd, &file);
-		e->fd_changed = !now || file != st->file;
+		 * the socket is read through the pointer kept at entry. (If the
+		 * table grew meanwhile, the old slot may say so wrongly: the
+		 * flag is a hint, the socket is right either way.) */
+		__u64 now = 0;
+		bpf_probe_read_kernel(&now, sizeof now, (void *)st->slot);
+		e->fd_changed = now != st->file;
 	}
 	__u64 skey = (__u64)sk;
 	__u8 one = 1;
@@ -403,16 +409,22 @@ int BPF_PROG(rec_sys_exit, struct pt_regs *regs, long ret)
 		if (e->state_after == 1 /* ESTABLISHED */)
 			e->isn_rcv = BPF_CORE_READ(tp, copied_seq);
 	}
-	/* Addresses at exit (connect binds the local port), those of entry
-	 * when the socket lost them (closed, refused). */
-	sk_addrs(sk, &e->family, e->laddr, e->paddr, &e->lport, &e->pport);
-	if (st->call == RC_CLOSE || !e->lport)
-		e->lport = st->lport;
-	if (st->call == RC_CLOSE || !e->pport) {
-		__builtin_memcpy(e->laddr, st->laddr, 16);
-		__builtin_memcpy(e->paddr, st->paddr, 16);
-		e->pport = st->pport;
-		e->family = st->family;
+	/* Addresses: those of entry, but connect binds the local port and
+	 * accept's are the new socket's: read again then, and kept from
+	 * entry where the socket lost them (refused). */
+	__builtin_memcpy(e->laddr, st->laddr, 16);
+	__builtin_memcpy(e->paddr, st->paddr, 16);
+	e->lport = st->lport;
+	e->pport = st->pport;
+	e->family = st->family;
+	if (st->call == RC_CONNECT || st->call == RC_ACCEPT) {
+		struct stash a = {};
+		sk_addrs(sk, &a.family, a.laddr, a.paddr, &a.lport, &a.pport);
+		if (a.lport)
+			e->lport = a.lport, __builtin_memcpy(e->laddr, a.laddr, 16);
+		if (a.pport)
+			e->pport = a.pport, __builtin_memcpy(e->paddr, a.paddr, 16);
+		e->family = a.family;
 	}
 	if (st->call == RC_CONNECT && st->peer_from_arg && ret < 0 && ret != -115) {
 		__builtin_memcpy(e->paddr, st->paddr, 16);
