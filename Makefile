@@ -122,7 +122,7 @@ golden-update: all $(TOOLS)
 	@$(SCRIPT_ENV) GOLDEN_UPDATE=1 sh tests/check_golden.sh
 
 bench: deps all $(TOOLS)
-	@$(SCRIPT_ENV) sh tests/bench/run.sh
+	@$(SCRIPT_ENV) sh tests/bench/run.sh && $(SCRIPT_ENV) sh tests/bench/calls.sh
 
 # Under sudo, the build runs as the sudo caller (tests/as-caller.sh), so
 # that no root-owned file is left in the tree; only the capture runs as root.

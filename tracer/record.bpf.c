@@ -122,9 +122,12 @@ static __always_inline void *reserve(void)
 
 static __always_inline void submit(void *e)
 {
-	/* Waking the reader on every event costs more than the event; it
-	 * polls on a timer, and is woken only when much is waiting. */
-	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > wake_bytes
+	/* Waking the reader costs more than the event (an interrupt, a VM
+	 * exit under a hypervisor); it polls on a timer, and is woken once
+	 * when the waiting events cross wake_bytes, not on every event past
+	 * that (the ring's own count includes this event). */
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 flags = avail >= wake_bytes && avail < wake_bytes + 2 * sizeof(struct rec_event) + 16
 			      ? BPF_RB_FORCE_WAKEUP
 			      : BPF_RB_NO_WAKEUP;
 	bpf_ringbuf_submit(e, flags);
@@ -396,7 +399,9 @@ int BPF_PROG(rec_sys_exit, struct pt_regs *regs, long ret)
 	__u64 skey = (__u64)sk;
 	__u8 one = 1;
 	e->sk = skey;
-	bpf_map_update_elem(&known_sks, &skey, &one, BPF_ANY);
+	/* An LRU update costs more than a lookup: only a new socket's. */
+	if (!bpf_map_lookup_elem(&known_sks, &skey))
+		bpf_map_update_elem(&known_sks, &skey, &one, BPF_ANY);
 	struct tcp_sock *tp = (struct tcp_sock *)sk;
 	e->state_after = BPF_CORE_READ(sk, __sk_common.skc_state);
 	if (st->call == RC_SEND)

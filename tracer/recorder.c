@@ -342,6 +342,9 @@ struct recorder {
 	int log_fd;
 	recorder_keep_fn keep;
 	void *keep_arg;
+	int (*lines)(const char *p, size_t n, void *arg);
+	void *lines_arg;
+	uint64_t lines_lost; /* events the correlator could not take */
 	char *buf; /* lines waiting to be written */
 	size_t len;
 	uint64_t events;
@@ -359,8 +362,12 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 static int flush_lines(struct recorder *r)
 {
 	size_t done = 0;
-	if (r->log_fd < 0)
-		return 0; /* no log yet: the lines wait */
+	if (r->lines && r->len && r->lines(r->buf, r->len, r->lines_arg) != 0)
+		r->lines_lost++;
+	if (r->log_fd < 0) {
+		r->len = 0;
+		return 0;
+	}
 	while (done < r->len) {
 		ssize_t w = write(r->log_fd, r->buf + done, r->len - done);
 		if (w < 0) {
@@ -423,6 +430,8 @@ struct recorder *recorder_open(const struct recorder_opts *o, char *err, size_t 
 		return NULL;
 	}
 	r->log_fd = o->log_fd;
+	r->lines = o->lines;
+	r->lines_arg = o->lines_arg;
 	r->keep = o->keep;
 	r->keep_arg = o->keep_arg;
 	r->skel = record_bpf__open();
@@ -520,6 +529,7 @@ int recorder_poll(struct recorder *r)
 }
 
 uint64_t recorder_events(const struct recorder *r) { return r ? r->events : 0; }
+uint64_t recorder_unread(const struct recorder *r) { return r ? r->lines_lost : 0; }
 
 uint64_t recorder_drops(const struct recorder *r)
 {

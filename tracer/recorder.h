@@ -24,12 +24,17 @@ struct recorder_opts {
 	int log_fd;	    /* where the send-log lines go (not closed) */
 	recorder_keep_fn keep; /* NULL keeps every call */
 	void *keep_arg;
+	/* Also handed every batch of lines (the correlator's feed); returns
+	 * -1 when it could not take them. */
+	int (*lines)(const char *p, size_t n, void *arg);
+	void *lines_arg;
 };
 
 /* Loads and attaches; NULL with the reason and what to do in err. */
 struct recorder *recorder_open(const struct recorder_opts *o, char *err, size_t errlen);
 void recorder_free(struct recorder *r);
-/* Where the lines go from now on (opened once privileges are dropped). */
+/* Where the lines are written from now on (opened once privileges are
+ * dropped); -1 for no file. */
 void recorder_set_log_fd(struct recorder *r, int fd);
 /* Traces pid (and what it forks from now on). */
 int recorder_add_pid(struct recorder *r, pid_t pid);
@@ -42,6 +47,8 @@ int recorder_poll(struct recorder *r);
  * CPUs, read from the kernel). */
 uint64_t recorder_events(const struct recorder *r);
 uint64_t recorder_drops(const struct recorder *r);
+/* Batches of lines the correlator's feed could not take. */
+uint64_t recorder_unread(const struct recorder *r);
 
 /* Send-log lines for events, formatted apart from the kernel (tests). */
 struct rec_event;

@@ -931,9 +931,11 @@ struct sendlog {
 	struct timespec opened_at;
 	int ever_opened, said_missing, trouble; /* trouble: the errno last said */
 	struct strace_log *st; /* not a send log but strace output: read by strace.c */
+	int feed;	       /* no file: lines are handed in by sendlog_feed() */
 };
 
 enum { LS_NONE = 0, LS_TOO_LONG, LS_NOMEM };
+#define FEED_MAX ((size_t)64 << 20) /* lines handed in and not yet read */
 
 struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t errlen)
 {
@@ -969,6 +971,48 @@ struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t err
 		}
 	}
 	return s;
+}
+
+struct sendlog *sendlog_open_feed(const char *name, char *err, size_t errlen)
+{
+	struct sendlog *s = aligned_alloc(_Alignof(struct sendlog), sizeof *s);
+	if (s)
+		memset(s, 0, sizeof *s);
+	if (!s || !(s->path = strdup(name)) || !(s->buf = malloc(1 << 16))) {
+		if (s)
+			free(s->path);
+		free(s);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->cap = 1 << 16;
+	s->follow = s->feed = s->ever_opened = 1;
+	s->fd = -1;
+	s->threaded = -1;
+	return s;
+}
+
+int sendlog_feed(struct sendlog *s, const char *p, size_t n)
+{
+	if (s->start > 0) {
+		memmove(s->buf, s->buf + s->start, s->end - s->start);
+		s->end -= s->start;
+		s->start = 0;
+	}
+	while (s->cap - s->end < n) {
+		/* The consumer drains the lines every tick; past a bound, the
+		 * lines are dropped (and the caller told), not the memory. */
+		if (s->cap >= FEED_MAX)
+			return -1;
+		char *nb = realloc(s->buf, s->cap * 2);
+		if (!nb)
+			return -1;
+		s->buf = nb;
+		s->cap *= 2;
+	}
+	memcpy(s->buf + s->end, p, n);
+	s->end += n;
+	return 0;
 }
 
 /* strace output given as the log: the same calls, from strace.c. */
@@ -1141,6 +1185,8 @@ static char *next_line(struct sendlog *s, size_t *len)
 			s->skipped += s->end - s->start;
 			s->start = s->end = 0;
 		}
+		if (s->feed)
+			return NULL; /* a partial line waits for the rest */
 		if (s->fd < 0) {
 			if (!s->follow || !follow_check(s) || s->fd < 0)
 				return NULL;

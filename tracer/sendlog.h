@@ -84,6 +84,13 @@ void sendlog_time_hint(struct sendlog *s, ts_ns t);
 /* A one-line notice about the input (strace recorded without -yy), or "". */
 const char *sendlog_notice(const struct sendlog *s);
 void sendlog_free(struct sendlog *s);
+/* A log with no file behind it: its lines are handed in as they are made
+ * (the kernel recorder's), read as a followed log's are. name is for
+ * messages. */
+struct sendlog *sendlog_open_feed(const char *name, char *err, size_t errlen);
+/* Appends n bytes of lines; -1 when they would pass the bound (64 MiB not
+ * yet read) or there is no memory: then they are not taken. */
+int sendlog_feed(struct sendlog *s, const char *p, size_t n);
 /* Not following, the log is read and parsed ahead by a second thread,
  * started at the first sendlog_next(); this keeps it in the caller's. */
 void sendlog_inline(struct sendlog *s);

@@ -514,6 +514,13 @@ static char *calls_path_for(const char *pcap_path)
 	return p;
 }
 
+/* The recorder's lines handed to the correlator (and saved, if asked). */
+static int feed_lines(const char *p, size_t n, void *arg)
+{
+	struct tracer *t = arg;
+	return t->log ? sendlog_feed(t->log, p, n) : 0;
+}
+
 /* Live, with no -l: the kernel recorder, loaded while still privileged.
  * When it cannot load, one line says why, and the capture goes on. */
 static void recorder_start(struct tracer *t)
@@ -532,6 +539,8 @@ static void recorder_start(struct tracer *t)
 		.log_fd = -1,
 		.keep = call_kept,
 		.keep_arg = t,
+		.lines = feed_lines,
+		.lines_arg = t,
 	};
 	char why[512];
 	t->rec = recorder_open(&ro, why, sizeof why);
@@ -541,44 +550,25 @@ static void recorder_start(struct tracer *t)
 		      why);
 }
 
-/* Where the recorder's lines go: --write-calls FILE, beside -w FILE, or a
- * temporary file (removed at the end). Made once privileges are dropped,
- * so that it belongs to the user. Returns the path, or NULL (err set). */
+/* Where the recorder's lines are kept: --write-calls FILE, or beside -w
+ * FILE. Made once privileges are dropped, so that it belongs to the user.
+ * Returns the path, or NULL (err set). */
 static const char *recorder_log(struct tracer *t, char *err, size_t errlen)
 {
 	const struct tracer_opts *o = &t->opts;
-	int fd;
-	if (o->calls_path || o->write_path) {
-		t->calls_path = o->calls_path ? strdup(o->calls_path) : calls_path_for(o->write_path);
-		if (!t->calls_path) {
-			snprintf(err, errlen, "out of memory");
-			return NULL;
-		}
-		fd = open(t->calls_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			snprintf(err, errlen, "%s: %s", t->calls_path, strerror(errno));
-			return NULL;
-		}
-	} else {
-		const char *dir = getenv("TMPDIR");
-		if (!dir || !*dir)
-			dir = "/tmp";
-		size_t n = strlen(dir) + 40;
-		if (!(t->tmp_log = malloc(n))) {
-			snprintf(err, errlen, "out of memory");
-			return NULL;
-		}
-		snprintf(t->tmp_log, n, "%s/rstscope-XXXXXX.sendlog", dir);
-		fd = mkostemps(t->tmp_log, 8, O_CLOEXEC);
-		if (fd < 0) {
-			snprintf(err, errlen, "cannot create a log for the calls in %s: %s", dir,
-				 strerror(errno));
-			return NULL;
-		}
+	t->calls_path = o->calls_path ? strdup(o->calls_path) : calls_path_for(o->write_path);
+	if (!t->calls_path) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	int fd = open(t->calls_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", t->calls_path, strerror(errno));
+		return NULL;
 	}
 	t->rec_log_fd = fd;
 	recorder_set_log_fd(t->rec, fd);
-	return t->calls_path ? t->calls_path : t->tmp_log;
+	return t->calls_path;
 }
 
 struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_warn_fn warn,
@@ -667,10 +657,16 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 	const char *logpath = opts->sendlog;
 	int via = opts->via_strace;
 	if (t->rec) {
-		if (!(logpath = recorder_log(t, err, errlen)))
+		/* The recorder's lines go straight to the correlator, and to a
+		 * file only when they are to be kept. */
+		if ((opts->calls_path || opts->write_path) && !recorder_log(t, err, errlen))
 			goto fail;
 		if (t->calls_path)
 			warnf(t, "recorded calls: %s", t->calls_path);
+		t->log = sendlog_open_feed(t->calls_path ? t->calls_path : "the recorded calls", err,
+					   errlen);
+		if (!t->log)
+			goto fail;
 	} else if (opts->command || via) {
 		/* The command writes the log: start it empty (or make one). */
 		if (!logpath) {
@@ -705,7 +701,7 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		else
 			warnf(t, "send log: %s (RSTSCOPE_LOG for the command)", logpath);
 	}
-	if (logpath) {
+	if (logpath && !t->log) {
 		t->log = sendlog_open_format(logpath, t->live,
 					     via ? LOG_FORMAT_STRACE : (enum log_format)opts->log_format,
 					     err, errlen);
@@ -715,6 +711,8 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 			warnf(t, "%s", sendlog_notice(t->log));
 		if (!t->threads)
 			sendlog_inline(t->log);
+	}
+	if (t->log) {
 		t->corr = corr_new(t->out, t->flows, t->log, t->live, t->warn, t->warn_arg);
 		if (!t->corr) {
 			snprintf(err, errlen, "out of memory");
@@ -898,9 +896,12 @@ static int run_live(struct tracer *t)
 			      ? " (on lo the kernel counts each packet twice, leaving and arriving)"
 			      : "");
 	if (t->rec)
-		warnf(t, "%llu call events recorded from the kernel, %llu lost (ring buffer full)",
+		warnf(t, "%llu call events recorded from the kernel, %llu lost (ring buffer full)%s",
 		      (unsigned long long)recorder_events(t->rec),
-		      (unsigned long long)recorder_drops(t->rec));
+		      (unsigned long long)recorder_drops(t->rec),
+		      recorder_unread(t->rec) ? "; some not correlated: rstscope fell behind by "
+						"more than 64 MiB of calls"
+					      : "");
 	if (t->child && !t->child_done) {
 		/* Stopped first (-c, --duration): the command keeps its own
 		 * course; wait for it as strace does. A second kill left it
@@ -1025,8 +1026,6 @@ void tracer_free(struct tracer *t)
 	recorder_free(t->rec); /* writes what it still held */
 	if (t->rec_log_fd >= 0)
 		close(t->rec_log_fd);
-	if (t->rec && t->tmp_log)
-		unlink(t->tmp_log); /* only the correlator read it */
 	free(t->tmp_log);
 	free(t->calls_path);
 	if (t->has_prog)

@@ -2,7 +2,8 @@
 # calls.sh: part of `make bench`: what recording the calls costs the traced
 # program. 100,000 send() calls of 64 bytes over loopback (BENCH_SENDS,
 # BENCH_SIZE), timed inside the program (tests/tools/sendloop), pinned to
-# CPU 0, in a private network namespace:
+# CPU 0 with its peer (a sink that reads and discards), and the tracer on
+# CPU 1, in a private network namespace:
 #   alone; with tcpdump -i lo -w /dev/null capturing; under rstscope -i lo
 #   --json -- PROG (packets and calls, the kernel recorder); under rstscope
 #   --via strace; under strace -f with tcpdump capturing.
@@ -30,15 +31,15 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/rstscope-bench-calls.XXXXXX") || exit 2
 chmod 755 "$dir"
 trap 'rm -rf "$dir"' EXIT
 echo
-echo "cost to the traced program: $N sends of $SIZE bytes over lo, timed inside it, pinned to CPU 0 (best of $RUNS; strace once)"
+echo "cost to the traced program: $N sends of $SIZE bytes over lo, timed inside it; it and its peer on CPU 0, the tracer on CPU 1 (best of $RUNS; strace once)"
 unshare -n sh -c '
 	ip link set lo up
 	dir=$1 rs=$2 loop=$3 n=$4 size=$5 runs=$6 burst=$7
-	taskset -c 1 "$loop" sink 9100 >"$dir/sink" &
+	taskset -c 0 "$loop" sink 9100 >"$dir/sink" &
 	sink=$!
 	while [ ! -s "$dir/sink" ]; do sleep 0.05; done
 	prog="taskset -c 0 $loop send 9100"
-	tcpd() { tcpdump -i lo -w /dev/null -s 128 2>"$dir/tcpdump.err" & t=$!; while ! grep -q listening "$dir/tcpdump.err"; do sleep 0.05; done; }
+	tcpd() { taskset -c 1 tcpdump -i lo -w /dev/null -s 128 2>"$dir/tcpdump.err" & t=$!; while ! grep -q listening "$dir/tcpdump.err"; do sleep 0.05; done; }
 	r=1
 	while [ $r -le $runs ]; do
 		$prog $n $size >>"$dir/alone"
@@ -52,7 +53,7 @@ unshare -n sh -c '
 	taskset -c 1 "$rs" -i lo --json --via strace -- $prog $n $size >"$dir/vs.json" 2>"$dir/vs.err"
 	grep -v "^{" "$dir/vs.json" >>"$dir/via_strace"
 	jq -cR "fromjson? | select(.kind == \"call\" and .event == \"send\")" "$dir/vs.json" | wc -l >"$dir/vs.rows"
-	tcpd; strace -f -o /dev/null $prog $n $size >>"$dir/strace"; kill $t; wait $t 2>/dev/null
+	tcpd; taskset -c 1 strace -f -o /dev/null $prog $n $size >>"$dir/strace"; kill $t; wait $t 2>/dev/null
 	# The recorder at full speed: one event per 1-byte send.
 	taskset -c 1 "$rs" -i lo --json -- $prog $burst 1 >"$dir/burst.json" 2>"$dir/burst.err"
 	grep -v "^{" "$dir/burst.json" >"$dir/burst.t"
