@@ -50,7 +50,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 * 1024 * 1024);
+	__uint(max_entries, 32 * 1024 * 1024); /* ~160k events: a burst of a second or two */
 } events SEC(".maps");
 
 /* Events the ring buffer could not take, per CPU: in .bss, which user

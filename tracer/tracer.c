@@ -103,6 +103,8 @@ struct tracer {
 	pid_t child;	      /* -- COMMAND: the command (its own process group) */
 	int child_status, child_done;
 	int stop_signals;     /* SIGINT/SIGTERM seen, with a command */
+	struct pcap_stat ps;  /* live: the capture's statistics at the end */
+	int have_ps;
 	int last_signal;
 	/* Replaying in threads, the reading thread writes these two on every
 	 * record and the main thread the counters below on every segment:
@@ -887,7 +889,9 @@ static int run_live(struct tracer *t)
 		;
 	take_calls(t);
 	struct pcap_stat ps;
-	if (pcap_stats(t->p, &ps) == 0)
+	if ((t->have_ps = pcap_stats(t->p, &ps) == 0))
+		t->ps = ps;
+	if (t->have_ps)
 		warnf(t,
 		      "%llu segments shown; %u packets received by filter, %u dropped by kernel, "
 		      "%u dropped by interface%s",
@@ -935,6 +939,26 @@ static void set_end(struct tracer *t, int damaged_tail)
 	corr_set_end(t->corr, end, why);
 }
 
+/* Live, in JSON: the capture's and the recorder's statistics, last. */
+static void json_stats(struct tracer *t)
+{
+	char line[512];
+	int n = snprintf(line, sizeof line, "{\"kind\":\"stats\",\"segments\":%llu",
+			 (unsigned long long)t->segments);
+	if (t->have_ps)
+		n += snprintf(line + n, sizeof line - (size_t)n,
+			      ",\"packets_received\":%u,\"packets_dropped\":%u,"
+			      "\"packets_dropped_by_interface\":%u",
+			      t->ps.ps_recv, t->ps.ps_drop, t->ps.ps_ifdrop);
+	if (t->rec)
+		n += snprintf(line + n, sizeof line - (size_t)n,
+			      ",\"calls_recorded\":%llu,\"calls_lost\":%llu",
+			      (unsigned long long)recorder_events(t->rec),
+			      (unsigned long long)recorder_drops(t->rec));
+	n += snprintf(line + n, sizeof line - (size_t)n, "}\n");
+	out_raw(t->out, line, (size_t)n);
+}
+
 int tracer_run(struct tracer *t)
 {
 	int rc = EXIT_CLEAN;
@@ -970,6 +994,8 @@ int tracer_run(struct tracer *t)
 		if (t->corr)
 			corr_summary(t->corr);
 	}
+	if (t->live && t->opts.out.json)
+		json_stats(t);
 	if (out_flush(t->out) != 0) {
 		warnf(t, "cannot write the output: %s", strerror(errno));
 		return EXIT_USAGE;

@@ -1,8 +1,9 @@
 /* sendloop.c: the traced program of make bench's cost-to-the-program
  * measurement. `sendloop sink PORT` reads and discards everything sent to
  * 127.0.0.1:PORT; `sendloop send PORT N SIZE` connects to it, makes N
- * send() calls of SIZE bytes, and prints how long the loop took (timed
- * inside the program, so that starting a tracer costs nothing here). */
+ * send() calls of SIZE bytes (at most PER_SECOND a second, if given), and
+ * prints how long the loop took (timed inside the program, so that starting
+ * a tracer costs nothing here). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -52,7 +53,8 @@ static int sink(int port)
 	}
 }
 
-static int sender(int port, long n, size_t size)
+/* rate > 0: at most that many sends a second, paced in steps of 100. */
+static int sender(int port, long n, size_t size, double rate)
 {
 	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
 	struct sockaddr_in a = addr(port);
@@ -67,6 +69,13 @@ static int sender(int port, long n, size_t size)
 	memset(buf, 'x', size);
 	double t0 = now();
 	for (long i = 0; i < n; i++) {
+		if (rate > 0 && i % 100 == 0) {
+			double due = t0 + (double)i / rate, d = due - now();
+			if (d > 0) {
+				struct timespec ts = { (time_t)d, (long)((d - (double)(time_t)d) * 1e9) };
+				nanosleep(&ts, NULL);
+			}
+		}
 		if (send(s, buf, size, 0) != (ssize_t)size) {
 			perror("sendloop send");
 			return 1;
@@ -83,8 +92,9 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "sink"))
 		return sink(atoi(argv[2]));
-	if (argc == 5 && !strcmp(argv[1], "send"))
-		return sender(atoi(argv[2]), atol(argv[3]), (size_t)atol(argv[4]));
-	fprintf(stderr, "usage: sendloop sink PORT | sendloop send PORT N SIZE\n");
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "send"))
+		return sender(atoi(argv[2]), atol(argv[3]), (size_t)atol(argv[4]),
+			      argc == 6 ? atof(argv[5]) : 0);
+	fprintf(stderr, "usage: sendloop sink PORT | sendloop send PORT N SIZE [PER_SECOND]\n");
 	return 2;
 }
