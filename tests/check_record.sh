@@ -365,6 +365,27 @@ else
 	bad "signals: after the first ${after1:-$(cat "$d/after1" 2>/dev/null)}, exit $(cat "$d/rc" 2>/dev/null), $(cat "$d/left" 2>/dev/null):"; cat "$d/err"
 fi
 
+# 4h. No command and no -p: every process's calls, on the connections the
+# capture keeps: the filter expression applies to calls as to packets.
+d=$tmp/all
+mkdir -p "$d"
+READY=$d/ready unshare -n sh -c '
+	ip link set lo up
+	d=$1 rs=$2 peer=$3
+	READY=$d/r1 $peer server echo 9000 & READY=$d/r2 $peer server echo 9001 &
+	"$rs" --json port 9000 >"$d/live.json" 2>"$d/err" &
+	r=$!
+	while [ ! -e "$d/r1" ] || [ ! -e "$d/r2" ] || ! grep -q listening "$d/err"; do sleep 0.05; done
+	$peer client-fork 9000 >"$d/a"; $peer client-fork 9001 >"$d/b"
+	sleep 0.3; kill -INT $r; wait $r; kill $(jobs -p) 2>/dev/null' sh "$d" "$RSTSCOPE" "$PEER"
+pa=$(awk '/^pid/ {print $2}' "$d/a") pb=$(awk '/^pid/ {print $2}' "$d/b")
+if [ -n "$pa" ] && has ".kind == \"call\" and .pid == $pa and .event == \"send\"" "$d/live.json" &&
+	! has ".kind == \"call\" and .pid == ${pb:-0}" "$d/live.json"; then
+	ok "every process, with 'port 9000': the client on 9000 is shown, the one on 9001 is not"
+else
+	bad "every process with a filter: pid ${pa:-?} (port 9000) / ${pb:-?} (port 9001):"; jq -c 'select(.kind == "call") | [.pid, .event, .conn]' "$d/live.json" | head
+fi
+
 # 5. What a live run saved replays to the same rows.
 d=$tmp/python
 "$RSTSCOPE" --json -r "$d/x.pcap" -l "$d/x.sendlog" >"$d/replay.json" 2>/dev/null
