@@ -97,6 +97,7 @@ struct tracer {
 	long file_pos;		 /* its offset after the previous record, -1 if unknown */
 	_Alignas(64) uint64_t n; /* records read */
 	uint64_t segments;	 /* TCP segments shown */
+	ts_ns last_ts;		 /* of the last one */
 	uint64_t not_tcp, fragments, snap_cut, damaged, warned;
 	uint64_t first_snap_cut;
 	int store_failed;
@@ -206,6 +207,7 @@ static void show_record(struct tracer *t, uint64_t n, ts_ns ts, int r, const cha
 	else
 		out_segment(t->out, n, ts, seg, &info);
 	t->segments++;
+	t->last_ts = ts;
 	if (t->opts.max_segments && t->segments >= t->opts.max_segments) {
 		t->stop = 1;
 		if (!t->live && !t->rd)
@@ -499,6 +501,20 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	const char *max = getenv("RSTSCOPE_MAX_CONNS");
+	if (max && *max) {
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(max, &end, 10);
+		if (errno || *end || max[0] == '-' || v == 0 || v > UINT32_MAX) {
+			snprintf(err, errlen,
+				 "RSTSCOPE_MAX_CONNS wants a number of connections (1 to %u), not "
+				 "'%.64s'",
+				 (unsigned)UINT32_MAX, max);
+			goto fail;
+		}
+		flow_table_set_max(t->flows, (uint32_t)v);
+	}
 	const char *logpath = opts->sendlog;
 	if (opts->command) {
 		/* The command writes the log: start it empty (or make one). */
@@ -694,10 +710,27 @@ int tracer_run(struct tracer *t)
 		if (t->corr)
 			corr_summary(t->corr);
 	}
+	struct table_stats st = { flow_total_count(t->flows), flow_table_max(t->flows),
+				  flow_evicted_count(t->flows), flow_expired_count(t->flows) };
+	if (t->opts.summaries && (st.evicted || st.expired))
+		out_table_summary(t->out, t->last_ts, &st);
 	if (out_flush(t->out) != 0) {
 		warnf(t, "cannot write the output: %s", strerror(errno));
 		return EXIT_USAGE;
 	}
+	if (st.evicted)
+		warnf(t,
+		      "%llu of %llu connections were evicted from the full connection table "
+		      "(at most %llu held; RSTSCOPE_MAX_CONNS sets it); each is summarized as it "
+		      "was then, and a later segment of it starts a new one",
+		      (unsigned long long)st.evicted, (unsigned long long)st.connections,
+		      (unsigned long long)st.max_conns);
+	if (st.expired)
+		warnf(t,
+		      "%llu connections expired after silence (%d s half-open, %d s otherwise, "
+		      "by capture time)",
+		      (unsigned long long)st.expired, (int)(FLOW_HALF_IDLE / 1000000000),
+		      (int)(FLOW_IDLE / 1000000000));
 	if (t->snap_cut)
 		warnf(t,
 		      "%s: %llu records were cut by the snapshot length before the end of their "
