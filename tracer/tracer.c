@@ -641,6 +641,10 @@ static int run_live(struct tracer *t)
 		ts_ns now = now_realtime();
 		if (t->corr)
 			corr_advance(t->corr, now);
+		/* Live, the lines made final by this batch go out now, to a pipe
+		 * as to a terminal (`rstscope | grep RST`); replay keeps its
+		 * block writes. One write per batch, not per line. */
+		out_flush(t->out);
 		if (t->dumper)
 			pcap_dump_flush(t->dumper);
 		if (t->child && !t->child_done) {
