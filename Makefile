@@ -116,8 +116,8 @@ captures: deps
 	@sh tests/as-caller.sh $(MAKE) --no-print-directory all
 	@$(SCRIPT_ENV) sh tests/record-captures.sh && echo "captures: re-recorded; now run make golden-update and read git diff tests/golden"
 
-fuzz:
-	@CORPUS=$(abspath $(CORPUS)) sh tests/fuzz/run.sh
+fuzz: all
+	@$(SCRIPT_ENV) sh tests/fuzz/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

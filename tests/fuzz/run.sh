@@ -43,15 +43,20 @@ if [ -f "$corpus/tcpdump-with-tcp.txt" ]; then
 	done
 fi
 
-CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$top/include -I$top/tracer $(pkg-config --cflags jansson libpcap 2>/dev/null)"
-LIBS="$(pkg-config --libs jansson libpcap 2>/dev/null || echo -ljansson -lpcap)"
+# The pipeline links every tracer source but main.c (and BPF programs), and
+# the send-log writer; a generated header (a BPF skeleton) is looked for in
+# $BUILD, which make sets.
+CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$top/include -I$top/tracer -I${BUILD:-$top/build} $(pkg-config --cflags jansson libpcap 2>/dev/null)"
+LIBS="$(pkg-config --libs jansson libpcap 2>/dev/null || echo -ljansson -lpcap) $(pkg-config --libs libbpf 2>/dev/null)"
 for t in $targets; do
 	case $t in
 	decode) clang $CFLAGS -o "$out/fuzz_decode" "$here/fuzz_decode.c" "$top/tracer/decode.c" || exit 2 ;;
 	sendlog) clang $CFLAGS -pthread -o "$out/fuzz_sendlog" "$here/fuzz_sendlog.c" "$top/tracer/sendlog.c" \
-		"$top/tracer/handoff.c" "$top/tracer/flow.c" $LIBS || exit 2 ;;
+		"$top/tracer/handoff.c" "$top/tracer/flow.c" "$top/tracer/output.c" "$top/tracer/decode.c" \
+		$LIBS || exit 2 ;;
 	pipeline) clang $CFLAGS -pthread -o "$out/fuzz_pipeline" "$here/fuzz_pipeline.c" \
-		$(ls "$top"/tracer/*.c | grep -v '/main\.c$') $LIBS || exit 2 ;;
+		$(ls "$top"/tracer/*.c | grep -v -e '/main\.c$' -e '\.bpf\.c$') \
+		"$top/demo/sendlog_writer.c" $LIBS || exit 2 ;;
 	*) echo "fuzz: no target '$t' (decode, sendlog, pipeline)" >&2; exit 2 ;;
 	esac
 done
