@@ -12,9 +12,9 @@
  * FLOW_CLOSED_LINGER of capture time has passed. Once a second of capture
  * time, the heads of the other two lists are expired after FLOW_HALF_IDLE or
  * FLOW_IDLE without a segment; at the cap, creating a connection evicts
- * the head of the closed list, else of the half-open one, else of the open
- * one. Retiring hands the connection to the caller's callback (for its
- * summary) and frees it. */
+ * the head of the closed list, else the idlest of the first few half-open
+ * ones, else of the first few open ones. Retiring hands the connection to
+ * the caller's callback (for its summary) and frees it. */
 #include "flow.h"
 
 #include <arpa/inet.h>
@@ -39,7 +39,7 @@ enum list_id { L_HALF, L_OPEN, L_CLOSED };
 struct flow_table {
 	struct conn **buckets;
 	uint32_t nbuckets; /* power of two */
-	uint64_t count;	   /* connections held (open + closed) */
+	uint64_t count;	   /* connections held (on any of the lists) */
 	uint64_t next_id;
 	struct conn_list lists[3]; /* enum list_id */
 	uint32_t max;		   /* cap on count */

@@ -97,7 +97,7 @@ struct tracer {
 	long file_pos;		 /* its offset after the previous record, -1 if unknown */
 	_Alignas(64) uint64_t n; /* records read */
 	uint64_t segments;	 /* TCP segments shown */
-	ts_ns last_ts;		 /* of the last one */
+	ts_ns last_seg_ts;	 /* of the last one */
 	uint64_t not_tcp, fragments, snap_cut, damaged, warned;
 	uint64_t first_snap_cut;
 	int store_failed;
@@ -207,7 +207,7 @@ static void show_record(struct tracer *t, uint64_t n, ts_ns ts, int r, const cha
 	else
 		out_segment(t->out, n, ts, seg, &info);
 	t->segments++;
-	t->last_ts = ts;
+	t->last_seg_ts = ts;
 	if (t->opts.max_segments && t->segments >= t->opts.max_segments) {
 		t->stop = 1;
 		if (!t->live && !t->rd)
@@ -717,7 +717,7 @@ int tracer_run(struct tracer *t)
 	struct table_stats st = { flow_total_count(t->flows), flow_table_max(t->flows),
 				  flow_evicted_count(t->flows), flow_expired_count(t->flows) };
 	if (t->opts.summaries && (st.evicted || st.expired))
-		out_table_summary(t->out, t->last_ts, &st);
+		out_table_summary(t->out, t->last_seg_ts, &st);
 	if (out_flush(t->out) != 0) {
 		warnf(t, "cannot write the output: %s", strerror(errno));
 		return EXIT_USAGE;
