@@ -6,6 +6,12 @@
 # sanitizer report (under SAN=1 that includes LeakSanitizer), and the same
 # output either way.
 #
+# NAME.expect, when there is one, holds a line that standard error must
+# contain.
+#
+#   ts-overflow    a pcapng record at 2,883,784,281,625 s: its time in
+#                  nanoseconds overflowed (UBSan); now named as damaged and
+#                  kept at the latest time that still subtracts
 #   standin-leak   a send unacknowledged for more than 5 s of capture time,
 #                  on a connection still open at the end: its stand-in row
 #                  leaked (issue 10 item 11; fixed on branch h1, 6857ae0:
@@ -35,6 +41,9 @@ for cap in "$here"/fuzz/regress/*.pcap; do
 			grep -q 'Sanitizer' "$dir/err$th" &&
 				why="$why; $(grep -m1 'Sanitizer' "$dir/err$th") (RSTSCOPE_THREADS=$th)"
 		done
+		if [ -e "${cap%.pcap}.expect" ] && ! grep -qF "$(cat "${cap%.pcap}.expect")" "$dir/err1"; then
+			why="$why; stderr lacks: $(cat "${cap%.pcap}.expect")"
+		fi
 		cmp -s "$dir/out1" "$dir/out2" && cmp -s "$dir/err1" "$dir/err2" &&
 			cmp -s "$dir/rc1" "$dir/rc2" || why="$why; one thread and helper threads differ"
 		if [ -z "$why" ]; then

@@ -32,6 +32,10 @@
 #define WARN_LIMIT     50 /* damaged records named one by one; the rest are counted */
 #define TICK_MS	       50 /* live mode: how often the log is read and rows settle */
 #define CHILD_GRACE_NS ((ts_ns)300 * 1000000) /* trace on after the command exits */
+/* The latest record time kept (2116-02-20): every classic pcap time (32-bit
+ * seconds) fits, and two times in nanoseconds still subtract without
+ * overflow. */
+#define TS_MAX_SEC 4611686017LL
 
 /* Set from a signal handler: the only global state (CONVENTIONS habit 5). */
 static volatile sig_atomic_t stop_requested;
@@ -223,16 +227,28 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	uint64_t n = t->rd ? ++t->rd->n : ++t->n;
 	if (t->dumper)
 		pcap_dump((u_char *)t->dumper, h, bytes);
-	ts_ns ts = (ts_ns)h->ts.tv_sec * 1000000000 + (ts_ns)h->ts.tv_usec;
+	long long sec = (long long)h->ts.tv_sec;
+	if (sec < 0 || sec > TS_MAX_SEC) {
+		/* A pcapng clock of 64 bits can say anything; in nanoseconds it
+		 * would overflow. Kept where any two times still subtract. */
+		char msg[160];
+		long long shown = sec < 0 ? 0 : TS_MAX_SEC;
+		snprintf(msg, sizeof msg,
+			 "timestamp %lld s is out of range (0 to %lld); shown at %lld s", sec,
+			 (long long)TS_MAX_SEC, shown);
+		report(t, n, msg, 1);
+		sec = shown;
+	}
+	ts_ns ts = (ts_ns)sec * 1000000000 + (ts_ns)h->ts.tv_usec;
 	if (h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000) {
 		/* libpcap hands the fraction on as stored (scaled to ns): an
 		 * out-of-range one would put the record at another time. */
 		char msg[160];
 		snprintf(msg, sizeof msg,
 			 "timestamp fraction %ld ns is out of range; shown at %lld.000000000",
-			 (long)h->ts.tv_usec, (long long)h->ts.tv_sec);
+			 (long)h->ts.tv_usec, sec);
 		report(t, n, msg, 1);
-		ts = (ts_ns)h->ts.tv_sec * 1000000000;
+		ts = (ts_ns)sec * 1000000000;
 	}
 	if (n == 1) {
 		/* Time zero for relative times: the first record. */
@@ -731,10 +747,10 @@ int tracer_run(struct tracer *t)
 		      (unsigned long long)st.max_conns);
 	if (st.expired)
 		warnf(t,
-		      "%llu connections expired after silence (%d s half-open, %d s otherwise, "
+		      "%llu connection%s expired after silence (%d s half-open, %d s otherwise, "
 		      "by capture time)",
-		      (unsigned long long)st.expired, (int)(FLOW_HALF_IDLE / 1000000000),
-		      (int)(FLOW_IDLE / 1000000000));
+		      (unsigned long long)st.expired, st.expired == 1 ? "" : "s",
+		      (int)(FLOW_HALF_IDLE / 1000000000), (int)(FLOW_IDLE / 1000000000));
 	if (t->snap_cut)
 		warnf(t,
 		      "%s: %llu records were cut by the snapshot length before the end of their "
