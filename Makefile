@@ -5,6 +5,7 @@
 #   make SAN=1 check     the same with AddressSanitizer + UndefinedBehaviorSanitizer
 #   sudo make demo       the server-close story, tracer and demo together (SCENARIO=name)
 #   make bench           throughput and memory against tcpdump and a bare libpcap loop
+#   make fuzz            libFuzzer: decoder, send-log line, the whole pipeline (FUZZ_SECONDS)
 #
 # Sources are found by wildcard: tracer/*.c (main.c is the program, the rest a
 # library), demo/*.c (likewise), tests/test_*.c (one cmocka program each) and
@@ -134,8 +135,8 @@ captures: deps
 	@sh tests/as-caller.sh $(MAKE) --no-print-directory all
 	@$(SCRIPT_ENV) sh tests/record-captures.sh && echo "captures: re-recorded; now run make golden-update and read git diff tests/golden"
 
-fuzz:
-	@sh tests/fuzz/run.sh
+fuzz: all
+	@$(SCRIPT_ENV) sh tests/fuzz/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -724,6 +724,105 @@ static void test_many_open_connections_all_found_after_table_grows(void **state)
 	}
 }
 
+/* ---- the cap and expiry ------------------------------------------------------ */
+
+static struct ep client_no(uint32_t i)
+{
+	struct ep c = { 4, { 10, 2, (uint8_t)(i >> 8), (uint8_t)i }, (uint16_t)(1024 + i) };
+	return c;
+}
+
+static void test_syn_flood_is_capped_and_evicts_half_open_before_established(void **state)
+{
+	struct fx *f = *state;
+	flow_table_set_max(f->t, 100);
+	assert_int_equal(flow_table_max(f->t), 100);
+	struct conn *est = handshake(f, &CLI, &SRV);
+	for (uint32_t i = 0; i < 1000; i++) {
+		struct ep c = client_no(i);
+		feed(f, &c, &SRV, i, 0, SYN, 0);
+		assert_true(flow_open_count(f->t) <= 100);
+	}
+	/* 1001 connections, 100 held: 901 evicted, every one a half-open SYN. */
+	assert_int_equal(flow_total_count(f->t), 1001);
+	assert_int_equal(flow_evicted_count(f->t), 901);
+	assert_int_equal(flow_expired_count(f->t), 0);
+	assert_int_equal(f->r.n, 901);
+	for (size_t i = 0; i < KEEP; i++) {
+		assert_int_equal(f->r.copy[i].gone, FLOW_GONE_EVICTED);
+		assert_int_equal(f->r.copy[i].half, 1);
+		assert_int_equal(f->r.ids[i], i + 2); /* the oldest first */
+	}
+	/* The established connection is still the one its segments find. */
+	struct seg_info in = feed(f, &CLI, &SRV, 1001, 5001, A, 0);
+	assert_ptr_equal(in.conn, est);
+	assert_int_equal(in.new_conn, 0);
+}
+
+static void test_full_table_evicts_closed_then_half_open_then_idlest(void **state)
+{
+	struct fx *f = *state;
+	flow_table_set_max(f->t, 3);
+	struct ep a = client_no(1), b = client_no(2), c = client_no(3), d = client_no(4),
+		  e = client_no(5), g = client_no(6);
+	handshake(f, &a, &SRV);		 /* 1: established */
+	feed(f, &b, &SRV, 1, 0, SYN, 0); /* 2: half-open */
+	handshake(f, &c, &SRV);		 /* 3: established, then reset */
+	feed(f, &SRV, &c, 5001, 0, R, 0);
+	feed(f, &d, &SRV, 1, 0, SYN, 0); /* 4: the closed one (3) makes room */
+	assert_int_equal(f->r.n, 1);
+	assert_int_equal(f->r.ids[0], 3);
+	feed(f, &e, &SRV, 1, 1, A, 0); /* 5: the oldest half-open one (2) goes */
+	assert_int_equal(f->r.n, 2);
+	assert_int_equal(f->r.ids[1], 2);
+	/* 1 and 5 established, 4 half-open: 4 goes, then of 1 and 5 the idler. */
+	feed(f, &a, &SRV, 1001, 5001, A, 0);
+	feed(f, &g, &SRV, 1, 1, A, 0);
+	assert_int_equal(f->r.ids[2], 4);
+	struct ep h = client_no(7);
+	feed(f, &h, &SRV, 1, 1, A, 0);
+	assert_int_equal(f->r.n, 4);
+	assert_int_equal(f->r.ids[3], 5); /* 1 was seen after 5 */
+	assert_int_equal(flow_evicted_count(f->t), 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(f->r.copy[i].gone, FLOW_GONE_EVICTED);
+}
+
+static void test_silent_connections_expire_by_capture_time(void **state)
+{
+	struct fx *f = *state;
+	struct ep half = client_no(1), idle = client_no(2), busy = client_no(3),
+		  other = client_no(4);
+	feed(f, &half, &SRV, 1, 0, SYN, 0);
+	handshake(f, &idle, &SRV);
+	struct conn *b = handshake(f, &busy, &SRV);
+	/* 181 s on: only the half-open one has been silent too long. */
+	f->ts += FLOW_HALF_IDLE;
+	feed(f, &busy, &SRV, 1001, 5001, A, 0);
+	assert_int_equal(f->r.n, 1);
+	assert_int_equal(f->r.ids[0], 1);
+	assert_int_equal(f->r.copy[0].gone, FLOW_GONE_EXPIRED);
+	assert_int_equal(f->r.copy[0].half, 1);
+	/* 900 s after its last segment the idle one goes; the busy one, seen
+	 * 720 s ago, stays. */
+	f->ts += FLOW_IDLE - FLOW_HALF_IDLE;
+	feed(f, &other, &SRV, 1, 1, A, 0);
+	assert_int_equal(f->r.n, 2);
+	assert_int_equal(f->r.ids[1], 2);
+	assert_int_equal(f->r.copy[1].gone, FLOW_GONE_EXPIRED);
+	assert_int_equal(f->r.copy[1].half, 0);
+	assert_ptr_equal(flow_lookup(f->t, 4, busy.addr, busy.port, SRV.addr, SRV.port, NULL), b);
+	assert_int_equal(flow_expired_count(f->t), 2);
+	assert_int_equal(flow_evicted_count(f->t), 0);
+	/* A segment of an expired one starts a new connection. */
+	struct seg_info in = feed(f, &idle, &SRV, 1001, 5001, A, 0);
+	assert_int_equal(in.new_conn, 1);
+	/* Nothing expires while time stands still or goes back. */
+	f->step = -SEC;
+	feed(f, &busy, &SRV, 1001, 5001, A, 0);
+	assert_int_equal(f->r.n, 2);
+}
+
 static void test_free_null_is_safe(void **state)
 {
 	(void)state;
@@ -780,6 +879,9 @@ int main(void)
 		T(test_closed_connection_lingers_then_is_retired_by_capture_time),
 		T(test_100k_connections_keep_memory_bounded_and_all_retire),
 		T(test_many_open_connections_all_found_after_table_grows),
+		T(test_syn_flood_is_capped_and_evicts_half_open_before_established),
+		T(test_full_table_evicts_closed_then_half_open_then_idlest),
+		T(test_silent_connections_expire_by_capture_time),
 		T(test_free_null_is_safe),
 		T(test_note_codes),
 #undef T

@@ -1,11 +1,20 @@
-/* flow.c: the connection table, a chained hash plus two age lists (p0f style).
+/* flow.c: the connection table, a chained hash plus three age lists (p0f
+ * style), with a hard cap and expiry by capture time.
  *
- * Open connections sit on the open list in order of creation (touching a
- * list on every packet costs more than it saves); a
- * connection that ends (RST, or a FIN each way) moves to the closed list, where
- * it lingers for late segments until FLOW_CLOSED_KEEP newer ones have closed
- * or FLOW_CLOSED_LINGER of capture time has passed. Retiring hands the
- * connection to the caller's callback (for its summary) and frees it. */
+ * A connection begun with a SYN sits on the half-open list, any other on the
+ * open list, in order of creation: touching a list on every packet costs
+ * more than it saves, so one whose handshake completes only clears its
+ * `half` flag and moves to the open list when it reaches the head of the
+ * half-open one, and the lists are kept in age order lazily: a head that saw
+ * traffic since it was listed goes back to the tail. A connection that ends
+ * (RST, or a FIN each way) moves to the closed list, where it lingers for
+ * late segments until FLOW_CLOSED_KEEP newer ones have closed or
+ * FLOW_CLOSED_LINGER of capture time has passed. Once a second of capture
+ * time, the heads of the other two lists are expired after FLOW_HALF_IDLE or
+ * FLOW_IDLE without a segment; at the cap, creating a connection evicts
+ * the head of the closed list, else the idlest of the first few half-open
+ * ones, else of the first few open ones. Retiring hands the connection to
+ * the caller's callback (for its summary) and frees it. */
 #include "flow.h"
 
 #include <arpa/inet.h>
@@ -15,7 +24,8 @@
 
 #define FLOW_CLOSED_KEEP   4096
 #define FLOW_CLOSED_LINGER ((ts_ns)10 * 1000000000)
-#define FLOW_OPEN_MAX	   (1u << 21) /* hard cap: beyond it the oldest open one is retired */
+#define FLOW_SCAN_EVERY	   ((ts_ns)1000000000) /* expiry runs once per second of capture time */
+#define FLOW_EVICT_LOOK	   8 /* at the cap, the idlest of this many oldest is evicted */
 #define FLOW_MIN_BUCKETS   1024
 #define FLOW_SPARE_MAX	   4096 /* retired connections kept for reuse, not freed */
 
@@ -24,12 +34,18 @@ struct conn_list {
 	uint64_t count;
 };
 
+enum list_id { L_HALF, L_OPEN, L_CLOSED };
+
 struct flow_table {
 	struct conn **buckets;
 	uint32_t nbuckets; /* power of two */
-	uint64_t count;	   /* connections held (open + closed) */
+	uint64_t count;	   /* connections held (on any of the lists) */
 	uint64_t next_id;
-	struct conn_list open, closed;
+	struct conn_list lists[3]; /* enum list_id */
+	uint32_t max;		   /* cap on count */
+	int max_set;		   /* by flow_table_set_max(), not from FLOW_TABLE_BYTES */
+	ts_ns scanned;		   /* capture time of the last expiry scan */
+	uint64_t evicted, expired;
 	flow_retire_fn retire;
 	void *arg;
 	/* Retired connections are reused (threaded through hnext): a busy
@@ -51,10 +67,19 @@ int flow_table_set_user_size(struct flow_table *t, size_t size)
 	if (t->next_id != 1)
 		return -1; /* connections exist, or have existed */
 	t->user_size = size;
+	if (!t->max_set)
+		t->max = (uint32_t)(FLOW_TABLE_BYTES / conn_bytes(t));
 	return 0;
 }
 
 void *flow_user_area(struct conn *c) { return c + 1; }
+
+void flow_table_set_max(struct flow_table *t, uint32_t max)
+{
+	t->max = max ? max : 1;
+	t->max_set = 1;
+}
+uint32_t flow_table_max(const struct flow_table *t) { return t->max; }
 
 static void list_remove(struct conn_list *l, struct conn *c)
 {
@@ -150,6 +175,7 @@ struct flow_table *flow_table_new(flow_retire_fn retire, void *arg)
 		return NULL;
 	}
 	t->next_id = 1;
+	t->max = (uint32_t)(FLOW_TABLE_BYTES / conn_bytes(t));
 	t->retire = retire;
 	t->arg = arg;
 	return t;
@@ -167,7 +193,7 @@ static void unhash(struct flow_table *t, struct conn *c)
 static void retire(struct flow_table *t, struct conn *c)
 {
 	unhash(t, c);
-	list_remove(c->closed ? &t->closed : &t->open, c);
+	list_remove(&t->lists[c->list], c);
 	t->count--;
 	if (t->retire)
 		t->retire(c, t->arg);
@@ -193,10 +219,9 @@ void flow_table_flush(struct flow_table *t)
 	struct conn **all = malloc(t->count * sizeof *all);
 	size_t n = 0;
 	if (all) {
-		for (struct conn *c = t->open.head; c; c = c->next)
-			all[n++] = c;
-		for (struct conn *c = t->closed.head; c; c = c->next)
-			all[n++] = c;
+		for (int l = 0; l < 3; l++)
+			for (struct conn *c = t->lists[l].head; c; c = c->next)
+				all[n++] = c;
 		qsort(all, n, sizeof *all, cmp_id);
 		for (size_t i = 0; i < n; i++)
 			retire(t, all[i]);
@@ -204,10 +229,9 @@ void flow_table_flush(struct flow_table *t)
 		return;
 	}
 	/* Out of memory for the sort: retire in list order rather than leak. */
-	while (t->open.head)
-		retire(t, t->open.head);
-	while (t->closed.head)
-		retire(t, t->closed.head);
+	for (int l = 0; l < 3; l++)
+		while (t->lists[l].head)
+			retire(t, t->lists[l].head);
 }
 
 void flow_table_free(struct flow_table *t)
@@ -307,11 +331,91 @@ static void format_ep(struct conn *c, int s)
 	c->ep_len[s] = (uint8_t)n;
 }
 
+/* Moves c to the tail of list l, listed at time ts. */
+static void relist(struct flow_table *t, struct conn *c, int l, ts_ns ts)
+{
+	list_remove(&t->lists[c->list], c);
+	c->list = (uint8_t)l;
+	c->list_ts = ts;
+	list_append(&t->lists[l], c);
+}
+
+static void retire_as(struct flow_table *t, struct conn *c, enum flow_gone why)
+{
+	c->gone = (uint8_t)why;
+	if (why == FLOW_GONE_EVICTED)
+		t->evicted++;
+	else
+		t->expired++;
+	retire(t, c);
+}
+
+/* The head of the half-open list, once those whose handshake completed have
+ * moved on to the open list. */
+static struct conn *half_head(struct flow_table *t)
+{
+	struct conn *c;
+	while ((c = t->lists[L_HALF].head) && !c->half)
+		relist(t, c, L_OPEN, c->last_ts);
+	return c;
+}
+
+/* Of the first FLOW_EVICT_LOOK connections from c on (half-open ones only,
+ * when half), the one whose last segment is oldest. */
+static struct conn *idlest(struct conn *c, int half)
+{
+	struct conn *best = c;
+	for (int i = 0; c && i < FLOW_EVICT_LOOK; c = c->next, i++)
+		if ((!half || c->half) && c->last_ts < best->last_ts)
+			best = c;
+	return best;
+}
+
+/* The table is full: one connection makes room. A closed one first (it has
+ * ended), then a half-open one (a SYN flood or a scan fills the table with
+ * those), then an open one; of each list, the idlest of the oldest few (the
+ * lists are in about the order of their last traffic, see above). */
+static void evict(struct flow_table *t)
+{
+	struct conn *c = t->lists[L_CLOSED].head;
+	if (!c && (c = half_head(t)))
+		c = idlest(c, 1);
+	if (!c && (c = t->lists[L_OPEN].head))
+		c = idlest(c, 0);
+	if (c)
+		retire_as(t, c, FLOW_GONE_EVICTED);
+}
+
+/* Once a second of capture time: retire what was silent too long. The lists
+ * are in about the order of their last traffic (see above), so only their
+ * heads are looked at. */
+static void expire_idle(struct flow_table *t, ts_ns now)
+{
+	t->scanned = now;
+	struct conn *c;
+	while ((c = half_head(t))) {
+		if (now - c->last_ts > FLOW_HALF_IDLE)
+			retire_as(t, c, FLOW_GONE_EXPIRED);
+		else if (now - c->list_ts > FLOW_HALF_IDLE)
+			relist(t, c, L_HALF, c->last_ts);
+		else
+			break;
+	}
+	while ((c = t->lists[L_OPEN].head)) {
+		if (now - c->last_ts > FLOW_IDLE)
+			retire_as(t, c, FLOW_GONE_EXPIRED);
+		else if (now - c->list_ts > FLOW_IDLE)
+			relist(t, c, L_OPEN, c->last_ts);
+		else
+			break;
+	}
+}
+
 static struct conn *create(struct flow_table *t, uint32_t h, const struct tcp_segment *seg,
 			   uint64_t n, ts_ns ts)
 {
-	if (t->open.count >= FLOW_OPEN_MAX && t->open.head)
-		retire(t, t->open.head);
+	while (t->count >= t->max && t->count)
+		evict(t);
 	/* Aligned, so that what find() compares is one cache line. */
 	struct conn *c = t->spare;
 	if (c) {
@@ -337,12 +441,15 @@ static struct conn *create(struct flow_table *t, uint32_t h, const struct tcp_se
 	c->first_n = n;
 	c->rst_from = -1;
 	c->first_fin_from = -1;
+	c->half = (seg->flags & TCPF_SYN) != 0;
+	c->list = c->half ? L_HALF : L_OPEN;
+	c->list_ts = ts;
 	format_ep(c, 0);
 	format_ep(c, 1);
 	uint32_t b = h & (t->nbuckets - 1);
 	c->hnext = t->buckets[b];
 	t->buckets[b] = c;
-	list_append(&t->open, c);
+	list_append(&t->lists[c->list], c);
 	t->count++;
 	if (t->count > (uint64_t)t->nbuckets)
 		grow(t);
@@ -351,19 +458,19 @@ static struct conn *create(struct flow_table *t, uint32_t h, const struct tcp_se
 
 static void expire_closed(struct flow_table *t, ts_ns now)
 {
-	while (t->closed.head && (t->closed.count > FLOW_CLOSED_KEEP ||
-				  now - t->closed.head->closed_ts > FLOW_CLOSED_LINGER))
-		retire(t, t->closed.head);
+	struct conn_list *l = &t->lists[L_CLOSED];
+	while (l->head &&
+	       (l->count > FLOW_CLOSED_KEEP || now - l->head->closed_ts > FLOW_CLOSED_LINGER))
+		retire(t, l->head);
 }
 
 static void mark_closed(struct flow_table *t, struct conn *c, ts_ns ts)
 {
 	if (c->closed)
 		return;
-	list_remove(&t->open, c);
 	c->closed = 1;
 	c->closed_ts = ts;
-	list_append(&t->closed, c);
+	relist(t, c, L_CLOSED, ts);
 }
 
 /* Payload bytes of side s not acknowledged by the other side. */
@@ -389,6 +496,9 @@ int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t 
 {
 	memset(info, 0, sizeof *info);
 	expire_closed(t, ts);
+	/* Unsigned: a capture whose time jumps back scans at once too. */
+	if ((uint64_t)ts - (uint64_t)t->scanned >= (uint64_t)FLOW_SCAN_EVERY)
+		expire_idle(t, ts);
 	int d = 0;
 	struct conn *c = find(t, h, seg->family, seg->src, seg->sport, seg->dst, seg->dport, &d);
 	int syn_only = (seg->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN;
@@ -409,6 +519,10 @@ int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t 
 	struct flow_side *me = &c->side[d], *peer = &c->side[1 - d];
 	c->last_ts = ts;
 	c->last_n = n;
+	/* The handshake is complete once each side has sent and a segment
+	 * without SYN follows (the client's ACK of the SYN-ACK). */
+	if (c->half && !(seg->flags & TCPF_SYN) && peer->pkts && me->pkts)
+		c->half = 0;
 	me->pkts++;
 	me->bytes += seg->len;
 
@@ -505,8 +619,13 @@ int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t 
 	return 0;
 }
 
-uint64_t flow_open_count(const struct flow_table *t) { return t->open.count; }
+uint64_t flow_open_count(const struct flow_table *t)
+{
+	return t->lists[L_HALF].count + t->lists[L_OPEN].count;
+}
 uint64_t flow_total_count(const struct flow_table *t) { return t->next_id - 1; }
+uint64_t flow_evicted_count(const struct flow_table *t) { return t->evicted; }
+uint64_t flow_expired_count(const struct flow_table *t) { return t->expired; }
 
 const char *flow_note_code(enum seg_note note)
 {

@@ -3,9 +3,11 @@
  * The flow table knows nothing about link layers or output: it takes decoded
  * segments and says, for each, which connection and direction it belongs to,
  * its relative numbers, and what it means ("RST: the peer had closed; these 14
- * bytes are lost"). Memory grows with the number of open connections; a
- * connection that ends is kept for a short while (late RSTs and ACKs still
- * find it) and then retired through a callback that receives its summary. */
+ * bytes are lost"). Memory grows with the number of open connections, up to
+ * a hard cap; a connection that ends is kept for a short while (late RSTs and
+ * ACKs still find it) and then retired through a callback that receives its
+ * summary. So is one that stays silent too long (by capture time) or that
+ * the full table evicts: c->gone says which. */
 #ifndef RSTSCOPE_FLOW_H
 #define RSTSCOPE_FLOW_H
 
@@ -69,6 +71,10 @@ struct conn {
 	uint64_t first_n, last_n;
 	uint8_t closed; /* RST seen, or both FINs and the last ACK */
 	uint8_t syn_seen;
+	uint8_t half;  /* half-open: begun with a SYN, the handshake not complete */
+	uint8_t list;  /* the table's list it is on */
+	uint8_t gone;  /* why it was retired: enum flow_gone */
+	ts_ns list_ts; /* when it was put on that list (or last seen active there) */
 	struct flow_side side[2];
 	uint64_t lost;	     /* payload bytes never acknowledged at RST */
 	uint64_t rst_lost_n; /* the data segment the first RST answered */
@@ -99,6 +105,26 @@ struct seg_info {
 	uint8_t new_conn; /* this segment opened the connection entry */
 };
 
+/* Why a connection was retired (struct conn's gone). */
+enum flow_gone {
+	FLOW_GONE_ENDED = 0, /* it ended, or the input did */
+	FLOW_GONE_EXPIRED,   /* no traffic for FLOW_HALF_IDLE (half-open) or FLOW_IDLE */
+	FLOW_GONE_EVICTED,   /* the table was full and it was the oldest or idlest */
+};
+
+/* Expiry by capture time: a half-open connection after this long without a
+ * segment (longer than any gap between Linux's SYN retransmissions, which
+ * back off to at most 120 s), any other one after FLOW_IDLE (about the 924 s
+ * Linux retransmits unacknowledged data before giving up, tcp_retries2 = 15;
+ * the gaps between retransmissions are at most 120 s). */
+#define FLOW_HALF_IDLE ((ts_ns)180 * 1000000000)
+#define FLOW_IDLE      ((ts_ns)900 * 1000000000)
+/* The cap on connections held (open, half-open and lingering closed ones),
+ * unless set: as many as fit in FLOW_TABLE_BYTES (35,746 alone, 12,684 with
+ * the correlator's area). At the cap, a closed one goes first, then the
+ * oldest half-open one, then the one idle longest. */
+#define FLOW_TABLE_BYTES ((size_t)24 << 20)
+
 /* A finished connection, as handed to the retire callback (POD). */
 struct flow_table;
 typedef void (*flow_retire_fn)(const struct conn *c, void *arg);
@@ -109,6 +135,9 @@ struct flow_table *flow_table_new(flow_retire_fn retire, void *arg);
  * it). Only before the first segment: returns -1 after. */
 int flow_table_set_user_size(struct flow_table *t, size_t size);
 void *flow_user_area(struct conn *c);
+/* The cap on connections held (see FLOW_TABLE_BYTES; at least 1). */
+void flow_table_set_max(struct flow_table *t, uint32_t max);
+uint32_t flow_table_max(const struct flow_table *t);
 /* Retires every connection still held, in id order, then frees the table. */
 void flow_table_free(struct flow_table *t);
 /* Retire every connection still held (in id order) without freeing the table. */
@@ -139,8 +168,12 @@ uint32_t flow_hash(const struct tcp_segment *seg);
  * segment touches most of its lines: lookup, sides, the text column). */
 void flow_prefetch(const struct flow_table *t, uint32_t hash, int step);
 
+/* Connections held and not closed (half-open included). */
 uint64_t flow_open_count(const struct flow_table *t);
 uint64_t flow_total_count(const struct flow_table *t);
+/* Connections retired because the table was full, or for silence. */
+uint64_t flow_evicted_count(const struct flow_table *t);
+uint64_t flow_expired_count(const struct flow_table *t);
 
 /* Equal addresses: fixed-size compares the compiler inlines (a memcmp of
  * 4-or-16 bytes is a library call on every segment). */

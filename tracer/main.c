@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <pcap/pcap.h>
 
 #include "rstscope_version.h"
 #include "tracer.h"
@@ -88,7 +91,7 @@ static int die_usage(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* Joins the remaining arguments into one filter expression, as tcpdump does. */
+/* Joins the filter words into one filter expression, as tcpdump does. */
 static char *join_args(int argc, char **argv)
 {
 	size_t len = 1;
@@ -104,6 +107,31 @@ static char *join_args(int argc, char **argv)
 		strcat(s, argv[i]);
 	}
 	return s;
+}
+
+/* A filter word that is a capture file given without -r: an existing file
+ * named *.pcap, *.pcapng or *.cap, or one that is no filter expression. */
+static int is_capture_file(const char *w)
+{
+	struct stat st;
+	if (stat(w, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	size_t n = strlen(w);
+	static const char *const ext[] = { ".pcap", ".pcapng", ".cap" };
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		size_t e = strlen(ext[i]);
+		if (n > e && !strcmp(w + n - e, ext[i]))
+			return 1;
+	}
+	pcap_t *p = pcap_open_dead(DLT_EN10MB, 262144);
+	if (!p)
+		return 0;
+	struct bpf_program prog;
+	int bad = pcap_compile(p, &prog, w, 1, PCAP_NETMASK_UNKNOWN) != 0;
+	if (!bad)
+		pcap_freecode(&prog);
+	pcap_close(p);
+	return bad;
 }
 
 enum { OPT_JSON = 256, OPT_TIME, OPT_NO_SUMMARY, OPT_DURATION, OPT_NO_CALLS, OPT_WRITE_CALLS,
@@ -131,7 +159,8 @@ static int parse_pids(const char *s, int *pids, int max)
 	return n;
 }
 
-int main(int argc, char **argv)
+/* The program, with room for the filter words (argc + 1 of them). */
+static int rstscope_main(int argc, char **argv, char **words)
 {
 	static const struct option longopts[] = {
 		{ "read", required_argument, NULL, 'r' },
@@ -161,10 +190,18 @@ int main(int argc, char **argv)
 	opts.out.preview = 1;
 	opts.out.time = TIME_REL;
 	static int pids[64];
+	/* Options anywhere, as tcpdump takes them ('-r F port 80 -c 2'): the
+	 * leading '-' hands each other word over in order (case 1), the
+	 * filter's words; "--" ends the options, and the words after it are
+	 * the command's, never parsed. */
+	int nwords = 0;
+	const char *last_arg = NULL; /* the word the last option took, if any */
 	int c;
 	opterr = 0; /* our messages name the program the same however it was run */
-	while ((c = getopt_long(argc, argv, "+r:l:i:w:Z:B:c:Sx:p:nhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-r:l:i:w:Z:B:c:Sx:p:nhV", longopts, NULL)) != -1) {
+		last_arg = optarg;
 		switch (c) {
+		case 1: words[nwords++] = optarg; break;
 		case 'r': opts.read_path = optarg; break;
 		case 'l': opts.sendlog = optarg; break;
 		case 'i': opts.iface = optarg; break;
@@ -276,18 +313,22 @@ int main(int argc, char **argv)
 		}
 		}
 	}
-	/* Words before "--" are a filter expression, words after it a command. */
-	int nargs = argc - optind, cmd_at = -1;
-	if (optind > 1 && !strcmp(argv[optind - 1], "--"))
-		cmd_at = 0, nargs = 0;
-	for (int i = 0; cmd_at < 0 && i < nargs; i++)
-		if (!strcmp(argv[optind + i], "--"))
-			cmd_at = i + 1, nargs = i;
-	if (cmd_at >= 0) {
-		if (argv[optind + cmd_at] == NULL || optind + cmd_at >= argc)
+	/* getopt stopped at "--" (not an option's argument "--"): the words
+	 * after it are a command. */
+	if (optind > 1 && optind - 1 < argc && !strcmp(argv[optind - 1], "--") &&
+	    argv[optind - 1] != last_arg) {
+		if (optind >= argc)
 			return die_usage("%s", "-- wants a command to run");
-		opts.command = argv + optind + cmd_at;
+		opts.command = argv + optind;
 	}
+	for (int i = 0; !opts.read_path && i < nwords; i++)
+		if (is_capture_file(words[i])) {
+			fprintf(stderr,
+				"%s: '%s' is a file, not a filter expression: did you mean -r %s?\n"
+				"Try '%s --help'.\n",
+				progname, words[i], words[i], progname);
+			return EXIT_USAGE;
+		}
 	if (opts.read_path && opts.iface)
 		return die_usage("%s",
 				 "-r and -i both given: replay a file or capture live, not both");
@@ -310,8 +351,8 @@ int main(int argc, char **argv)
 	if (!opts.read_path && !opts.iface)
 		opts.iface = "lo";
 	char *filter = NULL;
-	if (nargs > 0) {
-		filter = join_args(nargs, argv + optind);
+	if (nwords > 0) {
+		filter = join_args(nwords, words);
 		if (!filter) {
 			fprintf(stderr, "%s: out of memory\n", progname);
 			return EXIT_USAGE;
@@ -340,5 +381,17 @@ int main(int argc, char **argv)
 	int rc = tracer_run(t);
 	tracer_free(t);
 	free(filter);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	char **words = calloc((size_t)argc + 1, sizeof *words);
+	if (!words) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		return EXIT_USAGE;
+	}
+	int rc = rstscope_main(argc, argv, words);
+	free(words);
 	return rc;
 }

@@ -881,10 +881,19 @@ static void summary_text(struct out *o, const struct conn *c)
 		ob_str(b, c->lost == 1 ? " byte lost" : " bytes lost");
 		any = 1;
 	}
-	if (!any)
+	if (c->gone == FLOW_GONE_EVICTED) {
+		ob_str(b, any ? "; " : "");
+		ob_str(b, "evicted while open: the connection table was full");
+	} else if (c->gone == FLOW_GONE_EXPIRED) {
+		ob_str(b, any ? "; " : "");
+		ob_str(b, c->half ? "expired: half-open and silent for " : "expired: silent for ");
+		ob_u64(b, (uint64_t)((c->half ? FLOW_HALF_IDLE : FLOW_IDLE) / 1000000000));
+		ob_str(b, " s");
+	} else if (!any) {
 		ob_str(b, c->syn_seen
 				  ? "still open at the end of the capture"
 				  : "still open (no SYN seen: the capture began mid-connection)");
+	}
 	ob_char(b, '\n');
 }
 
@@ -930,7 +939,31 @@ static void summary_json(struct out *o, const struct conn *c)
 	ob_char(b, ']');
 	json_key(b, "syn");
 	ob_str(b, c->syn_seen ? "true" : "false");
+	if (c->gone == FLOW_GONE_EVICTED)
+		ob_str(b, ",\"evicted\":true");
+	else if (c->gone == FLOW_GONE_EXPIRED)
+		ob_str(b, ",\"expired\":true");
 	ob_str(b, "}\n");
+}
+
+void out_table_summary(struct out *o, ts_ns ts, const struct table_stats *st)
+{
+	if (!o->opts.json)
+		return;
+	out_reserve(o, 256);
+	struct obuf *b = &o->b;
+	ob_str(b, "{\"kind\":\"summary\",\"ts\":");
+	ob_ts_json(b, ts);
+	ob_str(b, ",\"conn\":null,\"connections\":");
+	ob_u64(b, st->connections);
+	ob_str(b, ",\"max_conns\":");
+	ob_u64(b, st->max_conns);
+	ob_str(b, ",\"evicted\":");
+	ob_u64(b, st->evicted);
+	ob_str(b, ",\"expired\":");
+	ob_u64(b, st->expired);
+	ob_str(b, "}\n");
+	out_event_done(o);
 }
 
 void out_summary(struct out *o, const struct conn *c)

@@ -65,6 +65,12 @@ struct seg_extra {
 void out_segment_x(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 		   const struct seg_info *info, const struct seg_extra *x);
 void out_summary(struct out *o, const struct conn *c);
+/* The connection table's totals; JSON only (a summary with "conn": null and
+ * "evicted"), for a run in which connections were evicted or expired. */
+struct table_stats {
+	uint64_t connections, max_conns, evicted, expired;
+};
+void out_table_summary(struct out *o, ts_ns ts, const struct table_stats *st);
 /* Formats c->col[d] (the text timeline's connection column) if not yet. */
 void out_conn_col(struct conn *c, int d);
 /* A free-form text line (text mode only), e.g. the capture statistics. */

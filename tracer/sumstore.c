@@ -25,7 +25,7 @@ struct sumrec {
 	uint8_t addr[2][16];
 	uint16_t port[2];
 	int8_t first_fin_from, rst_from;
-	uint8_t family, syn_seen, closed;
+	uint8_t family, syn_seen, closed, half, gone;
 	uint8_t ep_len[2];
 	char ep[2][48];
 };
@@ -56,6 +56,8 @@ struct sumrec {
 		(d)->family = (s)->family;                                                         \
 		(d)->syn_seen = (s)->syn_seen;                                                     \
 		(d)->closed = (s)->closed;                                                         \
+		(d)->half = (s)->half;                                                             \
+		(d)->gone = (s)->gone;                                                             \
 		memcpy((d)->ep_len, (s)->ep_len, sizeof(d)->ep_len);                               \
 		memcpy((d)->ep, (s)->ep, sizeof(d)->ep);                                           \
 	} while (0)

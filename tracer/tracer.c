@@ -38,6 +38,10 @@
 /* A replayed capture that simply ends may have run on with nothing to
  * capture: only calls this long after its last record are beyond it. */
 #define END_SLACK_NS ((ts_ns)1000000000)
+/* The latest record time kept (2116-02-20): every classic pcap time (32-bit
+ * seconds) fits, and two times in nanoseconds still subtract without
+ * overflow. */
+#define TS_MAX_SEC 4611686017LL
 
 /* Set from a signal handler: the only global state (CONVENTIONS habit 5). */
 static volatile sig_atomic_t stop_requested, stop_count;
@@ -114,6 +118,7 @@ struct tracer {
 	long file_pos;		 /* its offset after the previous record, -1 if unknown */
 	_Alignas(64) uint64_t n; /* records read */
 	uint64_t segments;	 /* TCP segments shown */
+	ts_ns last_seg_ts;	 /* of the last one */
 	uint64_t not_tcp, fragments, snap_cut, damaged, warned;
 	uint64_t first_snap_cut;
 	ts_ns last_ts; /* the last record's time */
@@ -230,6 +235,7 @@ static void show_record(struct tracer *t, uint64_t n, ts_ns ts, int r, const cha
 	else
 		out_segment(t->out, n, ts, seg, &info);
 	t->segments++;
+	t->last_seg_ts = ts;
 	if (t->opts.max_segments && t->segments >= t->opts.max_segments) {
 		t->stop = 1;
 		if (!t->live && !t->rd)
@@ -245,16 +251,28 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	uint64_t n = t->rd ? ++t->rd->n : ++t->n;
 	if (t->dumper)
 		pcap_dump((u_char *)t->dumper, h, bytes);
-	ts_ns ts = (ts_ns)h->ts.tv_sec * 1000000000 + (ts_ns)h->ts.tv_usec;
+	long long sec = (long long)h->ts.tv_sec;
+	if (sec < 0 || sec > TS_MAX_SEC) {
+		/* A pcapng clock of 64 bits can say anything; in nanoseconds it
+		 * would overflow. Kept where any two times still subtract. */
+		char msg[160];
+		long long shown = sec < 0 ? 0 : TS_MAX_SEC;
+		snprintf(msg, sizeof msg,
+			 "timestamp %lld s is out of range (0 to %lld); shown at %lld s", sec,
+			 (long long)TS_MAX_SEC, shown);
+		report(t, n, msg, 1);
+		sec = shown;
+	}
+	ts_ns ts = (ts_ns)sec * 1000000000 + (ts_ns)h->ts.tv_usec;
 	if (h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000) {
 		/* libpcap hands the fraction on as stored (scaled to ns): an
 		 * out-of-range one would put the record at another time. */
 		char msg[160];
 		snprintf(msg, sizeof msg,
 			 "timestamp fraction %ld ns is out of range; shown at %lld.000000000",
-			 (long)h->ts.tv_usec, (long long)h->ts.tv_sec);
+			 (long)h->ts.tv_usec, sec);
 		report(t, n, msg, 1);
-		ts = (ts_ns)h->ts.tv_sec * 1000000000;
+		ts = (ts_ns)sec * 1000000000;
 	}
 	if (n == 1) {
 		/* Time zero for relative times: the first record. */
@@ -656,6 +674,20 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	const char *max = getenv("RSTSCOPE_MAX_CONNS");
+	if (max && *max) {
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(max, &end, 10);
+		if (errno || *end || max[0] == '-' || v == 0 || v > UINT32_MAX) {
+			snprintf(err, errlen,
+				 "RSTSCOPE_MAX_CONNS wants a number of connections (1 to %u), not "
+				 "'%.64s'",
+				 (unsigned)UINT32_MAX, max);
+			goto fail;
+		}
+		flow_table_set_max(t->flows, (uint32_t)v);
+	}
 	const char *logpath = opts->sendlog;
 	int via = opts->via_strace;
 	if (t->rec) {
@@ -877,6 +909,10 @@ static int run_live(struct tracer *t)
 		ts_ns now = now_realtime();
 		if (t->corr)
 			corr_advance(t->corr, now);
+		/* Live, the lines made final by this batch go out now, to a pipe
+		 * as to a terminal (`rstscope | grep RST`); replay keeps its
+		 * block writes. One write per batch, not per line. */
+		out_flush(t->out);
 		if (t->dumper)
 			pcap_dump_flush(t->dumper);
 		if (t->child && reap(t, now, &child_end) && now - child_end > CHILD_GRACE_NS)
@@ -996,10 +1032,27 @@ int tracer_run(struct tracer *t)
 	}
 	if (t->live && t->opts.out.json)
 		json_stats(t);
+	struct table_stats st = { flow_total_count(t->flows), flow_table_max(t->flows),
+				  flow_evicted_count(t->flows), flow_expired_count(t->flows) };
+	if (t->opts.summaries && (st.evicted || st.expired))
+		out_table_summary(t->out, t->last_seg_ts, &st);
 	if (out_flush(t->out) != 0) {
 		warnf(t, "cannot write the output: %s", strerror(errno));
 		return EXIT_USAGE;
 	}
+	if (st.evicted)
+		warnf(t,
+		      "%llu of %llu connections were evicted from the full connection table "
+		      "(at most %llu held; RSTSCOPE_MAX_CONNS sets it); each is summarized as it "
+		      "was then, and a later segment of it starts a new one",
+		      (unsigned long long)st.evicted, (unsigned long long)st.connections,
+		      (unsigned long long)st.max_conns);
+	if (st.expired)
+		warnf(t,
+		      "%llu connection%s expired after silence (%d s half-open, %d s otherwise, "
+		      "by capture time)",
+		      (unsigned long long)st.expired, st.expired == 1 ? "" : "s",
+		      (int)(FLOW_HALF_IDLE / 1000000000), (int)(FLOW_IDLE / 1000000000));
 	if (t->snap_cut)
 		warnf(t,
 		      "%s: %llu records were cut by the snapshot length before the end of their "

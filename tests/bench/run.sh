@@ -8,13 +8,17 @@
 # benchgen, pcapcount and peakrss). Knobs: BENCH_PACKETS (the main capture,
 # default 2000000), BENCH_RUNS (runs per contender, best one kept, default 3;
 # a contender whose run takes more than BENCH_SLOW seconds, default 8, runs once),
-# BENCH_SMALL and BENCH_LARGE (the memory captures, default 1M and 4M packets),
-# TMPDIR (where the captures go: about 750 MB, removed at the end).
+# BENCH_SMALL and BENCH_LARGE (the memory captures, default 1M and 4M packets,
+# also the sizes of the SYN floods), TMPDIR (where the captures go: about
+# 1.1 GB, removed at the end).
 #
 # The main capture (BENCH_PACKETS packets, > 150,000 connections, a quarter of
 # them IPv6) is read by each contender BENCH_RUNS times, in rounds, output to
 # /dev/null; the fastest run counts. rstscope's peak memory is also measured
-# on captures of 1M and 4M packets: it should not grow with the capture.
+# on captures of 1M and 4M packets: it should not grow with the capture; and
+# on SYN floods of as many packets (benchgen -f: every record a SYN from a new
+# source port, a new half-open connection each), where the connection
+# table's cap must hold it under 64 MB.
 # tcpdump keeps relative-sequence state for every connection it has ever seen
 # (never freed, searched linearly per hash bucket), so its throughput falls as
 # the connection count grows; that is part of what is measured. tcpdump -S
@@ -110,6 +114,9 @@ gen "$MEM_SMALL" small
 conns_small=$CONNS
 gen "$MEM_LARGE" large
 conns_large=$CONNS
+"$TOOLS/benchgen" -f -n "$MEM_SMALL" -o "$dir/flood-small.pcap" 2>"$dir/gen.err" &&
+	"$TOOLS/benchgen" -f -n "$MEM_LARGE" -o "$dir/flood-large.pcap" 2>"$dir/gen.err" ||
+	{ cat "$dir/gen.err" >&2; fail "benchgen -f failed"; }
 if [ "$has_log" = 1 ]; then
 	gen "$MAIN_N" main "$dir/main.sendlog"
 else
@@ -161,11 +168,16 @@ measure "$RSTSCOPE" -r "$dir/small.pcap"
 small_w=$W small_r=$R
 measure "$RSTSCOPE" -r "$dir/large.pcap"
 large_w=$W large_r=$R
+measure "$RSTSCOPE" -r "$dir/flood-small.pcap"
+fsmall_w=$W fsmall_r=$R
+measure "$RSTSCOPE" -r "$dir/flood-large.pcap"
+flarge_w=$W flarge_r=$R
 
 awk -v n="$MAIN_N" -v runs="$RUNS" -v slow="$SLOW" -v conns="$conns_main" -v v6="$v6_main" -v mb="$main_mb" \
     -v has_log="$has_log" -v loglines="${LOGLINES:-0}" \
     -v sn="$MEM_SMALL" -v sw="$small_w" -v sr="$small_r" -v sc="$conns_small" \
-    -v ln="$MEM_LARGE" -v lw="$large_w" -v lr="$large_r" -v lc="$conns_large" '
+    -v ln="$MEM_LARGE" -v lw="$large_w" -v lr="$large_r" -v lc="$conns_large" \
+    -v fsw="$fsmall_w" -v fsr="$fsmall_r" -v flw="$flarge_w" -v flr="$flarge_r" '
 function commas(x,   s, out) {
 	s = sprintf("%.0f", x); out = ""
 	while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) }
@@ -210,6 +222,9 @@ END {
 	printf "\nrstscope -r (text), one run each, peak memory by capture size:\n"
 	printf "  %9s packets  %7s connections  %7.3f s  %12s packets/s  peak %5.1f MB\n", commas(sn), commas(sc), sw, commas(sn / sw), sr
 	printf "  %9s packets  %7s connections  %7.3f s  %12s packets/s  peak %5.1f MB\n", commas(ln), commas(lc), lw, commas(ln / lw), lr
+	printf "\nrstscope -r (text) on a SYN flood (every record a SYN from a new source port):\n"
+	printf "  %9s packets  %7s connections  %7.3f s  %12s packets/s  peak %5.1f MB\n", commas(sn), commas(sn), fsw, commas(sn / fsw), fsr
+	printf "  %9s packets  %7s connections  %7.3f s  %12s packets/s  peak %5.1f MB\n", commas(ln), commas(ln), flw, commas(ln / flw), flr
 
 	maxpeak = sr > lr ? sr : lr; what = "text, " commas(sr > lr ? sn : ln) " packets"
 	if (peak["text"] > maxpeak) { maxpeak = peak["text"]; what = "text" }
@@ -225,6 +240,8 @@ END {
 	target(x >= 0.40, "text throughput >= 40% of the bare loop", sprintf("%.1f%%   (by cpu s: %.1f%%)", 100 * x, 100 * cr("bare", "text")))
 	target(maxpeak < 64, "peak memory < 64 MB", sprintf("highest %.1f MB (%s)", maxpeak, what))
 	target(same, "same peak for " short(sn) " and " short(ln) " packets", sprintf("%.1f vs %.1f MB (within 10%% or 2 MB)", sr, lr))
+	fmax = fsr > flr ? fsr : flr
+	target(fmax < 64, "SYN flood peak < 64 MB (" short(sn) " and " short(ln) ")", sprintf("%.1f and %.1f MB", fsr, flr))
 	if (has_log) {
 		x = pps["log"] / pps["text"]
 		target(x >= 0.70, "with send log >= 70% of text throughput", sprintf("%.1f%%   (by cpu s: %.1f%%)", 100 * x, 100 * cr("text", "log")))

@@ -2,6 +2,12 @@
  * `make bench`, and optionally the client's send log for it.
  *
  *   benchgen -n PACKETS -o FILE.pcap [-l SENDLOG] [-w WINDOW] [-s SEED]
+ *   benchgen -f -n PACKETS -o FILE.pcap
+ *
+ * -f writes a SYN flood instead (a scan looks the same to a connection
+ * table): every record a lone IPv4 SYN from a new source, port 1024 onward
+ * on 10.0.0.1, then on 10.0.0.2 and so on, to 10.255.0.1:80, 1..4 us apart;
+ * nothing answers. Each SYN is a new half-open connection.
  *
  * The capture is classic pcap (nanosecond magic 0xa1b23c4d, EN10MB, snaplen
  * 262144), as tcpdump -i lo writes it on Linux: zero MAC addresses, IPv4 and
@@ -363,6 +369,49 @@ static void emit(struct gen *g, struct conn *c, int from_server, uint8_t flags, 
 	g->packets++;
 }
 
+/* -f: PACKETS SYNs, each from a source address and port never used before. */
+static void flood(struct gen *g, uint64_t npackets)
+{
+	uint8_t *p = g->pkt;
+	for (uint64_t i = 0; i < npackets; i++) {
+		memset(p, 0, 14);
+		put16(p + 12, 0x0800);
+		uint8_t *ip = p + 14, *tcp = ip + 20;
+		uint32_t src = 0x0a000001u + (uint32_t)(i / 64512);
+		memset(ip, 0, 20);
+		ip[0] = 0x45;
+		put16(ip + 2, 20 + 24);
+		put16(ip + 4, (uint16_t)i);
+		ip[8] = 64;
+		ip[9] = 6;
+		put32(ip + 12, src);
+		put32(ip + 16, 0x0aff0001u);
+		put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+		memset(tcp, 0, 24);
+		put16(tcp, (uint16_t)(1024 + i % 64512));
+		put16(tcp + 2, 80);
+		put32(tcp + 4, (uint32_t)rng_next());
+		tcp[12] = 6 << 4;
+		tcp[13] = F_SYN;
+		put16(tcp + 14, 1024);
+		tcp[20] = 2; /* MSS 1460 */
+		tcp[21] = 4;
+		put16(tcp + 22, 1460);
+		uint32_t sum = csum_add(0, ip + 12, 8) + 6 + 24;
+		put16(tcp + 16, csum_fold(csum_add(sum, tcp, 24)));
+		uint8_t rec[16];
+		put32le(rec, (uint32_t)(g->ts / 1000000000));
+		put32le(rec + 4, (uint32_t)(g->ts % 1000000000));
+		put32le(rec + 8, 58);
+		put32le(rec + 12, 58);
+		fwrite(rec, 1, 16, g->pcap);
+		fwrite(p, 1, 58, g->pcap);
+		g->packets++;
+		g->conns++;
+		g->ts += 1000 + rng_below(3000);
+	}
+}
+
 /* A payload of 8..63 bytes drawn from the text, ending in a newline. */
 static const char *payload(size_t *len)
 {
@@ -462,8 +511,10 @@ static int step(struct gen *g, struct conn *c)
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: benchgen -n PACKETS -o FILE.pcap [-l SENDLOG] [-w WINDOW] [-s SEED]\n"
+		   "       benchgen -f -n PACKETS -o FILE.pcap\n"
 		   "Writes a deterministic loopback-like TCP capture (IPv4 and IPv6, WINDOW\n"
-		   "connections interleaved, default 800) and optionally the client's send log.\n");
+		   "connections interleaved, default 800) and optionally the client's send log;\n"
+		   "with -f, a SYN flood: every record a SYN from a new source port.\n");
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -481,9 +532,10 @@ int main(int argc, char **argv)
 {
 	uint64_t npackets = 0, window = 800, seed = 1;
 	const char *out = NULL, *logpath = NULL;
-	int c;
-	while ((c = getopt(argc, argv, "n:o:l:w:s:h")) != -1) {
+	int c, syn_flood = 0;
+	while ((c = getopt(argc, argv, "fn:o:l:w:s:h")) != -1) {
 		switch (c) {
+		case 'f': syn_flood = 1; break;
 		case 'n':
 			if (parse_u64(optarg, &npackets) || !npackets) {
 				fprintf(stderr, "benchgen: -n wants a positive number, not '%s'\n",
@@ -509,7 +561,7 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!npackets || !out || optind != argc) {
+	if (!npackets || !out || optind != argc || (syn_flood && logpath)) {
 		usage(stderr);
 		return 2;
 	}
@@ -544,13 +596,15 @@ int main(int argc, char **argv)
 	put32le(hdr + 20, DLT_EN10MB_);
 	fwrite(hdr, 1, sizeof hdr, g.pcap);
 
-	struct conn *win = calloc(window, sizeof *win);
-	if (!win) {
+	g.ts = (uint64_t)START_SEC * 1000000000 + 123456789;
+	struct conn *win = syn_flood ? NULL : calloc(window, sizeof *win);
+	if (syn_flood)
+		flood(&g, npackets);
+	else if (!win) {
 		fprintf(stderr, "benchgen: out of memory\n");
 		return 1;
 	}
-	g.ts = (uint64_t)START_SEC * 1000000000 + 123456789;
-	for (uint64_t i = 0; i < window; i++)
+	for (uint64_t i = 0; !syn_flood && i < window; i++)
 		conn_start(&g, &win[i], (int)(3 + i));
 	while (g.packets < npackets) {
 		uint32_t i = rng_below((uint32_t)window);
