@@ -27,7 +27,7 @@
 #include "flow.h"
 
 #define REORDER_NS  ((ts_ns)1000000000) /* a call is handed on once the file is this much past it */
-#define LIVE_HOLD_NS ((ts_ns)500000000) /* live: how long a call waits for its socket's addresses */
+#define LIVE_HOLD_NS ((ts_ns)100000000) /* live: how long a call waits for its socket's addresses */
 #define BAD_LIMIT   20			/* unreadable lines named one by one; the rest counted */
 #define SNIFF_BYTES 65536
 
@@ -1769,8 +1769,10 @@ int strace_next(struct strace_log *s, struct call *c, char *err, size_t errlen)
 		if (!best)
 			break;
 		struct held *hd = &best->q[0];
-		if (best->follow && !hd->c.has_ep && hd->sock >= 0) {
-			/* Live: give the socket a moment to show its addresses. */
+		if (best->follow && ((!hd->c.has_ep && hd->sock >= 0) || hd->wait_pid)) {
+			/* Live: give the socket a moment to show its addresses, a
+			 * connect() its process's next stamp (well inside the
+			 * correlator's live settling time). */
 			struct timespec now;
 			clock_gettime(CLOCK_REALTIME, &now);
 			ts_ns t = (ts_ns)now.tv_sec * 1000000000 + now.tv_nsec;
