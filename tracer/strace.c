@@ -101,8 +101,17 @@ static int64_t num_at(const char *s, size_t n)
 	size_t i = 0;
 	if (i < n && s[i] == '-')
 		neg = 1, i++;
-	if (i + 1 < n && s[i] == '0' && s[i + 1] == 'x')
-		return (int64_t)strtoll(s + i, NULL, 16) * (neg ? -1 : 1);
+	if (i + 1 < n && s[i] == '0' && s[i + 1] == 'x') {
+		uint64_t u = 0;
+		for (i += 2; i < n; i++) {
+			char h = s[i];
+			int d = is_digit(h) ? h - '0' : (h >= 'a' && h <= 'f') ? h - 'a' + 10 : -1;
+			if (d < 0)
+				break;
+			u = u * 16 + (uint64_t)d;
+		}
+		return neg ? -(int64_t)u : (int64_t)u;
+	}
 	for (; i < n && is_digit(s[i]); i++)
 		v = v * 10 + (s[i] - '0');
 	return neg ? -v : v;
@@ -1066,8 +1075,7 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 	}
 	if (!strcmp(name, "rt_sigaction") && a.n >= 2 && !rv.unknown && rv.val == 0) {
 		int64_t signo = num_at(a.a[0], a.len[0]);
-		int pipe = (a.len[0] >= 7 && strstr(a.a[0], "SIGPIPE") &&
-			    (size_t)(strstr(a.a[0], "SIGPIPE") - a.a[0]) < a.len[0]) ||
+		int pipe = memmem(a.a[0], a.len[0], "SIGPIPE", 7) != NULL ||
 			   (is_digit(a.a[0][0]) && signo == 13);
 		if (pipe && a.a[1][0] == '{')
 			sigpipe_disp(a.a[1], a.len[1], p->disp, sizeof p->disp);
@@ -1080,12 +1088,11 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 		if (parse_fd_ann(rv.text, rv.text_len, &an) != 0)
 			return 0;
 		fd_drop(s, pid, an.fd);
-		int inet = strstr(a.a[0], "AF_INET") != NULL || num_at(a.a[0], a.len[0]) == 2 ||
+		int inet = memmem(a.a[0], a.len[0], "AF_INET", 7) != NULL || num_at(a.a[0], a.len[0]) == 2 ||
 			   num_at(a.a[0], a.len[0]) == 10;
 		int stream = (a.len[1] >= 11 && !memcmp(a.a[1], "SOCK_STREAM", 11)) ||
 			     (is_digit(a.a[1][0]) && (num_at(a.a[1], a.len[1]) & 0xf) == 1) ||
-			     (a.len[1] > 0 && strstr(a.a[1], "SOCK_STREAM") &&
-			      (size_t)(strstr(a.a[1], "SOCK_STREAM") - a.a[1]) < a.len[1]);
+			     memmem(a.a[1], a.len[1], "SOCK_STREAM", 11) != NULL;
 		if (inet && stream)
 			sock_resolve(s, pid, &an, 1);
 		return 0;
@@ -1209,12 +1216,12 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 			const char *h = a.a[1];
 			size_t hl = a.len[1];
 			const char *how = NULL;
-			for (size_t i = 0; i + 7 <= hl; i++)
-				if (!memcmp(h + i, "SHUT_", 5)) {
-					how = !memcmp(h + i, "SHUT_RDWR", i + 9 <= hl ? 9 : 0) ? "SHUT_RDWR"
-					      : !memcmp(h + i, "SHUT_WR", 7)		      ? "SHUT_WR"
-												      : "SHUT_RD";
-					break;
+			static const char *const hows[] = { "SHUT_RDWR", "SHUT_RD", "SHUT_WR" };
+			for (size_t i = 0; i + 7 <= hl && !how; i++)
+				for (int q2 = 0; q2 < 3 && !how; q2++) {
+					size_t l = strlen(hows[q2]);
+					if (i + l <= hl && !memcmp(h + i, hows[q2], l))
+						how = hows[q2];
 				}
 			if (!how) {
 				int64_t v = num_at(h, hl);
