@@ -4,7 +4,8 @@
 #   make check           install missing Debian packages (as root), build, run every test
 #   make SAN=1 check     the same with AddressSanitizer + UndefinedBehaviorSanitizer
 #   sudo make demo       the server-close story, tracer and demo together (SCENARIO=name)
-#   make bench           throughput and memory against tcpdump and a bare libpcap loop
+#   make bench           throughput and memory against tcpdump and a bare libpcap loop,
+#                        and what strace as a call source costs the traced program
 #
 # Sources are found by wildcard: tracer/*.c (main.c is the program, the rest a
 # library), demo/*.c (likewise), tests/test_*.c (one cmocka program each) and
@@ -56,7 +57,7 @@ RSTSCOPE_DEMO := $(BIN)/rstscope-demo
 # Keep the test objects make would otherwise delete as intermediates.
 .SECONDARY:
 
-.PHONY: all check unit scripts deps golden-update bench demo captures install uninstall clean fuzz tools
+.PHONY: all check unit scripts deps golden-update bench bench-strace demo captures install uninstall clean fuzz tools
 all: $(RSTSCOPE) $(RSTSCOPE_DEMO)
 
 $(BUILD)/%.o: %.c
@@ -104,6 +105,10 @@ golden-update: all $(TOOLS)
 
 bench: deps all $(TOOLS)
 	@$(SCRIPT_ENV) sh tests/bench/run.sh
+	@$(SCRIPT_ENV) sh tests/bench/strace.sh
+
+bench-strace: all $(TOOLS)
+	@$(SCRIPT_ENV) sh tests/bench/strace.sh
 
 # Under sudo, the build runs as the sudo caller (tests/as-caller.sh), so
 # that no root-owned file is left in the tree; only the capture runs as root.

@@ -358,7 +358,9 @@ struct sfile {
 	ts_ns newest; /* latest stamp read */
 	char *join;   /* strace's own message cut this line: its first part */
 	size_t join_len;
-	struct held *q;
+	/* The held calls, sorted: q[0..qn) inside the allocation qbase[0..qcap);
+	 * taken from the front by moving q (compacted when the end is reached). */
+	struct held *q, *qbase;
 	size_t qn, qcap;
 };
 
@@ -374,6 +376,7 @@ struct strace_log {
 	struct proc *procs;
 	size_t nprocs, procs_cap;
 	uint64_t seq;
+	size_t nwait; /* held calls with a wait_pid */
 	/* What the recording had. */
 	int saw_yy, saw_bare_fd, saw_T, saw_notT, warned_tt;
 	/* -tt: local midnight of the day, from the hint; the last time put out. */
@@ -595,12 +598,16 @@ static void leader_alias(struct strace_log *s, int64_t pid)
 
 static int held_push(struct strace_log *s, struct sfile *f, const struct call *c, int sock)
 {
+	if (f->q && f->q > f->qbase && (size_t)(f->q - f->qbase) + f->qn == f->qcap) {
+		memmove(f->qbase, f->q, f->qn * sizeof *f->q);
+		f->q = f->qbase;
+	}
 	if (f->qn == f->qcap) {
 		size_t nc = f->qcap ? f->qcap * 2 : 64;
-		struct held *nq = realloc(f->q, nc * sizeof *nq);
+		struct held *nq = realloc(f->qbase, nc * sizeof *nq);
 		if (!nq)
 			return -1;
-		f->q = nq;
+		f->q = f->qbase = nq;
 		f->qcap = nc;
 	}
 	size_t i = f->qn++;
@@ -618,20 +625,23 @@ static int held_push(struct strace_log *s, struct sfile *f, const struct call *c
 	 * (strace's stamps are its own, taken around its decoding): such a
 	 * call is placed at the process's next stamp instead, when it had
 	 * surely returned, so that its connection is known by then. */
-	if (c->event == EV_CONNECT || c->event == EV_ACCEPT)
+	if (c->event == EV_CONNECT || c->event == EV_ACCEPT) {
 		f->q[i].wait_pid = c->pid;
+		s->nwait++;
+	}
 	return 0;
 }
 
 /* The process pid shows a new stamp: the calls waiting for it take it. */
 static void settle_pid(struct strace_log *s, int64_t pid, ts_ns ts)
 {
-	for (size_t j = 0; j < s->nfiles; j++) {
+	for (size_t j = 0; j < s->nfiles && s->nwait; j++) {
 		struct sfile *f = &s->files[j];
 		for (size_t i = f->qn; i-- > 0;) { /* backwards: a move disturbs only what follows */
 			if (f->q[i].wait_pid != pid)
 				continue;
 			f->q[i].wait_pid = 0;
+			s->nwait--;
 			if (ts <= f->q[i].c.ts)
 				continue;
 			f->q[i].c.ts = ts;
@@ -1657,7 +1667,7 @@ void strace_free(struct strace_log *s)
 		free(f->buf);
 		free(f->path);
 		free(f->join);
-		free(f->q);
+		free(f->qbase);
 	}
 	for (size_t i = 0; i < s->nprocs; i++)
 		free(s->procs[i].pend_text);
@@ -1787,8 +1797,10 @@ int strace_next(struct strace_log *s, struct call *c, char *err, size_t errlen)
 				return 0;
 		}
 		*c = hd->c;
+		if (hd->wait_pid)
+			s->nwait--;
 		best->qn--;
-		memmove(best->q, best->q + 1, best->qn * sizeof *best->q);
+		best->q++;
 		return 1;
 	}
 	if (s->bad > s->bad_reported && !s->bad_tail_done) {
