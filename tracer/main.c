@@ -30,8 +30,9 @@ static void usage(FILE *f)
 		"                         needs root or CAP_NET_RAW (privileges are dropped\n"
 		"                         once the capture is open)\n"
 		"  -r, --read FILE        replay a pcap or pcapng file ('-' for standard input)\n"
-		"  -l, --log FILE         a send log (JSON lines) to correlate; live, it is\n"
-		"                         followed as it grows and may not exist yet\n"
+		"  -l, --log FILE         a send log (JSON lines) or strace output to correlate;\n"
+		"                         live, it is followed as it grows and may not exist\n"
+		"                         yet; several -l files of strace output are merged\n"
 		"      --log-format F     what -l FILE holds: sendlog, strace, or auto (the\n"
 		"                         default: told by its first line); strace output may\n"
 		"                         be a file, a directory of -ff files or their PREFIX\n"
@@ -131,6 +132,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tracer_opts opts = { 0 };
+	const char *logs[64];
+	int nlogs = 0;
 	opts.summaries = 1;
 	opts.out.preview = 1;
 	opts.out.time = TIME_REL;
@@ -139,7 +142,14 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+r:l:i:w:Z:B:c:Sx:p:nhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': opts.read_path = optarg; break;
-		case 'l': opts.sendlog = optarg; break;
+		case 'l':
+			if (nlogs == sizeof logs / sizeof logs[0])
+				return die_usage("%s", "at most 64 -l files");
+			logs[nlogs++] = optarg;
+			opts.sendlog = logs[0];
+			opts.sendlogs = logs;
+			opts.nsendlogs = nlogs;
+			break;
 		case 'i': opts.iface = optarg; break;
 		case 'w': opts.write_path = optarg; break;
 		case 'Z': opts.user = optarg; break;

@@ -1607,28 +1607,51 @@ static void sniff_flags(struct strace_log *s)
 
 struct strace_log *strace_open(const char *path, int follow, char *err, size_t errlen)
 {
+	return strace_open_paths(&path, 1, follow, err, errlen);
+}
+
+struct strace_log *strace_open_paths(const char *const *paths, size_t np, int follow, char *err,
+				     size_t errlen)
+{
 	struct strace_log *s = calloc(1, sizeof *s);
 	char **names = NULL;
 	size_t n = 0;
-	if (!s || !(s->name = strdup(path))) {
+	if (!s || !np || !(s->name = strdup(paths[0]))) {
 		free(s);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	s->follow = follow;
-	struct stat st;
-	int exists = stat(path, &st) == 0;
-	if (exists && !S_ISDIR(st.st_mode)) {
-		names = malloc(sizeof *names);
-		if (names && (names[0] = strdup(path)))
-			n = 1;
-	} else if (list_files(path, exists, &names, &n) != 0 || n == 0) {
-		snprintf(err, errlen, "%s: %s", path,
-			 exists ? "a directory with no strace output files in it"
-				: "no such file, and no -ff files PREFIX.PID by that name");
-		free(names);
-		strace_free(s);
-		return NULL;
+	/* Each path: a file, or the files of a directory or a -ff PREFIX. */
+	for (size_t k = 0; k < np; k++) {
+		const char *path = paths[k];
+		struct stat st;
+		int exists = stat(path, &st) == 0;
+		char **v = NULL;
+		size_t m = 0;
+		if (exists && !S_ISDIR(st.st_mode)) {
+			v = malloc(sizeof *v);
+			if (v && (v[0] = strdup(path)))
+				m = 1;
+		} else if (list_files(path, exists, &v, &m) != 0 || m == 0) {
+			snprintf(err, errlen, "%s: %s", path,
+				 exists ? "a directory with no strace output files in it"
+					: "no such file, and no -ff files PREFIX.PID by that name");
+			free(v);
+			goto fail;
+		}
+		char **nn = realloc(names, (n + m) * sizeof *nn);
+		if (!nn) {
+			for (size_t i = 0; i < m; i++)
+				free(v[i]);
+			free(v);
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+		names = nn;
+		memcpy(names + n, v, m * sizeof *v);
+		n += m;
+		free(v);
 	}
 	s->files = calloc(n ? n : 1, sizeof *s->files);
 	if (!s->files) {

@@ -542,9 +542,14 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 			warnf(t, "send log: %s (RSTSCOPE_LOG for the command)", logpath);
 	}
 	if (logpath) {
-		t->log = sendlog_open_format(logpath, t->live,
-					     via ? LOG_FORMAT_STRACE : (enum log_format)opts->log_format,
-					     err, errlen);
+		if (opts->nsendlogs > 1 && !opts->command && !via)
+			t->log = sendlog_open_paths(opts->sendlogs, (size_t)opts->nsendlogs, t->live,
+						    (enum log_format)opts->log_format, err, errlen);
+		else
+			t->log = sendlog_open_format(logpath, t->live,
+						     via ? LOG_FORMAT_STRACE
+							 : (enum log_format)opts->log_format,
+						     err, errlen);
 		if (!t->log)
 			goto fail;
 		if (sendlog_notice(t->log)[0])
