@@ -2,7 +2,7 @@
  * calls and their fields (addresses from -yy, learned after connect(); stream
  * offsets summed per socket; errno; flags by name, -X raw and -X verbose),
  * unfinished/resumed pairs, restarted calls, signals and their disposition,
- * exits, IPv6, -tt with a date hint, reordering by return time, bad lines
+ * exits, threads, IPv6, -tt with a date hint, reordering by return time, bad lines
  * (20 named, the rest counted), and the live command line. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -292,6 +292,30 @@ static void test_no_yy(void **state)
 	assert_int_equal(g.c[0].off, 0);
 }
 
+/* A thread (clone with CLONE_THREAD) uses its process's descriptors; its
+ * calls carry the process as pid and itself as tid; its end is no exit. */
+static void test_threads(void **state)
+{
+	(void)state;
+	struct got g;
+	read_all("10 1700000000.000000 socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3 <0.000010>\n"
+		 "10 1700000000.001000 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, exit_signal=0}, 88) = 11 <0.000010>\n"
+		 "11 1700000000.002000 write(3, \"a\", 1) = 1 <0.000010>\n"
+		 "11 1700000000.003000 --- SIGPIPE {si_signo=SIGPIPE} ---\n"
+		 "11 1700000000.004000 +++ exited with 0 +++\n"
+		 "10 1700000000.005000 +++ exited with 3 +++\n",
+		 0, &g);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.c[0].event, EV_SEND);
+	assert_int_equal(g.c[0].pid, 10);
+	assert_int_equal(g.c[0].tid, 11);
+	assert_int_equal(g.c[1].event, EV_SIGNAL);
+	assert_int_equal(g.c[1].pid, 10);
+	assert_int_equal(g.c[2].event, EV_EXIT);
+	assert_int_equal(g.c[2].pid, 10);
+	assert_int_equal(g.c[2].status, 3);
+}
+
 static void test_argv(void **state)
 {
 	(void)state;
@@ -318,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_killed_and_unknown), cmocka_unit_test(test_ipv6_and_mapped),
 		cmocka_unit_test(test_reorder),	    cmocka_unit_test(test_time_of_day),
 		cmocka_unit_test(test_bad_lines),   cmocka_unit_test(test_no_yy),
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_argv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -332,6 +332,7 @@ struct proc {
 	char comm[20];
 	char disp[12]; /* SIGPIPE: "default", "ignore", "handler"; "" not traced */
 	int is_child;  /* seen being made by clone or fork */
+	int64_t tgid;  /* a thread (clone with CLONE_THREAD): its process; 0 for a process */
 	/* An <unfinished ...> call: its entry and the text so far. */
 	int has_pending;
 	ts_ns pend_ts;
@@ -1062,6 +1063,14 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 	struct proc *p = proc_get(s, pid);
 	if (!p)
 		return 0;
+	/* Threads share their process's descriptors: the table is keyed by it,
+	 * and the calls carry it as pid (the thread as tid). */
+	int64_t tid = pid;
+	if (p->tgid) {
+		pid = p->tgid;
+		if (!(p = proc_get(s, pid)))
+			return 0;
+	}
 	struct args a;
 	split_args(argtext, alen, &a);
 	/* Process bookkeeping first: names, forks, dispositions. */
@@ -1080,6 +1089,21 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 	if ((!strcmp(name, "clone") || !strcmp(name, "clone3") || !strcmp(name, "fork") ||
 	     !strcmp(name, "vfork")) &&
 	    !rv.unknown && rv.val > 0) {
+		if (memmem(argtext, alen, "CLONE_THREAD", 12)) {
+			/* A thread: the process's descriptors, its pid in the calls. */
+			int64_t tgid = p->tgid ? p->tgid : pid;
+			struct proc *t = proc_get(s, rv.val);
+			if (t) {
+				struct proc *pp = proc_get(s, pid);
+				t->is_child = 1;
+				t->tgid = tgid;
+				if (pp) {
+					memcpy(t->comm, pp->comm, sizeof t->comm);
+					memcpy(t->disp, pp->disp, sizeof t->disp);
+				}
+			}
+			return 0;
+		}
 		proc_fork(s, pid, rv.val);
 		return 0;
 	}
@@ -1142,6 +1166,8 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 	struct call c;
 	call_init(&c, lineno);
 	c.pid = pid;
+	if (tid != pid)
+		c.tid = tid;
 	c.fd = an.fd;
 	c.ret = rv.val;
 	memcpy(c.err, rv.err, sizeof c.err);
@@ -1340,10 +1366,15 @@ static int parse_line(struct strace_log *s, struct sfile *f, const char *l, size
 		if (e - 4 != 7 || memcmp(r + 4, "SIGPIPE", 7))
 			return 0;
 		struct proc *p = proc_get(s, pid);
+		int64_t tid = pid;
+		if (p && p->tgid)
+			pid = p->tgid, p = proc_get(s, pid);
 		struct call c;
 		call_init(&c, lineno);
 		c.event = EV_SIGNAL;
 		c.pid = pid;
+		if (tid != pid)
+			c.tid = tid;
 		c.ts = ts;
 		snprintf(c.sig, sizeof c.sig, "SIGPIPE");
 		snprintf(c.disposition, sizeof c.disposition, "%s",
@@ -1360,6 +1391,13 @@ static int parse_line(struct strace_log *s, struct sfile *f, const char *l, size
 		c.pid = pid;
 		c.ts = ts;
 		struct proc *p = proc_get(s, pid);
+		if (p && p->tgid) {
+			/* A thread ended: the process's exit is its leader's. */
+			free(p->pend_text);
+			p->pend_text = NULL;
+			p->has_pending = 0;
+			return 0;
+		}
 		if (p)
 			memcpy(c.comm, p->comm, sizeof c.comm);
 		if (m > 16 && !memcmp(r + 4, "exited with ", 12)) {
