@@ -35,6 +35,18 @@
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* a + b for counts that are not negative, saturating. */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	return b > 0 && a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+/* v * 10 + the digit c, saturating: input may hold any number of digits. */
+static int64_t acc(int64_t v, char c)
+{
+	return v > (INT64_MAX - 9) / 10 ? INT64_MAX : v * 10 + (c - '0');
+}
+
 static void copy_n(char *dst, size_t size, const char *src, size_t n)
 {
 	if (n >= size)
@@ -113,7 +125,7 @@ static int64_t num_at(const char *s, size_t n)
 		return neg ? -(int64_t)u : (int64_t)u;
 	}
 	for (; i < n && is_digit(s[i]); i++)
-		v = v * 10 + (s[i] - '0');
+		v = acc(v, s[i]);
 	return neg ? -v : v;
 }
 
@@ -261,7 +273,7 @@ static int parse_fd_ann(const char *s, size_t n, struct ann *a)
 		return -1;
 	int64_t fd = 0;
 	while (i < n && is_digit(s[i]))
-		fd = fd * 10 + (s[i++] - '0');
+		fd = acc(fd, s[i++]);
 	a->fd = fd;
 	if (i >= n || s[i] != '<')
 		return 0; /* ANN_NONE */
@@ -745,7 +757,7 @@ static int parse_head(const char *l, size_t n, struct head *h)
 		while (i < n && l[i] == ' ')
 			i++;
 		while (i < n && is_digit(l[i]))
-			h->pid = h->pid * 10 + (l[i++] - '0');
+			h->pid = acc(h->pid, l[i++]);
 		if (i >= n || l[i] != ']')
 			return -1;
 		i++;
@@ -755,7 +767,7 @@ static int parse_head(const char *l, size_t n, struct head *h)
 		size_t j = i;
 		int64_t v = 0;
 		while (j < n && is_digit(l[j]))
-			v = v * 10 + (l[j++] - '0');
+			v = acc(v, l[j++]);
 		if (j > i && j < n && l[j] == ' ') {
 			h->pid = v;
 			i = j;
@@ -775,6 +787,8 @@ static int parse_head(const char *l, size_t n, struct head *h)
 			if (j + 6 > n || l[j + 3] != ':')
 				return -1;
 			int64_t mm = num_at(l + j + 1, 2), ss = num_at(l + j + 4, 2);
+			if (a > 99)
+				return -1;
 			a = a * 3600 + mm * 60 + ss;
 			j += 6;
 			h->tod = 1;
@@ -791,7 +805,8 @@ static int parse_head(const char *l, size_t n, struct head *h)
 			while (digits++ < 9)
 				frac *= 10;
 		}
-		if (j >= n || l[j] != ' ')
+		/* Up to the year 2255 (and no overflow in nanoseconds). */
+		if (j >= n || l[j] != ' ' || a >= (int64_t)9000000000)
 			return -1;
 		h->has_ts = 1;
 		h->ts = a * 1000000000 + frac;
@@ -884,13 +899,13 @@ static int parse_ret(const char *r, size_t n, struct ret *out)
 			int digits = 0;
 			size_t q = 0;
 			while (q < dl && is_digit(d[q]))
-				sec = sec * 10 + (d[q++] - '0');
+				sec = acc(sec, d[q++]);
 			if (q < dl && d[q] == '.') {
 				for (q++; q < dl && is_digit(d[q]); q++)
 					if (digits < 9)
 						frac = frac * 10 + (d[q] - '0'), digits++;
 			}
-			if (q == dl) {
+			if (q == dl && sec < 1000000) { /* a duration of 11 days at most */
 				while (digits++ < 9)
 					frac *= 10;
 				out->has_dur = 1;
@@ -1195,7 +1210,7 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 			int any = 0;
 			for (size_t i = 0; i + 8 < alen; i++)
 				if (!memcmp(argtext + i, "iov_len=", 8)) {
-					sum += num_at(argtext + i + 8, alen - i - 8);
+					sum = sat_add(sum, num_at(argtext + i + 8, alen - i - 8));
 					any = 1;
 				}
 			if (any)
@@ -1227,7 +1242,7 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 		int64_t *ctr = send ? &sk->sent : &sk->rcvd;
 		c.off = *ctr;
 		if (c.ret > 0 && !(!send && strstr(c.flags, "MSG_PEEK")))
-			*ctr += c.ret;
+			*ctr = sat_add(*ctr, c.ret);
 		break;
 	}
 	case SK_CONNECT: c.event = EV_CONNECT; break;
