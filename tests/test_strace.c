@@ -60,23 +60,38 @@ static void read_all(const char *text, ts_ns hint, struct got *g)
 }
 
 static const char story[] =
-	"100 1700000000.000100 execve(\"/usr/bin/client\", [\"client\"], 0x7ffd /* 3 vars */) = 0 <0.000100>\n"
-	"100 1700000000.001000 rt_sigaction(SIGPIPE, {sa_handler=0x55d0, sa_mask=[], sa_flags=SA_RESTORER}, NULL, 8) = 0 <0.000010>\n"
-	"100 1700000000.002000 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 4<TCP:[5001]> <0.000020>\n"
-	"100 1700000000.003000 connect(4<TCP:[5001]>, {sa_family=AF_INET, sin_port=htons(8999), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = 0 <0.000100>\n"
-	"100 1700000000.004000 getsockname(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, {sa_family=AF_INET}, [16]) = 0 <0.000010>\n"
-	"100 1700000000.005000 sendto(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, \"hello\\n\", 6, 0, NULL, 0) = 6 <0.000050>\n"
-	"100 1700000000.006000 write(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, \"dont \\\"leave\\\"\\n\", 13 <unfinished ...>\n"
-	"200 1700000000.006500 recvfrom(6<TCP:[127.0.0.1:8999->127.0.0.1:40000]>, \"hello\\n\", 64, MSG_PEEK, NULL, NULL) = 6 <0.000010>\n"
+	"100 1700000000.000100 execve(\"/usr/bin/client\", [\"client\"], 0x7ffd /* 3 vars */) = 0 "
+	"<0.000100>\n"
+	"100 1700000000.001000 rt_sigaction(SIGPIPE, {sa_handler=0x55d0, sa_mask=[], "
+	"sa_flags=SA_RESTORER}, NULL, 8) = 0 <0.000010>\n"
+	"100 1700000000.002000 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = "
+	"4<TCP:[5001]> <0.000020>\n"
+	"100 1700000000.003000 connect(4<TCP:[5001]>, {sa_family=AF_INET, sin_port=htons(8999), "
+	"sin_addr=inet_addr(\"127.0.0.1\")}, 16) = 0 <0.000100>\n"
+	"100 1700000000.004000 getsockname(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, "
+	"{sa_family=AF_INET}, [16]) = 0 <0.000010>\n"
+	"100 1700000000.005000 sendto(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, \"hello\\n\", 6, "
+	"0, NULL, 0) = 6 <0.000050>\n"
+	"100 1700000000.006000 write(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, \"dont "
+	"\\\"leave\\\"\\n\", 13 <unfinished ...>\n"
+	"200 1700000000.006500 recvfrom(6<TCP:[127.0.0.1:8999->127.0.0.1:40000]>, \"hello\\n\", "
+	"64, MSG_PEEK, NULL, NULL) = 6 <0.000010>\n"
 	"100 1700000000.007000 <... write resumed>) = 13 <0.001000>\n"
-	"200 1700000000.008000 read(6<TCP:[127.0.0.1:8999->127.0.0.1:40000]>, \"hello\\n\", 64) = 6 <0.000010>\n"
+	"200 1700000000.008000 read(6<TCP:[127.0.0.1:8999->127.0.0.1:40000]>, \"hello\\n\", 64) = "
+	"6 <0.000010>\n"
 	"200 1700000000.009000 read(6<TCP:[127.0.0.1:8999->127.0.0.1:40000]>,  <unfinished ...>\n"
-	"200 1700000000.010000 <... read resumed>0x7ffc, 64) = ? ERESTARTSYS (To be restarted if SA_RESTART is set) <0.000100>\n"
+	"200 1700000000.010000 <... read resumed>0x7ffc, 64) = ? ERESTARTSYS (To be restarted if "
+	"SA_RESTART is set) <0.000100>\n"
 	"200 1700000000.011000 close(6<TCP:[127.0.0.1:8999->127.0.0.1:40000]>) = 0 <0.000010>\n"
-	"100 1700000000.020000 sendmsg(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"x\", iov_len=1}, {iov_base=\"yz\", iov_len=2}], msg_iovlen=2, msg_controllen=0, msg_flags=0}, MSG_NOSIGNAL) = 3 <0.000010>\n"
-	"100 1700000000.030000 sendto(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, \"??\", 2, 0, NULL, 0) = -1 EPIPE (Broken pipe) <0.000010>\n"
-	"100 1700000000.030100 --- SIGPIPE {si_signo=SIGPIPE, si_code=SI_USER, si_pid=100, si_uid=0} ---\n"
-	"100 1700000000.031000 shutdown(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, SHUT_WR) = 0 <0.000010>\n"
+	"100 1700000000.020000 sendmsg(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, {msg_name=NULL, "
+	"msg_namelen=0, msg_iov=[{iov_base=\"x\", iov_len=1}, {iov_base=\"yz\", iov_len=2}], "
+	"msg_iovlen=2, msg_controllen=0, msg_flags=0}, MSG_NOSIGNAL) = 3 <0.000010>\n"
+	"100 1700000000.030000 sendto(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, \"??\", 2, 0, "
+	"NULL, 0) = -1 EPIPE (Broken pipe) <0.000010>\n"
+	"100 1700000000.030100 --- SIGPIPE {si_signo=SIGPIPE, si_code=SI_USER, si_pid=100, "
+	"si_uid=0} ---\n"
+	"100 1700000000.031000 shutdown(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>, SHUT_WR) = 0 "
+	"<0.000010>\n"
 	"100 1700000000.032000 close(4<TCP:[127.0.0.1:40000->127.0.0.1:8999]>) = 0 <0.000010>\n"
 	"100 1700000000.040000 exit_group(0) = ?\n"
 	"100 1700000000.040100 +++ exited with 0 +++\n";
@@ -165,9 +180,12 @@ static void test_raw_and_verbose(void **state)
 {
 	(void)state;
 	struct got g;
-	read_all("7 1700000000.000000 rt_sigaction(13, {sa_handler=0x1, sa_mask=[], sa_flags=0x4000000}, NULL, 8) = 0 <0.000010>\n"
-		 "7 1700000000.001000 sendto(3<TCP:[10.0.0.1:1->10.0.0.2:2]>, \"a\", 1, 0x4000, NULL, 0) = 1 <0.000010>\n"
-		 "7 1700000000.002000 sendto(3<TCP:[10.0.0.1:1->10.0.0.2:2]>, \"b\", 1, 0x4000 /* MSG_NOSIGNAL */, NULL, 0) = -1 EPIPE (Broken pipe) <0.000010>\n"
+	read_all("7 1700000000.000000 rt_sigaction(13, {sa_handler=0x1, sa_mask=[], "
+		 "sa_flags=0x4000000}, NULL, 8) = 0 <0.000010>\n"
+		 "7 1700000000.001000 sendto(3<TCP:[10.0.0.1:1->10.0.0.2:2]>, \"a\", 1, 0x4000, "
+		 "NULL, 0) = 1 <0.000010>\n"
+		 "7 1700000000.002000 sendto(3<TCP:[10.0.0.1:1->10.0.0.2:2]>, \"b\", 1, 0x4000 /* "
+		 "MSG_NOSIGNAL */, NULL, 0) = -1 EPIPE (Broken pipe) <0.000010>\n"
 		 "7 1700000000.003000 shutdown(3<TCP:[10.0.0.1:1->10.0.0.2:2]>, 1) = 0 <0.000010>\n"
 		 "7 1700000000.004000 --- SIGPIPE {si_signo=13, si_code=0} ---\n",
 		 0, &g);
@@ -203,8 +221,11 @@ static void test_ipv6_and_mapped(void **state)
 {
 	(void)state;
 	struct got g;
-	read_all("5 1700000000.000000 write(3<TCPv6:[[::1]:8999->[::1]:45678]>, \"x\", 1) = 1 <0.000001>\n"
-		 "5 1700000000.001000 write(4<TCPv6:[[::ffff:127.0.0.1]:80->[::ffff:127.0.0.1]:5000]>, \"y\", 1) = 1 <0.000001>\n",
+	read_all("5 1700000000.000000 write(3<TCPv6:[[::1]:8999->[::1]:45678]>, \"x\", 1) = 1 "
+		 "<0.000001>\n"
+		 "5 1700000000.001000 "
+		 "write(4<TCPv6:[[::ffff:127.0.0.1]:80->[::ffff:127.0.0.1]:5000]>, \"y\", 1) = 1 "
+		 "<0.000001>\n",
 		 0, &g);
 	assert_int_equal(g.n, 2);
 	assert_int_equal(g.c[0].family, 6);
@@ -222,8 +243,10 @@ static void test_reorder(void **state)
 {
 	(void)state;
 	struct got g;
-	read_all("1 1700000000.000000 write(3<TCP:[1.1.1.1:1->2.2.2.2:2]>, \"a\", 1) = 1 <0.005000>\n"
-		 "2 1700000000.001000 write(4<TCP:[1.1.1.1:3->2.2.2.2:4]>, \"b\", 1) = 1 <0.000010>\n",
+	read_all("1 1700000000.000000 write(3<TCP:[1.1.1.1:1->2.2.2.2:2]>, \"a\", 1) = 1 "
+		 "<0.005000>\n"
+		 "2 1700000000.001000 write(4<TCP:[1.1.1.1:3->2.2.2.2:4]>, \"b\", 1) = 1 "
+		 "<0.000010>\n",
 		 0, &g);
 	assert_int_equal(g.n, 2);
 	assert_int_equal(g.c[0].pid, 2);
@@ -240,8 +263,9 @@ static void test_time_of_day(void **state)
 	(void)state;
 	setenv("TZ", "UTC", 1);
 	struct got g;
-	const char *text = "3 23:59:59.900000 write(3<TCP:[1.1.1.1:1->2.2.2.2:2]>, \"a\", 1) = 1 <0.000100>\n"
-			   "3 00:00:00.100000 write(3<TCP:[1.1.1.1:1->2.2.2.2:2]>, \"a\", 1) = 1 <0.000100>\n";
+	const char *text =
+		"3 23:59:59.900000 write(3<TCP:[1.1.1.1:1->2.2.2.2:2]>, \"a\", 1) = 1 <0.000100>\n"
+		"3 00:00:00.100000 write(3<TCP:[1.1.1.1:1->2.2.2.2:2]>, \"a\", 1) = 1 <0.000100>\n";
 	ts_ns day = (ts_ns)1700006400 * SEC; /* 2023-11-15 00:00:00 UTC */
 	read_all(text, day + 23 * 3600 * SEC, &g);
 	assert_int_equal(g.bad, 0);
@@ -259,10 +283,12 @@ static void test_time_of_day(void **state)
 static void test_bad_lines(void **state)
 {
 	(void)state;
-	char text[8192] = "1 1700000000.000000 write(3<TCP:[1.1.1.1:1->2.2.2.2:2]>, \"a\", 1) = 1 <0.000010>\n";
+	char text[8192] = "1 1700000000.000000 write(3<TCP:[1.1.1.1:1->2.2.2.2:2]>, \"a\", 1) = 1 "
+			  "<0.000010>\n";
 	for (int i = 0; i < 25; i++)
 		strcat(text, "not strace at all\n");
-	strcat(text, "1 1700000000.100000 write(3<TCP:[1.1.1.1:1->2.2.2.2:2]>, \"b\", 1) = 1 <0.000010>\n");
+	strcat(text, "1 1700000000.100000 write(3<TCP:[1.1.1.1:1->2.2.2.2:2]>, \"b\", 1) = 1 "
+		     "<0.000010>\n");
 	struct got g;
 	read_all(text, 0, &g);
 	assert_int_equal(g.n, 2);
@@ -270,7 +296,8 @@ static void test_bad_lines(void **state)
 	assert_int_equal(g.bad, 21); /* 20 named, then one line for the other 5 */
 	assert_non_null(strstr(g.err[0], ": line 2: not a line of strace output"));
 	assert_true(strace_line_is_strace("1 1700000000.0 write(1, \"\", 0) = 0", 34));
-	assert_true(strace_line_is_strace("[pid  12] 12:00:00.000001 read(3,  <unfinished ...>", 51));
+	assert_true(
+		strace_line_is_strace("[pid  12] 12:00:00.000001 read(3,  <unfinished ...>", 51));
 	assert_true(strace_line_is_strace("+++ exited with 0 +++", 21));
 	assert_false(strace_line_is_strace("hello world", 11));
 	assert_false(strace_line_is_strace("{\"ts\":\"1\"}", 10));
@@ -299,7 +326,9 @@ static void test_threads(void **state)
 	(void)state;
 	struct got g;
 	read_all("10 1700000000.000000 socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3 <0.000010>\n"
-		 "10 1700000000.001000 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, exit_signal=0}, 88) = 11 <0.000010>\n"
+		 "10 1700000000.001000 "
+		 "clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_"
+		 "SYSVSEM, exit_signal=0}, 88) = 11 <0.000010>\n"
 		 "11 1700000000.002000 write(3, \"a\", 1) = 1 <0.000010>\n"
 		 "11 1700000000.003000 --- SIGPIPE {si_signo=SIGPIPE} ---\n"
 		 "11 1700000000.004000 +++ exited with 0 +++\n"
@@ -322,8 +351,8 @@ static void test_argv(void **state)
 	char *cmd[] = { "prog", "-x", NULL };
 	char **v = strace_argv(cmd, 0, "/tmp/out");
 	assert_non_null(v);
-	const char *want[] = { "strace", "-f", "-yy", "-ttt", "-T", "-qq", "-s", "64", "-o",
-			       "/tmp/out", "--", "prog", "-x", NULL };
+	const char *want[] = { "strace", "-f", "-yy",	   "-ttt", "-T",   "-qq", "-s",
+			       "64",	 "-o", "/tmp/out", "--",   "prog", "-x",  NULL };
 	for (int i = 0; want[i]; i++)
 		assert_string_equal(v[i], want[i]);
 	assert_null(v[13]);
@@ -338,10 +367,14 @@ static void test_argv(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_story),	    cmocka_unit_test(test_raw_and_verbose),
-		cmocka_unit_test(test_killed_and_unknown), cmocka_unit_test(test_ipv6_and_mapped),
-		cmocka_unit_test(test_reorder),	    cmocka_unit_test(test_time_of_day),
-		cmocka_unit_test(test_bad_lines),   cmocka_unit_test(test_no_yy),
+		cmocka_unit_test(test_story),
+		cmocka_unit_test(test_raw_and_verbose),
+		cmocka_unit_test(test_killed_and_unknown),
+		cmocka_unit_test(test_ipv6_and_mapped),
+		cmocka_unit_test(test_reorder),
+		cmocka_unit_test(test_time_of_day),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_no_yy),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_argv),
 	};

@@ -26,8 +26,10 @@
 
 #include "flow.h"
 
-#define REORDER_NS  ((ts_ns)1000000000) /* a call is handed on once the file is this much past it */
-#define LIVE_HOLD_NS ((ts_ns)100000000) /* live: how long a call waits for its socket's addresses */
+#define REORDER_NS ((ts_ns)1000000000)	/* a call is handed on once the file is this much past it  \
+					 */
+#define LIVE_HOLD_NS ((ts_ns)100000000) /* live: how long a call waits for its socket's addresses  \
+					 */
 #define BAD_LIMIT   20			/* unreadable lines named one by one; the rest counted */
 #define SNIFF_BYTES 65536
 
@@ -152,7 +154,7 @@ static size_t unescape(const char *s, size_t n, uint8_t *out, size_t cap)
 			int k;
 			for (k = 0; k < 2 && i + 1 < n; k++) {
 				char h = s[i + 1];
-				int d = is_digit(h) ? h - '0'
+				int d = is_digit(h)		 ? h - '0'
 					: (h >= 'a' && h <= 'f') ? h - 'a' + 10
 					: (h >= 'A' && h <= 'F') ? h - 'A' + 10
 								 : -1;
@@ -167,8 +169,8 @@ static size_t unescape(const char *s, size_t n, uint8_t *out, size_t cap)
 		default:
 			if (c >= '0' && c <= '7') {
 				unsigned v = (unsigned)(c - '0');
-				for (int k = 0; k < 2 && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7';
-				     k++)
+				for (int k = 0;
+				     k < 2 && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7'; k++)
 					v = v * 8 + (unsigned)(s[++i] - '0');
 				out[o++] = (uint8_t)v;
 			} else {
@@ -245,8 +247,8 @@ static int parse_hostport(const char *s, size_t n, uint8_t *family, uint8_t *add
 
 /* What -y / -yy wrote after a descriptor: 4<TCP:[a:p->b:q]>. */
 enum ann_kind {
-	ANN_NONE = 0, /* no <...> at all (no -y) */
-	ANN_TCP_EP,   /* a connected TCP socket, addresses known */
+	ANN_NONE = 0,	/* no <...> at all (no -y) */
+	ANN_TCP_EP,	/* a connected TCP socket, addresses known */
 	ANN_TCP_LISTEN, /* TCP:[a:p], one address: listening (or bound) */
 	ANN_TCP_INODE,	/* TCP:[INODE]: -yy could not resolve it */
 	ANN_SOCKET,	/* socket:[INODE] (-y, or a protocol -yy does not know) */
@@ -355,8 +357,8 @@ struct proc {
 /* A call on its way out, with the socket it may still learn addresses for. */
 struct held {
 	struct call c;
-	int sock;	 /* -1 none */
-	uint64_t seq;	 /* stable tie-break: order of parse */
+	int sock;	  /* -1 none */
+	uint64_t seq;	  /* stable tie-break: order of parse */
 	int64_t wait_pid; /* connect, accept: placed at this pid's next stamp */
 };
 
@@ -650,7 +652,8 @@ static void settle_pid(struct strace_log *s, int64_t pid, ts_ns ts)
 {
 	for (size_t j = 0; j < s->nfiles && s->nwait; j++) {
 		struct sfile *f = &s->files[j];
-		for (size_t i = f->qn; i-- > 0;) { /* backwards: a move disturbs only what follows */
+		for (size_t i = f->qn;
+		     i-- > 0;) { /* backwards: a move disturbs only what follows */
 			if (f->q[i].wait_pid != pid)
 				continue;
 			f->q[i].wait_pid = 0;
@@ -864,9 +867,10 @@ static const struct {
 	int num;
 	const char *name;
 } errnos[] = {
-	{ 4, "EINTR" },	       { 9, "EBADF" },	       { 11, "EAGAIN" },	{ 32, "EPIPE" },
-	{ 103, "ECONNABORTED" }, { 104, "ECONNRESET" }, { 107, "ENOTCONN" },	{ 110, "ETIMEDOUT" },
-	{ 111, "ECONNREFUSED" }, { 113, "EHOSTUNREACH" }, { 115, "EINPROGRESS" }, { 101, "ENETUNREACH" },
+	{ 4, "EINTR" },		 { 9, "EBADF" },	  { 11, "EAGAIN" },
+	{ 32, "EPIPE" },	 { 103, "ECONNABORTED" }, { 104, "ECONNRESET" },
+	{ 107, "ENOTCONN" },	 { 110, "ETIMEDOUT" },	  { 111, "ECONNREFUSED" },
+	{ 113, "EHOSTUNREACH" }, { 115, "EINPROGRESS" },  { 101, "ENETUNREACH" },
 };
 
 /* The return value text: "6", "-1 EPIPE (Broken pipe)", "-1 (errno 32)"
@@ -977,8 +981,9 @@ static void msg_flags(const char *s, size_t n, char *out, size_t cap)
 	static const struct {
 		unsigned v;
 		const char *name;
-	} names[] = { { 0x1, "MSG_OOB" },	  { 0x2, "MSG_PEEK" },	  { 0x40, "MSG_DONTWAIT" },
-		      { 0x100, "MSG_WAITALL" }, { 0x4000, "MSG_NOSIGNAL" }, { 0x8000, "MSG_MORE" } };
+	} names[] = { { 0x1, "MSG_OOB" },	  { 0x2, "MSG_PEEK" },
+		      { 0x40, "MSG_DONTWAIT" },	  { 0x100, "MSG_WAITALL" },
+		      { 0x4000, "MSG_NOSIGNAL" }, { 0x8000, "MSG_MORE" } };
 	out[0] = '\0';
 	unsigned bits = 0;
 	int named = 0;
@@ -990,7 +995,8 @@ static void msg_flags(const char *s, size_t n, char *out, size_t cap)
 			size_t l = strlen(names[q].name);
 			for (size_t i = 0; i + l <= n; i++)
 				if (!memcmp(s + i, names[q].name, l) &&
-				    (i + l == n || !(s[i + l] == '_' || (s[i + l] >= 'A' && s[i + l] <= 'Z'))))
+				    (i + l == n ||
+				     !(s[i + l] == '_' || (s[i + l] >= 'A' && s[i + l] <= 'Z'))))
 					bits |= names[q].v;
 		}
 	} else {
@@ -1009,15 +1015,24 @@ static const struct {
 	enum sysc_kind kind;
 	int len_arg, flags_arg, data_arg; /* -1 none; data_arg -2: the first string */
 } syscalls[] = {
-	{ "write", SK_SEND, 2, -1, 1 },	   { "writev", SK_SEND, -1, -1, -2 },
-	{ "send", SK_SEND, 2, 3, 1 },	   { "sendto", SK_SEND, 2, 3, 1 },
-	{ "sendmsg", SK_SEND, -1, 2, -2 }, { "sendmmsg", SK_SEND, -1, 3, -2 },
-	{ "sendfile", SK_SEND, 3, -1, -1 }, { "sendfile64", SK_SEND, 3, -1, -1 },
-	{ "read", SK_RECV, 2, -1, 1 },	   { "readv", SK_RECV, -1, -1, -2 },
-	{ "recv", SK_RECV, 2, 3, 1 },	   { "recvfrom", SK_RECV, 2, 3, 1 },
-	{ "recvmsg", SK_RECV, -1, 2, -2 }, { "connect", SK_CONNECT, -1, -1, -1 },
-	{ "accept", SK_ACCEPT, -1, -1, -1 }, { "accept4", SK_ACCEPT, -1, -1, -1 },
-	{ "shutdown", SK_SHUTDOWN, -1, -1, -1 }, { "close", SK_CLOSE, -1, -1, -1 },
+	{ "write", SK_SEND, 2, -1, 1 },
+	{ "writev", SK_SEND, -1, -1, -2 },
+	{ "send", SK_SEND, 2, 3, 1 },
+	{ "sendto", SK_SEND, 2, 3, 1 },
+	{ "sendmsg", SK_SEND, -1, 2, -2 },
+	{ "sendmmsg", SK_SEND, -1, 3, -2 },
+	{ "sendfile", SK_SEND, 3, -1, -1 },
+	{ "sendfile64", SK_SEND, 3, -1, -1 },
+	{ "read", SK_RECV, 2, -1, 1 },
+	{ "readv", SK_RECV, -1, -1, -2 },
+	{ "recv", SK_RECV, 2, 3, 1 },
+	{ "recvfrom", SK_RECV, 2, 3, 1 },
+	{ "recvmsg", SK_RECV, -1, 2, -2 },
+	{ "connect", SK_CONNECT, -1, -1, -1 },
+	{ "accept", SK_ACCEPT, -1, -1, -1 },
+	{ "accept4", SK_ACCEPT, -1, -1, -1 },
+	{ "shutdown", SK_SHUTDOWN, -1, -1, -1 },
+	{ "close", SK_CLOSE, -1, -1, -1 },
 };
 
 static void call_init(struct call *c, uint64_t lineno)
@@ -1137,8 +1152,8 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 		if (parse_fd_ann(rv.text, rv.text_len, &an) != 0)
 			return 0;
 		fd_drop(s, pid, an.fd);
-		int inet = memmem(a.a[0], a.len[0], "AF_INET", 7) != NULL || num_at(a.a[0], a.len[0]) == 2 ||
-			   num_at(a.a[0], a.len[0]) == 10;
+		int inet = memmem(a.a[0], a.len[0], "AF_INET", 7) != NULL ||
+			   num_at(a.a[0], a.len[0]) == 2 || num_at(a.a[0], a.len[0]) == 10;
 		int stream = (a.len[1] >= 11 && !memcmp(a.a[1], "SOCK_STREAM", 11)) ||
 			     (is_digit(a.a[1][0]) && (num_at(a.a[1], a.len[1]) & 0xf) == 1) ||
 			     memmem(a.a[1], a.len[1], "SOCK_STREAM", 11) != NULL;
@@ -1626,7 +1641,8 @@ static int file_init(struct sfile *f, const char *path, int follow, char *err, s
 		return -1;
 	}
 	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-	if (dot && (!slash || dot > slash) && dot[1] && strspn(dot + 1, "0123456789") == strlen(dot + 1))
+	if (dot && (!slash || dot > slash) && dot[1] &&
+	    strspn(dot + 1, "0123456789") == strlen(dot + 1))
 		f->pid = strtoll(dot + 1, NULL, 10);
 	return 0;
 }
@@ -1819,10 +1835,11 @@ static int fill(struct strace_log *s, struct sfile *f, char *err, size_t errlen)
 			if (s->bad_reported < BAD_LIMIT) {
 				s->bad_reported++;
 				snprintf(err, errlen,
-					 "%s: line %llu: not a line of strace output: '%.*s%s'; line "
+					 "%s: line %llu: not a line of strace output: '%.*s%s'; "
+					 "line "
 					 "skipped",
-					 f->path, (unsigned long long)lineno, n > 60 ? 60 : (int)n, line,
-					 n > 60 ? "..." : "");
+					 f->path, (unsigned long long)lineno, n > 60 ? 60 : (int)n,
+					 line, n > 60 ? "..." : "");
 				free(joined);
 				return -1;
 			}
@@ -1831,7 +1848,8 @@ static int fill(struct strace_log *s, struct sfile *f, char *err, size_t errlen)
 		if (s->need_date_msg && !s->warned_tt) {
 			s->warned_tt = 1;
 			snprintf(err, errlen,
-				 "%s: line %llu: -tt stamps give no date and no capture gave one: its "
+				 "%s: line %llu: -tt stamps give no date and no capture gave one: "
+				 "its "
 				 "calls are skipped; record with -ttt",
 				 f->path, (unsigned long long)lineno);
 			return -1;
@@ -1894,8 +1912,8 @@ int strace_next(struct strace_log *s, struct call *c, char *err, size_t errlen)
 
 char **strace_argv(char *const *command, pid_t pid, const char *outfile)
 {
-	static const char *const flags[] = { "strace", "-f", "-yy", "-ttt", "-T", "-qq",
-					     "-s", "64", "-o" };
+	static const char *const flags[] = { "strace", "-f", "-yy", "-ttt", "-T",
+					     "-qq",    "-s", "64",  "-o" };
 	size_t nf = sizeof flags / sizeof flags[0], nc = 0;
 	while (command && command[nc])
 		nc++;

@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (r < 0 && !err[0])
 				abort(); /* a skipped line always says why */
 			if (r > 0 && (c.data_len > CALL_DATA_MAX ||
-				       (c.has_ep && c.family != 4 && c.family != 6)))
+				      (c.has_ep && c.family != 4 && c.family != 6)))
 				abort();
 		}
 		strace_free(s);
