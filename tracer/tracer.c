@@ -616,7 +616,10 @@ static int spawn(struct tracer *t)
 	close(pipefd[0]);
 	if (r == (ssize_t)sizeof e) {
 		waitpid(pid, NULL, 0);
-		warnf(t, "%s: %s", t->opts.via_strace ? "strace" : t->opts.command[0], strerror(e));
+		warnf(t, "%s: %s%s", t->opts.via_strace ? "strace" : t->opts.command[0], strerror(e),
+		      t->opts.via_strace && e == ENOENT
+			      ? "; --via strace runs strace(1): install it (apt-get install strace)"
+			      : "");
 		errno = e;
 		return -2;
 	}
