@@ -4,7 +4,8 @@
 #   make check           install missing Debian packages (as root), build, run every test
 #   make SAN=1 check     the same with AddressSanitizer + UndefinedBehaviorSanitizer
 #   sudo make demo       the server-close story, tracer and demo together (SCENARIO=name)
-#   make bench           throughput and memory against tcpdump and a bare libpcap loop
+#   make bench           throughput and memory against tcpdump and a bare libpcap loop,
+#                        and what recording calls (eBPF, strace) costs the traced program
 #   make fuzz            libFuzzer: decoder, send-log line, the whole pipeline (FUZZ_SECONDS)
 #
 # Sources are found by wildcard: tracer/*.c (main.c is the program, the rest a
@@ -57,7 +58,7 @@ RSTSCOPE_DEMO := $(BIN)/rstscope-demo
 # Keep the test objects make would otherwise delete as intermediates.
 .SECONDARY:
 
-.PHONY: all check unit scripts deps golden-update bench demo captures install uninstall clean fuzz tools
+.PHONY: all check unit scripts deps golden-update bench bench-strace demo captures install uninstall clean fuzz tools
 all: $(RSTSCOPE) $(RSTSCOPE_DEMO)
 
 $(BUILD)/%.o: %.c
@@ -123,7 +124,12 @@ golden-update: all $(TOOLS)
 	@$(SCRIPT_ENV) GOLDEN_UPDATE=1 sh tests/check_golden.sh
 
 bench: deps all $(TOOLS)
-	@$(SCRIPT_ENV) sh tests/bench/run.sh && $(SCRIPT_ENV) sh tests/bench/calls.sh
+	@$(SCRIPT_ENV) sh tests/bench/run.sh
+	@$(SCRIPT_ENV) sh tests/bench/calls.sh
+	@$(SCRIPT_ENV) sh tests/bench/strace.sh
+
+bench-strace: all $(TOOLS)
+	@$(SCRIPT_ENV) sh tests/bench/strace.sh
 
 # Under sudo, the build runs as the sudo caller (tests/as-caller.sh), so
 # that no root-owned file is left in the tree; only the capture runs as root.

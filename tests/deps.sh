@@ -35,6 +35,14 @@ need_cmd curl curl
 need_cmd python3 python3
 need_cmd node nodejs
 need_cmd strace strace
+# The real programs of check_strace_real.sh.
+need_cmd python3 python3
+need_cmd perl perl
+need_cmd node nodejs
+need_cmd curl curl
+need_cmd nc netcat-openbsd
+need_cmd busybox busybox-static
+need_cmd socat socat
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing:$missing"

@@ -33,9 +33,9 @@ static void usage(FILE *f)
 		"                         needs root or CAP_NET_RAW (privileges are dropped\n"
 		"                         once the capture is open)\n"
 		"  -r, --read FILE        replay a pcap or pcapng file ('-' for standard input)\n"
-		"  -l, --log FILE         a send log (JSON lines) to correlate instead of the\n"
-		"                         calls recorded from the kernel; live, it is followed\n"
-		"                         as it grows and may not exist yet\n"
+		"  -l, --log FILE         a send log (JSON lines) or strace output to correlate;\n"
+		"                         live, it is followed as it grows and may not exist\n"
+		"                         yet; several -l files of strace output are merged\n"
 		"  -- COMMAND [ARGS]      run COMMAND, record its calls (and those of every\n"
 		"                         process it starts), trace until the last of them\n"
 		"                         exits, and exit with its status; with -l FILE, the\n"
@@ -186,6 +186,8 @@ static int rstscope_main(int argc, char **argv, char **words)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tracer_opts opts = { 0 };
+	const char *logs[64];
+	int nlogs = 0;
 	opts.summaries = 1;
 	opts.out.preview = 1;
 	opts.out.time = TIME_REL;
@@ -203,7 +205,14 @@ static int rstscope_main(int argc, char **argv, char **words)
 		switch (c) {
 		case 1: words[nwords++] = optarg; break;
 		case 'r': opts.read_path = optarg; break;
-		case 'l': opts.sendlog = optarg; break;
+		case 'l':
+			if (nlogs == sizeof logs / sizeof logs[0])
+				return die_usage("%s", "at most 64 -l files");
+			logs[nlogs++] = optarg;
+			opts.sendlog = logs[0];
+			opts.sendlogs = logs;
+			opts.nsendlogs = nlogs;
+			break;
 		case 'i': opts.iface = optarg; break;
 		case 'w': opts.write_path = optarg; break;
 		case 'Z': opts.user = optarg; break;
@@ -336,7 +345,7 @@ static int rstscope_main(int argc, char **argv, char **words)
 			       opts.duration > 0 || opts.npids || opts.calls_path || opts.no_calls))
 		return die_usage("%s", "-w, -Z, -B, -p, --duration, --write-calls, --no-calls and "
 				       "-- COMMAND are for live capture, not with -r");
-	if (opts.sendlog && (opts.npids || opts.calls_path))
+	if (opts.sendlog && ((opts.npids && !opts.via_strace) || opts.calls_path))
 		return die_usage("%s", "-p and --write-calls record calls from the kernel; -l reads "
 				       "them from a log instead: give one or the other");
 	if (opts.npids && opts.command)

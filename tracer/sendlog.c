@@ -1032,17 +1032,33 @@ struct sendlog *sendlog_open_format(const char *path, int follow, enum log_forma
 			 path);
 		return NULL;
 	}
+	return sendlog_open_paths(&path, 1, follow, LOG_FORMAT_STRACE, err, errlen);
+}
+
+struct sendlog *sendlog_open_paths(const char *const *paths, size_t n, int follow,
+				   enum log_format format, char *err, size_t errlen)
+{
+	if (n == 1 && format != LOG_FORMAT_STRACE)
+		return sendlog_open_format(paths[0], follow, format, err, errlen);
+	for (size_t i = 0; i < n && format != LOG_FORMAT_STRACE; i++)
+		if (format == LOG_FORMAT_SENDLOG || strace_sniff(paths[i]) != STRACE_KIND_STRACE) {
+			snprintf(err, errlen,
+				 "%s: several -l files are read as strace output (merged by time), "
+				 "and this is not strace output",
+				 paths[i]);
+			return NULL;
+		}
 	struct sendlog *s = aligned_alloc(_Alignof(struct sendlog), sizeof *s);
 	if (s)
 		memset(s, 0, sizeof *s);
-	if (!s || !(s->path = strdup(path))) {
+	if (!s || !(s->path = strdup(paths[0]))) {
 		free(s);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	s->fd = -1;
 	s->threaded = -1; /* strace.c reads in the caller's thread */
-	if (!(s->st = strace_open(path, follow, err, errlen))) {
+	if (!(s->st = strace_open_paths(paths, n, follow, err, errlen))) {
 		sendlog_free(s);
 		return NULL;
 	}

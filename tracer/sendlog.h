@@ -79,6 +79,9 @@ struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t err
 enum log_format { LOG_FORMAT_AUTO = 0, LOG_FORMAT_SENDLOG, LOG_FORMAT_STRACE };
 struct sendlog *sendlog_open_format(const char *path, int follow, enum log_format format,
 				    char *err, size_t errlen);
+/* Several files (-l more than once): strace output only, merged by time. */
+struct sendlog *sendlog_open_paths(const char *const *paths, size_t n, int follow,
+				   enum log_format format, char *err, size_t errlen);
 /* -tt strace stamps have no date: the first record's time gives it. */
 void sendlog_time_hint(struct sendlog *s, ts_ns t);
 /* A one-line notice about the input (strace recorded without -yy), or "". */

@@ -26,14 +26,28 @@
 
 #include "flow.h"
 
-#define REORDER_NS  ((ts_ns)1000000000) /* a call is handed on once the file is this much past it */
-#define LIVE_HOLD_NS ((ts_ns)500000000) /* live: how long a call waits for its socket's addresses */
+#define REORDER_NS ((ts_ns)1000000000)	/* a call is handed on once the file is this much past it  \
+					 */
+#define LIVE_HOLD_NS ((ts_ns)100000000) /* live: how long a call waits for its socket's addresses  \
+					 */
 #define BAD_LIMIT   20			/* unreadable lines named one by one; the rest counted */
 #define SNIFF_BYTES 65536
 
 /* ---- small parsing helpers ---------------------------------------------- */
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* a + b for counts that are not negative, saturating. */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	return b > 0 && a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+/* v * 10 + the digit c, saturating: input may hold any number of digits. */
+static int64_t acc(int64_t v, char c)
+{
+	return v > (INT64_MAX - 9) / 10 ? INT64_MAX : v * 10 + (c - '0');
+}
 
 static void copy_n(char *dst, size_t size, const char *src, size_t n)
 {
@@ -101,10 +115,19 @@ static int64_t num_at(const char *s, size_t n)
 	size_t i = 0;
 	if (i < n && s[i] == '-')
 		neg = 1, i++;
-	if (i + 1 < n && s[i] == '0' && s[i + 1] == 'x')
-		return (int64_t)strtoll(s + i, NULL, 16) * (neg ? -1 : 1);
+	if (i + 1 < n && s[i] == '0' && s[i + 1] == 'x') {
+		uint64_t u = 0;
+		for (i += 2; i < n; i++) {
+			char h = s[i];
+			int d = is_digit(h) ? h - '0' : (h >= 'a' && h <= 'f') ? h - 'a' + 10 : -1;
+			if (d < 0)
+				break;
+			u = u * 16 + (uint64_t)d;
+		}
+		return neg ? -(int64_t)u : (int64_t)u;
+	}
 	for (; i < n && is_digit(s[i]); i++)
-		v = v * 10 + (s[i] - '0');
+		v = acc(v, s[i]);
 	return neg ? -v : v;
 }
 
@@ -131,7 +154,7 @@ static size_t unescape(const char *s, size_t n, uint8_t *out, size_t cap)
 			int k;
 			for (k = 0; k < 2 && i + 1 < n; k++) {
 				char h = s[i + 1];
-				int d = is_digit(h) ? h - '0'
+				int d = is_digit(h)		 ? h - '0'
 					: (h >= 'a' && h <= 'f') ? h - 'a' + 10
 					: (h >= 'A' && h <= 'F') ? h - 'A' + 10
 								 : -1;
@@ -146,8 +169,8 @@ static size_t unescape(const char *s, size_t n, uint8_t *out, size_t cap)
 		default:
 			if (c >= '0' && c <= '7') {
 				unsigned v = (unsigned)(c - '0');
-				for (int k = 0; k < 2 && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7';
-				     k++)
+				for (int k = 0;
+				     k < 2 && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7'; k++)
 					v = v * 8 + (unsigned)(s[++i] - '0');
 				out[o++] = (uint8_t)v;
 			} else {
@@ -224,8 +247,8 @@ static int parse_hostport(const char *s, size_t n, uint8_t *family, uint8_t *add
 
 /* What -y / -yy wrote after a descriptor: 4<TCP:[a:p->b:q]>. */
 enum ann_kind {
-	ANN_NONE = 0, /* no <...> at all (no -y) */
-	ANN_TCP_EP,   /* a connected TCP socket, addresses known */
+	ANN_NONE = 0,	/* no <...> at all (no -y) */
+	ANN_TCP_EP,	/* a connected TCP socket, addresses known */
 	ANN_TCP_LISTEN, /* TCP:[a:p], one address: listening (or bound) */
 	ANN_TCP_INODE,	/* TCP:[INODE]: -yy could not resolve it */
 	ANN_SOCKET,	/* socket:[INODE] (-y, or a protocol -yy does not know) */
@@ -252,7 +275,7 @@ static int parse_fd_ann(const char *s, size_t n, struct ann *a)
 		return -1;
 	int64_t fd = 0;
 	while (i < n && is_digit(s[i]))
-		fd = fd * 10 + (s[i++] - '0');
+		fd = acc(fd, s[i++]);
 	a->fd = fd;
 	if (i >= n || s[i] != '<')
 		return 0; /* ANN_NONE */
@@ -323,6 +346,7 @@ struct proc {
 	char comm[20];
 	char disp[12]; /* SIGPIPE: "default", "ignore", "handler"; "" not traced */
 	int is_child;  /* seen being made by clone or fork */
+	int64_t tgid;  /* a thread (clone with CLONE_THREAD): its process; 0 for a process */
 	/* An <unfinished ...> call: its entry and the text so far. */
 	int has_pending;
 	ts_ns pend_ts;
@@ -333,8 +357,8 @@ struct proc {
 /* A call on its way out, with the socket it may still learn addresses for. */
 struct held {
 	struct call c;
-	int sock;	 /* -1 none */
-	uint64_t seq;	 /* stable tie-break: order of parse */
+	int sock;	  /* -1 none */
+	uint64_t seq;	  /* stable tie-break: order of parse */
 	int64_t wait_pid; /* connect, accept: placed at this pid's next stamp */
 };
 
@@ -349,7 +373,9 @@ struct sfile {
 	ts_ns newest; /* latest stamp read */
 	char *join;   /* strace's own message cut this line: its first part */
 	size_t join_len;
-	struct held *q;
+	/* The held calls, sorted: q[0..qn) inside the allocation qbase[0..qcap);
+	 * taken from the front by moving q (compacted when the end is reached). */
+	struct held *q, *qbase;
 	size_t qn, qcap;
 };
 
@@ -365,6 +391,7 @@ struct strace_log {
 	struct proc *procs;
 	size_t nprocs, procs_cap;
 	uint64_t seq;
+	size_t nwait; /* held calls with a wait_pid */
 	/* What the recording had. */
 	int saw_yy, saw_bare_fd, saw_T, saw_notT, warned_tt;
 	/* -tt: local midnight of the day, from the hint; the last time put out. */
@@ -586,12 +613,16 @@ static void leader_alias(struct strace_log *s, int64_t pid)
 
 static int held_push(struct strace_log *s, struct sfile *f, const struct call *c, int sock)
 {
+	if (f->q && f->q > f->qbase && (size_t)(f->q - f->qbase) + f->qn == f->qcap) {
+		memmove(f->qbase, f->q, f->qn * sizeof *f->q);
+		f->q = f->qbase;
+	}
 	if (f->qn == f->qcap) {
 		size_t nc = f->qcap ? f->qcap * 2 : 64;
-		struct held *nq = realloc(f->q, nc * sizeof *nq);
+		struct held *nq = realloc(f->qbase, nc * sizeof *nq);
 		if (!nq)
 			return -1;
-		f->q = nq;
+		f->q = f->qbase = nq;
 		f->qcap = nc;
 	}
 	size_t i = f->qn++;
@@ -609,20 +640,24 @@ static int held_push(struct strace_log *s, struct sfile *f, const struct call *c
 	 * (strace's stamps are its own, taken around its decoding): such a
 	 * call is placed at the process's next stamp instead, when it had
 	 * surely returned, so that its connection is known by then. */
-	if (c->event == EV_CONNECT || c->event == EV_ACCEPT)
+	if (c->event == EV_CONNECT || c->event == EV_ACCEPT) {
 		f->q[i].wait_pid = c->pid;
+		s->nwait++;
+	}
 	return 0;
 }
 
 /* The process pid shows a new stamp: the calls waiting for it take it. */
 static void settle_pid(struct strace_log *s, int64_t pid, ts_ns ts)
 {
-	for (size_t j = 0; j < s->nfiles; j++) {
+	for (size_t j = 0; j < s->nfiles && s->nwait; j++) {
 		struct sfile *f = &s->files[j];
-		for (size_t i = f->qn; i-- > 0;) { /* backwards: a move disturbs only what follows */
+		for (size_t i = f->qn;
+		     i-- > 0;) { /* backwards: a move disturbs only what follows */
 			if (f->q[i].wait_pid != pid)
 				continue;
 			f->q[i].wait_pid = 0;
+			s->nwait--;
 			if (ts <= f->q[i].c.ts)
 				continue;
 			f->q[i].c.ts = ts;
@@ -725,7 +760,7 @@ static int parse_head(const char *l, size_t n, struct head *h)
 		while (i < n && l[i] == ' ')
 			i++;
 		while (i < n && is_digit(l[i]))
-			h->pid = h->pid * 10 + (l[i++] - '0');
+			h->pid = acc(h->pid, l[i++]);
 		if (i >= n || l[i] != ']')
 			return -1;
 		i++;
@@ -735,7 +770,7 @@ static int parse_head(const char *l, size_t n, struct head *h)
 		size_t j = i;
 		int64_t v = 0;
 		while (j < n && is_digit(l[j]))
-			v = v * 10 + (l[j++] - '0');
+			v = acc(v, l[j++]);
 		if (j > i && j < n && l[j] == ' ') {
 			h->pid = v;
 			i = j;
@@ -755,6 +790,8 @@ static int parse_head(const char *l, size_t n, struct head *h)
 			if (j + 6 > n || l[j + 3] != ':')
 				return -1;
 			int64_t mm = num_at(l + j + 1, 2), ss = num_at(l + j + 4, 2);
+			if (a > 99)
+				return -1;
 			a = a * 3600 + mm * 60 + ss;
 			j += 6;
 			h->tod = 1;
@@ -771,7 +808,8 @@ static int parse_head(const char *l, size_t n, struct head *h)
 			while (digits++ < 9)
 				frac *= 10;
 		}
-		if (j >= n || l[j] != ' ')
+		/* Up to the year 2255 (and no overflow in nanoseconds). */
+		if (j >= n || l[j] != ' ' || a >= (int64_t)9000000000)
 			return -1;
 		h->has_ts = 1;
 		h->ts = a * 1000000000 + frac;
@@ -829,9 +867,10 @@ static const struct {
 	int num;
 	const char *name;
 } errnos[] = {
-	{ 4, "EINTR" },	       { 9, "EBADF" },	       { 11, "EAGAIN" },	{ 32, "EPIPE" },
-	{ 103, "ECONNABORTED" }, { 104, "ECONNRESET" }, { 107, "ENOTCONN" },	{ 110, "ETIMEDOUT" },
-	{ 111, "ECONNREFUSED" }, { 113, "EHOSTUNREACH" }, { 115, "EINPROGRESS" }, { 101, "ENETUNREACH" },
+	{ 4, "EINTR" },		 { 9, "EBADF" },	  { 11, "EAGAIN" },
+	{ 32, "EPIPE" },	 { 103, "ECONNABORTED" }, { 104, "ECONNRESET" },
+	{ 107, "ENOTCONN" },	 { 110, "ETIMEDOUT" },	  { 111, "ECONNREFUSED" },
+	{ 113, "EHOSTUNREACH" }, { 115, "EINPROGRESS" },  { 101, "ENETUNREACH" },
 };
 
 /* The return value text: "6", "-1 EPIPE (Broken pipe)", "-1 (errno 32)"
@@ -864,13 +903,13 @@ static int parse_ret(const char *r, size_t n, struct ret *out)
 			int digits = 0;
 			size_t q = 0;
 			while (q < dl && is_digit(d[q]))
-				sec = sec * 10 + (d[q++] - '0');
+				sec = acc(sec, d[q++]);
 			if (q < dl && d[q] == '.') {
 				for (q++; q < dl && is_digit(d[q]); q++)
 					if (digits < 9)
 						frac = frac * 10 + (d[q] - '0'), digits++;
 			}
-			if (q == dl) {
+			if (q == dl && sec < 1000000) { /* a duration of 11 days at most */
 				while (digits++ < 9)
 					frac *= 10;
 				out->has_dur = 1;
@@ -942,8 +981,9 @@ static void msg_flags(const char *s, size_t n, char *out, size_t cap)
 	static const struct {
 		unsigned v;
 		const char *name;
-	} names[] = { { 0x1, "MSG_OOB" },	  { 0x2, "MSG_PEEK" },	  { 0x40, "MSG_DONTWAIT" },
-		      { 0x100, "MSG_WAITALL" }, { 0x4000, "MSG_NOSIGNAL" }, { 0x8000, "MSG_MORE" } };
+	} names[] = { { 0x1, "MSG_OOB" },	  { 0x2, "MSG_PEEK" },
+		      { 0x40, "MSG_DONTWAIT" },	  { 0x100, "MSG_WAITALL" },
+		      { 0x4000, "MSG_NOSIGNAL" }, { 0x8000, "MSG_MORE" } };
 	out[0] = '\0';
 	unsigned bits = 0;
 	int named = 0;
@@ -955,7 +995,8 @@ static void msg_flags(const char *s, size_t n, char *out, size_t cap)
 			size_t l = strlen(names[q].name);
 			for (size_t i = 0; i + l <= n; i++)
 				if (!memcmp(s + i, names[q].name, l) &&
-				    (i + l == n || !(s[i + l] == '_' || (s[i + l] >= 'A' && s[i + l] <= 'Z'))))
+				    (i + l == n ||
+				     !(s[i + l] == '_' || (s[i + l] >= 'A' && s[i + l] <= 'Z'))))
 					bits |= names[q].v;
 		}
 	} else {
@@ -974,15 +1015,24 @@ static const struct {
 	enum sysc_kind kind;
 	int len_arg, flags_arg, data_arg; /* -1 none; data_arg -2: the first string */
 } syscalls[] = {
-	{ "write", SK_SEND, 2, -1, 1 },	   { "writev", SK_SEND, -1, -1, -2 },
-	{ "send", SK_SEND, 2, 3, 1 },	   { "sendto", SK_SEND, 2, 3, 1 },
-	{ "sendmsg", SK_SEND, -1, 2, -2 }, { "sendmmsg", SK_SEND, -1, 3, -2 },
-	{ "sendfile", SK_SEND, 3, -1, -1 }, { "sendfile64", SK_SEND, 3, -1, -1 },
-	{ "read", SK_RECV, 2, -1, 1 },	   { "readv", SK_RECV, -1, -1, -2 },
-	{ "recv", SK_RECV, 2, 3, 1 },	   { "recvfrom", SK_RECV, 2, 3, 1 },
-	{ "recvmsg", SK_RECV, -1, 2, -2 }, { "connect", SK_CONNECT, -1, -1, -1 },
-	{ "accept", SK_ACCEPT, -1, -1, -1 }, { "accept4", SK_ACCEPT, -1, -1, -1 },
-	{ "shutdown", SK_SHUTDOWN, -1, -1, -1 }, { "close", SK_CLOSE, -1, -1, -1 },
+	{ "write", SK_SEND, 2, -1, 1 },
+	{ "writev", SK_SEND, -1, -1, -2 },
+	{ "send", SK_SEND, 2, 3, 1 },
+	{ "sendto", SK_SEND, 2, 3, 1 },
+	{ "sendmsg", SK_SEND, -1, 2, -2 },
+	{ "sendmmsg", SK_SEND, -1, 3, -2 },
+	{ "sendfile", SK_SEND, 3, -1, -1 },
+	{ "sendfile64", SK_SEND, 3, -1, -1 },
+	{ "read", SK_RECV, 2, -1, 1 },
+	{ "readv", SK_RECV, -1, -1, -2 },
+	{ "recv", SK_RECV, 2, 3, 1 },
+	{ "recvfrom", SK_RECV, 2, 3, 1 },
+	{ "recvmsg", SK_RECV, -1, 2, -2 },
+	{ "connect", SK_CONNECT, -1, -1, -1 },
+	{ "accept", SK_ACCEPT, -1, -1, -1 },
+	{ "accept4", SK_ACCEPT, -1, -1, -1 },
+	{ "shutdown", SK_SHUTDOWN, -1, -1, -1 },
+	{ "close", SK_CLOSE, -1, -1, -1 },
 };
 
 static void call_init(struct call *c, uint64_t lineno)
@@ -1043,6 +1093,14 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 	struct proc *p = proc_get(s, pid);
 	if (!p)
 		return 0;
+	/* Threads share their process's descriptors: the table is keyed by it,
+	 * and the calls carry it as pid (the thread as tid). */
+	int64_t tid = pid;
+	if (p->tgid) {
+		pid = p->tgid;
+		if (!(p = proc_get(s, pid)))
+			return 0;
+	}
 	struct args a;
 	split_args(argtext, alen, &a);
 	/* Process bookkeeping first: names, forks, dispositions. */
@@ -1061,13 +1119,27 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 	if ((!strcmp(name, "clone") || !strcmp(name, "clone3") || !strcmp(name, "fork") ||
 	     !strcmp(name, "vfork")) &&
 	    !rv.unknown && rv.val > 0) {
+		if (memmem(argtext, alen, "CLONE_THREAD", 12)) {
+			/* A thread: the process's descriptors, its pid in the calls. */
+			int64_t tgid = p->tgid ? p->tgid : pid;
+			struct proc *t = proc_get(s, rv.val);
+			if (t) {
+				struct proc *pp = proc_get(s, pid);
+				t->is_child = 1;
+				t->tgid = tgid;
+				if (pp) {
+					memcpy(t->comm, pp->comm, sizeof t->comm);
+					memcpy(t->disp, pp->disp, sizeof t->disp);
+				}
+			}
+			return 0;
+		}
 		proc_fork(s, pid, rv.val);
 		return 0;
 	}
 	if (!strcmp(name, "rt_sigaction") && a.n >= 2 && !rv.unknown && rv.val == 0) {
 		int64_t signo = num_at(a.a[0], a.len[0]);
-		int pipe = (a.len[0] >= 7 && strstr(a.a[0], "SIGPIPE") &&
-			    (size_t)(strstr(a.a[0], "SIGPIPE") - a.a[0]) < a.len[0]) ||
+		int pipe = memmem(a.a[0], a.len[0], "SIGPIPE", 7) != NULL ||
 			   (is_digit(a.a[0][0]) && signo == 13);
 		if (pipe && a.a[1][0] == '{')
 			sigpipe_disp(a.a[1], a.len[1], p->disp, sizeof p->disp);
@@ -1080,12 +1152,11 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 		if (parse_fd_ann(rv.text, rv.text_len, &an) != 0)
 			return 0;
 		fd_drop(s, pid, an.fd);
-		int inet = strstr(a.a[0], "AF_INET") != NULL || num_at(a.a[0], a.len[0]) == 2 ||
-			   num_at(a.a[0], a.len[0]) == 10;
+		int inet = memmem(a.a[0], a.len[0], "AF_INET", 7) != NULL ||
+			   num_at(a.a[0], a.len[0]) == 2 || num_at(a.a[0], a.len[0]) == 10;
 		int stream = (a.len[1] >= 11 && !memcmp(a.a[1], "SOCK_STREAM", 11)) ||
 			     (is_digit(a.a[1][0]) && (num_at(a.a[1], a.len[1]) & 0xf) == 1) ||
-			     (a.len[1] > 0 && strstr(a.a[1], "SOCK_STREAM") &&
-			      (size_t)(strstr(a.a[1], "SOCK_STREAM") - a.a[1]) < a.len[1]);
+			     memmem(a.a[1], a.len[1], "SOCK_STREAM", 11) != NULL;
 		if (inet && stream)
 			sock_resolve(s, pid, &an, 1);
 		return 0;
@@ -1125,6 +1196,8 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 	struct call c;
 	call_init(&c, lineno);
 	c.pid = pid;
+	if (tid != pid)
+		c.tid = tid;
 	c.fd = an.fd;
 	c.ret = rv.val;
 	memcpy(c.err, rv.err, sizeof c.err);
@@ -1152,7 +1225,7 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 			int any = 0;
 			for (size_t i = 0; i + 8 < alen; i++)
 				if (!memcmp(argtext + i, "iov_len=", 8)) {
-					sum += num_at(argtext + i + 8, alen - i - 8);
+					sum = sat_add(sum, num_at(argtext + i + 8, alen - i - 8));
 					any = 1;
 				}
 			if (any)
@@ -1184,7 +1257,7 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 		int64_t *ctr = send ? &sk->sent : &sk->rcvd;
 		c.off = *ctr;
 		if (c.ret > 0 && !(!send && strstr(c.flags, "MSG_PEEK")))
-			*ctr += c.ret;
+			*ctr = sat_add(*ctr, c.ret);
 		break;
 	}
 	case SK_CONNECT: c.event = EV_CONNECT; break;
@@ -1209,12 +1282,12 @@ static int on_syscall(struct strace_log *s, struct sfile *f, uint64_t lineno, in
 			const char *h = a.a[1];
 			size_t hl = a.len[1];
 			const char *how = NULL;
-			for (size_t i = 0; i + 7 <= hl; i++)
-				if (!memcmp(h + i, "SHUT_", 5)) {
-					how = !memcmp(h + i, "SHUT_RDWR", i + 9 <= hl ? 9 : 0) ? "SHUT_RDWR"
-					      : !memcmp(h + i, "SHUT_WR", 7)		      ? "SHUT_WR"
-												      : "SHUT_RD";
-					break;
+			static const char *const hows[] = { "SHUT_RDWR", "SHUT_RD", "SHUT_WR" };
+			for (size_t i = 0; i + 7 <= hl && !how; i++)
+				for (int q2 = 0; q2 < 3 && !how; q2++) {
+					size_t l = strlen(hows[q2]);
+					if (i + l <= hl && !memcmp(h + i, hows[q2], l))
+						how = hows[q2];
 				}
 			if (!how) {
 				int64_t v = num_at(h, hl);
@@ -1323,10 +1396,15 @@ static int parse_line(struct strace_log *s, struct sfile *f, const char *l, size
 		if (e - 4 != 7 || memcmp(r + 4, "SIGPIPE", 7))
 			return 0;
 		struct proc *p = proc_get(s, pid);
+		int64_t tid = pid;
+		if (p && p->tgid)
+			pid = p->tgid, p = proc_get(s, pid);
 		struct call c;
 		call_init(&c, lineno);
 		c.event = EV_SIGNAL;
 		c.pid = pid;
+		if (tid != pid)
+			c.tid = tid;
 		c.ts = ts;
 		snprintf(c.sig, sizeof c.sig, "SIGPIPE");
 		snprintf(c.disposition, sizeof c.disposition, "%s",
@@ -1343,6 +1421,13 @@ static int parse_line(struct strace_log *s, struct sfile *f, const char *l, size
 		c.pid = pid;
 		c.ts = ts;
 		struct proc *p = proc_get(s, pid);
+		if (p && p->tgid) {
+			/* A thread ended: the process's exit is its leader's. */
+			free(p->pend_text);
+			p->pend_text = NULL;
+			p->has_pending = 0;
+			return 0;
+		}
 		if (p)
 			memcpy(c.comm, p->comm, sizeof c.comm);
 		if (m > 16 && !memcmp(r + 4, "exited with ", 12)) {
@@ -1556,7 +1641,8 @@ static int file_init(struct sfile *f, const char *path, int follow, char *err, s
 		return -1;
 	}
 	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-	if (dot && (!slash || dot > slash) && dot[1] && strspn(dot + 1, "0123456789") == strlen(dot + 1))
+	if (dot && (!slash || dot > slash) && dot[1] &&
+	    strspn(dot + 1, "0123456789") == strlen(dot + 1))
 		f->pid = strtoll(dot + 1, NULL, 10);
 	return 0;
 }
@@ -1590,28 +1676,51 @@ static void sniff_flags(struct strace_log *s)
 
 struct strace_log *strace_open(const char *path, int follow, char *err, size_t errlen)
 {
+	return strace_open_paths(&path, 1, follow, err, errlen);
+}
+
+struct strace_log *strace_open_paths(const char *const *paths, size_t np, int follow, char *err,
+				     size_t errlen)
+{
 	struct strace_log *s = calloc(1, sizeof *s);
 	char **names = NULL;
 	size_t n = 0;
-	if (!s || !(s->name = strdup(path))) {
+	if (!s || !np || !(s->name = strdup(paths[0]))) {
 		free(s);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	s->follow = follow;
-	struct stat st;
-	int exists = stat(path, &st) == 0;
-	if (exists && !S_ISDIR(st.st_mode)) {
-		names = malloc(sizeof *names);
-		if (names && (names[0] = strdup(path)))
-			n = 1;
-	} else if (list_files(path, exists, &names, &n) != 0 || n == 0) {
-		snprintf(err, errlen, "%s: %s", path,
-			 exists ? "a directory with no strace output files in it"
-				: "no such file, and no -ff files PREFIX.PID by that name");
-		free(names);
-		strace_free(s);
-		return NULL;
+	/* Each path: a file, or the files of a directory or a -ff PREFIX. */
+	for (size_t k = 0; k < np; k++) {
+		const char *path = paths[k];
+		struct stat st;
+		int exists = stat(path, &st) == 0;
+		char **v = NULL;
+		size_t m = 0;
+		if (exists && !S_ISDIR(st.st_mode)) {
+			v = malloc(sizeof *v);
+			if (v && (v[0] = strdup(path)))
+				m = 1;
+		} else if (list_files(path, exists, &v, &m) != 0 || m == 0) {
+			snprintf(err, errlen, "%s: %s", path,
+				 exists ? "a directory with no strace output files in it"
+					: "no such file, and no -ff files PREFIX.PID by that name");
+			free(v);
+			goto fail;
+		}
+		char **nn = realloc(names, (n + m) * sizeof *nn);
+		if (!nn) {
+			for (size_t i = 0; i < m; i++)
+				free(v[i]);
+			free(v);
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+		names = nn;
+		memcpy(names + n, v, m * sizeof *v);
+		n += m;
+		free(v);
 	}
 	s->files = calloc(n ? n : 1, sizeof *s->files);
 	if (!s->files) {
@@ -1650,7 +1759,7 @@ void strace_free(struct strace_log *s)
 		free(f->buf);
 		free(f->path);
 		free(f->join);
-		free(f->q);
+		free(f->qbase);
 	}
 	for (size_t i = 0; i < s->nprocs; i++)
 		free(s->procs[i].pend_text);
@@ -1726,10 +1835,11 @@ static int fill(struct strace_log *s, struct sfile *f, char *err, size_t errlen)
 			if (s->bad_reported < BAD_LIMIT) {
 				s->bad_reported++;
 				snprintf(err, errlen,
-					 "%s: line %llu: not a line of strace output: '%.*s%s'; line "
+					 "%s: line %llu: not a line of strace output: '%.*s%s'; "
+					 "line "
 					 "skipped",
-					 f->path, (unsigned long long)lineno, n > 60 ? 60 : (int)n, line,
-					 n > 60 ? "..." : "");
+					 f->path, (unsigned long long)lineno, n > 60 ? 60 : (int)n,
+					 line, n > 60 ? "..." : "");
 				free(joined);
 				return -1;
 			}
@@ -1738,7 +1848,8 @@ static int fill(struct strace_log *s, struct sfile *f, char *err, size_t errlen)
 		if (s->need_date_msg && !s->warned_tt) {
 			s->warned_tt = 1;
 			snprintf(err, errlen,
-				 "%s: line %llu: -tt stamps give no date and no capture gave one: its "
+				 "%s: line %llu: -tt stamps give no date and no capture gave one: "
+				 "its "
 				 "calls are skipped; record with -ttt",
 				 f->path, (unsigned long long)lineno);
 			return -1;
@@ -1769,8 +1880,10 @@ int strace_next(struct strace_log *s, struct call *c, char *err, size_t errlen)
 		if (!best)
 			break;
 		struct held *hd = &best->q[0];
-		if (best->follow && !hd->c.has_ep && hd->sock >= 0) {
-			/* Live: give the socket a moment to show its addresses. */
+		if (best->follow && ((!hd->c.has_ep && hd->sock >= 0) || hd->wait_pid)) {
+			/* Live: give the socket a moment to show its addresses, a
+			 * connect() its process's next stamp (well inside the
+			 * correlator's live settling time). */
 			struct timespec now;
 			clock_gettime(CLOCK_REALTIME, &now);
 			ts_ns t = (ts_ns)now.tv_sec * 1000000000 + now.tv_nsec;
@@ -1778,8 +1891,10 @@ int strace_next(struct strace_log *s, struct call *c, char *err, size_t errlen)
 				return 0;
 		}
 		*c = hd->c;
+		if (hd->wait_pid)
+			s->nwait--;
 		best->qn--;
-		memmove(best->q, best->q + 1, best->qn * sizeof *best->q);
+		best->q++;
 		return 1;
 	}
 	if (s->bad > s->bad_reported && !s->bad_tail_done) {
@@ -1797,8 +1912,8 @@ int strace_next(struct strace_log *s, struct call *c, char *err, size_t errlen)
 
 char **strace_argv(char *const *command, pid_t pid, const char *outfile)
 {
-	static const char *const flags[] = { "strace", "-f", "-yy", "-ttt", "-T", "-qq",
-					     "-s", "64", "-o" };
+	static const char *const flags[] = { "strace", "-f", "-yy", "-ttt", "-T",
+					     "-qq",    "-s", "64",  "-o" };
 	size_t nf = sizeof flags / sizeof flags[0], nc = 0;
 	while (command && command[nc])
 		nc++;
@@ -1822,4 +1937,24 @@ char **strace_argv(char *const *command, pid_t pid, const char *outfile)
 	}
 	v[i] = NULL;
 	return v;
+}
+
+int strace_installed(void)
+{
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t n = end ? (size_t)(end - path) : strlen(path);
+		char file[4096];
+		if (n && n < sizeof file - 8) {
+			memcpy(file, path, n);
+			memcpy(file + n, "/strace", 8);
+			if (access(file, X_OK) == 0)
+				return 1;
+		}
+		path += n + (end != NULL);
+	}
+	return 0;
 }

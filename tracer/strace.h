@@ -26,6 +26,9 @@ struct strace_log;
  * pid from a ".PID" suffix as -ff writes them) or a -ff PREFIX. follow: keep
  * reading a single file as it grows (live). NULL with the reason in err. */
 struct strace_log *strace_open(const char *path, int follow, char *err, size_t errlen);
+/* The same for several paths (-l given more than once), merged by time. */
+struct strace_log *strace_open_paths(const char *const *paths, size_t n, int follow, char *err,
+				     size_t errlen);
 void strace_free(struct strace_log *s);
 /* -tt stamps give a time of day only: the date is taken from this time (the
  * capture's first record), in the local time zone. */
@@ -40,5 +43,7 @@ int strace_next(struct strace_log *s, struct call *c, char *err, size_t errlen);
  * NULL) under strace with the flags rstscope reads, writing to outfile.
  * Returns a NULL-terminated malloc'd vector (free it with free()), or NULL. */
 char **strace_argv(char *const *command, pid_t pid, const char *outfile);
+/* Is strace on the PATH (as execvp() would find it)? */
+int strace_installed(void);
 
 #endif

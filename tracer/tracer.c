@@ -643,6 +643,13 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		}
 	}
 	recorder_start(t);
+	if (t->live && !t->rec && opts->command && !opts->sendlog && !opts->no_calls &&
+	    !opts->via_strace && strace_installed()) {
+		/* No kernel recorder here: strace sees the command's calls too. */
+		t->opts.via_strace = 1;
+		warnf(t, "strace is installed: the command's calls are recorded with strace instead "
+			 "(--via strace)");
+	}
 	if (t->live) {
 		char who[128] = "";
 		if (capture_drop_privileges(opts->user, who, sizeof who, err, errlen) != 0)
@@ -689,7 +696,7 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		flow_table_set_max(t->flows, (uint32_t)v);
 	}
 	const char *logpath = opts->sendlog;
-	int via = opts->via_strace;
+	int via = t->opts.via_strace;
 	if (t->rec) {
 		/* The recorder's lines go straight to the correlator, and to a
 		 * file only when they are to be kept. */
@@ -736,9 +743,14 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 			warnf(t, "send log: %s (RSTSCOPE_LOG for the command)", logpath);
 	}
 	if (logpath && !t->log) {
-		t->log = sendlog_open_format(logpath, t->live,
-					     via ? LOG_FORMAT_STRACE : (enum log_format)opts->log_format,
-					     err, errlen);
+		if (opts->nsendlogs > 1 && !opts->command && !via)
+			t->log = sendlog_open_paths(opts->sendlogs, (size_t)opts->nsendlogs, t->live,
+						    (enum log_format)opts->log_format, err, errlen);
+		else
+			t->log = sendlog_open_format(logpath, t->live,
+						     via ? LOG_FORMAT_STRACE
+							 : (enum log_format)opts->log_format,
+						     err, errlen);
 		if (!t->log)
 			goto fail;
 		if (sendlog_notice(t->log)[0])
@@ -815,7 +827,10 @@ static int spawn(struct tracer *t)
 	close(pipefd[0]);
 	if (r == (ssize_t)sizeof e) {
 		waitpid(pid, NULL, 0);
-		warnf(t, "%s: %s", t->opts.via_strace ? "strace" : t->opts.command[0], strerror(e));
+		warnf(t, "%s: %s%s", t->opts.via_strace ? "strace" : t->opts.command[0], strerror(e),
+		      t->opts.via_strace && e == ENOENT
+			      ? "; --via strace runs strace(1): install it (apt-get install strace)"
+			      : "");
 		errno = e;
 		return -2;
 	}

@@ -16,6 +16,8 @@ struct tracer_opts {
 	double duration;	/* --duration S: stop after S seconds, 0 for never */
 	char **command;		/* -- COMMAND ARGS: run it, trace until it exits */
 	const char *sendlog;	/* -l FILE: the send log to correlate, or NULL */
+	const char *const *sendlogs; /* every -l FILE (nsendlogs of them; sendlog is the first) */
+	int nsendlogs;
 	int log_format;		/* --log-format: enum log_format (sendlog.h), 0 auto */
 	int via_strace;		/* --via strace: run COMMAND (or attach) under strace */
 	int attach_pid;		/* -p PID with --via strace, 0 for none */

@@ -4,6 +4,7 @@
 #
 #   decode    one record (its first byte picks the link type); starts from nothing
 #   sendlog   one send-log line; seeds: tests/fuzz/corpus-sendlog
+#   strace    a whole file of strace output; seeds: tests/golden/strace-*.strace
 #   pipeline  a capture and a send log together through the whole replay
 #             (tracer_new/tracer_run: decode, flows, correlator, output), with
 #             helper threads and in one; seeds: captures/*.pcap + .sendlog and
@@ -18,7 +19,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 secs=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-decode sendlog pipeline}
+targets=${FUZZ_TARGETS:-decode sendlog strace pipeline}
 corpus=${CORPUS:-$top/../shared/corpus}
 out=$top/build/fuzz
 command -v clang >/dev/null || { echo "fuzz: clang is needed (sudo apt-get install clang)" >&2; exit 2; }
@@ -54,10 +55,14 @@ for t in $targets; do
 	sendlog) clang $CFLAGS -pthread -o "$out/fuzz_sendlog" "$here/fuzz_sendlog.c" "$top/tracer/sendlog.c" \
 		"$top/tracer/strace.c" "$top/tracer/handoff.c" "$top/tracer/flow.c" "$top/tracer/output.c" "$top/tracer/decode.c" \
 		$LIBS || exit 2 ;;
+	strace) clang $CFLAGS -pthread -o "$out/fuzz_strace" "$here/fuzz_strace.c" "$top/tracer/strace.c" \
+		"$top/tracer/flow.c" $LIBS || exit 2
+		mkdir -p "$out/corpus-strace"
+		cp "$top"/tests/golden/strace-*.strace "$out/corpus-strace/" 2>/dev/null ;;
 	pipeline) clang $CFLAGS -pthread -o "$out/fuzz_pipeline" "$here/fuzz_pipeline.c" \
 		$(ls "$top"/tracer/*.c | grep -v -e '/main\.c$' -e '\.bpf\.c$') \
 		"$top/demo/sendlog_writer.c" $LIBS || exit 2 ;;
-	*) echo "fuzz: no target '$t' (decode, sendlog, pipeline)" >&2; exit 2 ;;
+	*) echo "fuzz: no target '$t' (decode, sendlog, strace, pipeline)" >&2; exit 2 ;;
 	esac
 done
 status=0
