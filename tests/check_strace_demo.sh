@@ -7,6 +7,10 @@
 # segment, SIGPIPE, lost bytes...) must be the same. Then --via strace live,
 # with a command and attached (-p).
 set -u
+# LeakSanitizer cannot run under ptrace, and strace is a ptrace tracer: in
+# the sanitizer build (SAN=1) the programs strace runs keep ASan and UBSan
+# but leave leak detection to the rest of the suite.
+[ "${SAN:-}" = 1 ] && export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 RSTSCOPE=${RSTSCOPE:-$top/rstscope}

@@ -7,6 +7,10 @@
 # (exit status, stderr), and rstscope's verdict must say the same.
 # KEEP=DIR keeps the recordings there.
 set -u
+# LeakSanitizer cannot run under ptrace, and strace is a ptrace tracer: in
+# the sanitizer build (SAN=1) the programs strace runs keep ASan and UBSan
+# but leave leak detection to the rest of the suite.
+[ "${SAN:-}" = 1 ] && export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 RSTSCOPE=${RSTSCOPE:-$top/rstscope}
