@@ -955,12 +955,41 @@ static void test_data_u00xx_is_the_raw_byte_beside_long_or_deep_unknown_fields(v
 	assert_memory_equal(c2.data, "\xc4\xe3", 2);
 }
 
+/* A log with no file: lines handed in, a partial one waiting for its rest,
+ * read as a followed log's. */
+static void test_feed_hands_lines_in_and_waits_for_a_partial_one(void **state)
+{
+	(void)state;
+	char err[256];
+	struct sendlog *s = sendlog_open_feed("the recorded calls", err, sizeof err);
+	assert_non_null(s);
+	struct call c;
+	assert_int_equal(sendlog_next(s, &c, err, sizeof err), 0);
+	const char *l1 = "{\"ts\":\"1.000000001\",\"pid\":7,\"event\":\"close\",\"fd\":3,"
+			 "\"ret\":0,\"errno\":null,\"comm\":\"nc\"}\n";
+	const char *l2 = "{\"ts\":\"2.0\",\"pid\":7,\"event\":\"exit\",\"status\":0}\n";
+	assert_int_equal(sendlog_feed(s, l1, strlen(l1)), 0);
+	assert_int_equal(sendlog_feed(s, l2, 10), 0); /* a line cut in two */
+	assert_int_equal(sendlog_next(s, &c, err, sizeof err), 1);
+	assert_int_equal(c.event, EV_CLOSE);
+	assert_string_equal(c.comm, "nc");
+	assert_int_equal(c.line, 1);
+	assert_int_equal(sendlog_next(s, &c, err, sizeof err), 0);
+	assert_int_equal(sendlog_feed(s, l2 + 10, strlen(l2) - 10), 0);
+	assert_int_equal(sendlog_next(s, &c, err, sizeof err), 1);
+	assert_int_equal(c.event, EV_EXIT);
+	assert_int_equal(c.line, 2);
+	assert_string_equal(sendlog_path(s), "the recorded calls");
+	sendlog_free(s);
+}
+
 int main(void)
 {
 #define U(fn) cmocka_unit_test(fn)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		U(test_connect_every_field),
+		U(test_feed_hands_lines_in_and_waits_for_a_partial_one),
 		U(test_connect_failed_with_errno),
 		U(test_accept_every_field),
 		U(test_send_every_field),

@@ -937,7 +937,8 @@ struct sendlog {
 enum { LS_NONE = 0, LS_TOO_LONG, LS_NOMEM };
 #define FEED_MAX ((size_t)64 << 20) /* lines handed in and not yet read */
 
-struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t errlen)
+/* A reader with its name and its line buffer, nothing opened yet. */
+static struct sendlog *sendlog_alloc(const char *path, char *err, size_t errlen)
 {
 	struct sendlog *s = aligned_alloc(_Alignof(struct sendlog), sizeof *s);
 	if (s)
@@ -950,6 +951,14 @@ struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t err
 		return NULL;
 	}
 	s->cap = 1 << 16;
+	return s;
+}
+
+struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t errlen)
+{
+	struct sendlog *s = sendlog_alloc(path, err, errlen);
+	if (!s)
+		return NULL;
 	s->follow = follow;
 	clock_gettime(CLOCK_MONOTONIC, &s->opened_at);
 	s->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -975,17 +984,9 @@ struct sendlog *sendlog_open(const char *path, int follow, char *err, size_t err
 
 struct sendlog *sendlog_open_feed(const char *name, char *err, size_t errlen)
 {
-	struct sendlog *s = aligned_alloc(_Alignof(struct sendlog), sizeof *s);
-	if (s)
-		memset(s, 0, sizeof *s);
-	if (!s || !(s->path = strdup(name)) || !(s->buf = malloc(1 << 16))) {
-		if (s)
-			free(s->path);
-		free(s);
-		snprintf(err, errlen, "out of memory");
+	struct sendlog *s = sendlog_alloc(name, err, errlen);
+	if (!s)
 		return NULL;
-	}
-	s->cap = 1 << 16;
 	s->follow = s->feed = s->ever_opened = 1;
 	s->fd = -1;
 	s->threaded = -1;
