@@ -99,6 +99,8 @@ int step_accept(struct side *s, const char *note);
 int step_send(struct side *s, int fd, const char *str, long want, int want_err, const char *note);
 /* recv up to 64 bytes; want is the expected data, or NULL for 0 (end of stream). */
 int step_recv(struct side *s, int fd, const char *want, const char *note);
+/* recv that should fail with want_err. */
+int step_recv_err(struct side *s, int fd, int want_err, const char *note);
 int step_shutdown(struct side *s, int fd, int how, const char *note);
 int step_close(struct side *s, int fd, const char *note);
 /* After a send that failed: check SIGPIPE against the story (raised: 1 for
@@ -161,6 +163,8 @@ struct scenario {
 	/* The parent's part, when it is more than running server and client
 	 * side by side; NULL for that. */
 	int (*parent)(const struct scenario *sc, struct run *r);
+	/* No EPIPE in this story: SIGPIPE never comes, whatever --sigpipe says. */
+	int no_epipe;
 };
 
 extern const struct scenario scenarios[];

@@ -445,6 +445,84 @@ static int client_exit_parent(const struct scenario *sc, struct run *r)
 	return rc;
 }
 
+/* ---- connect-refused ---- */
+
+static int connect_refused_server(struct side *s)
+{
+	close(s->listen_fd);
+	s->listen_fd = -1;
+	say(s, "it closes its listening socket before anyone connects: nothing listens on that "
+	       "port any more");
+	tell(s, NOTE_CLOSED);
+	return 0;
+}
+
+static int connect_refused_client(struct side *s)
+{
+	if (step_sync(s, NOTE_CLOSED, "the server to stop listening") < 0)
+		return -1;
+	side_pace(s);
+	return step_connect(s, ECONNREFUSED,
+			    "the server's host answered the connection request (SYN) with RST: "
+			    "nothing listens there, so connect() fails with ECONNREFUSED");
+}
+
+/* ---- peer-eof ---- */
+
+static int peer_eof_server(struct side *s)
+{
+	int fd = -1;
+	if (server_opening(s, &fd, 1) < 0)
+		return -1;
+	side_pace(s);
+	if (step_close(s, fd, "it has read everything: the kernel sends FIN") < 0)
+		return -1;
+	tell(s, NOTE_CLOSED);
+	return 0;
+}
+
+static int peer_eof_client(struct side *s)
+{
+	int fd = -1;
+	if (client_opening(s, &fd) < 0)
+		return -1;
+	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
+	    step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
+		return -1;
+	side_pace(s);
+	if (step_recv(s, fd, NULL,
+		      "end of stream: the server's FIN came after everything it sent, so recv() "
+		      "returns 0, not an error") < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
+/* ---- recv-reset ---- */
+
+static int recv_reset_client(struct side *s)
+{
+	int fd = -1;
+	if (client_opening(s, &fd) < 0)
+		return -1;
+	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
+	    step_wait(s, fd, RST_EVENTS, 0, "RST from the server") < 0)
+		return -1;
+	say(s, "an RST from the server has arrived: the connection is torn down, and the "
+	       "client's socket holds the error ECONNRESET until a call reports it");
+	side_pace(s);
+	if (step_recv_err(s, fd, ECONNRESET,
+			  "the first call after the RST reports it, here a recv(): "
+			  "\"Connection reset by peer\"") < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, QUESTION, -1, EPIPE,
+		      "the error went to the recv(); now the socket is simply shut for sending: "
+		      "EPIPE") < 0 ||
+	    step_sigpipe(s, 1) < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
 /* ---- the table ---- */
 
 const struct scenario scenarios[] = {
@@ -476,6 +554,20 @@ const struct scenario scenarios[] = {
 	  "on the wire",
 	  "the client calls shutdown(SHUT_WR), then tries to send once more", 0,
 	  shutdown_write_server, shutdown_write_client, NULL },
+	{ "connect-refused", NULL,
+	  "nothing listens on the port: the RST answering the SYN makes connect() fail with "
+	  "ECONNREFUSED",
+	  "the server stops listening before the client connects", 0, connect_refused_server,
+	  connect_refused_client, NULL, 1 },
+	{ "recv-reset", NULL,
+	  "the server aborts (SO_LINGER 0): the client's recv() gets ECONNRESET, its next send() "
+	  "EPIPE and SIGPIPE",
+	  "the server aborts the connection; the client's next call is a recv()", 0,
+	  abort_close_server, recv_reset_client, NULL },
+	{ "peer-eof", NULL,
+	  "the server reads everything and closes: the client's recv() returns 0 (end of stream)",
+	  "the server reads both lines and closes in order; the client reads on", 0,
+	  peer_eof_server, peer_eof_client, NULL, 1 },
 };
 const size_t scenario_count = sizeof(scenarios) / sizeof(scenarios[0]);
 

@@ -1084,6 +1084,15 @@ static void explain_exit(struct correlator *k, struct row *r, struct pid_slot *p
 	snprintf(r->disposition, sizeof r->disposition, "default");
 }
 
+/* A connect() that failed leaves its socket without a local address (the
+ * writer logs 0.0.0.0:PORT): the port is still the SYN's. The source address
+ * is then taken to be the peer's (true on loopback, where the demos run). */
+static int unspecified(const struct call *c)
+{
+	static const uint8_t zero[16];
+	return !memcmp(c->laddr, zero, c->family == 4 ? 4 : 16);
+}
+
 static void process_call(struct correlator *k, const struct call *c)
 {
 	/* The same row (warm in the cache) serves every call that is printed
@@ -1110,6 +1119,9 @@ static void process_call(struct correlator *k, const struct call *c)
 		int dir = 0;
 		conn = flow_lookup_h(k->flows, c->hash, c->family, c->laddr, c->lport, c->paddr,
 				     c->pport, &dir);
+		if (!conn && c->event == EV_CONNECT && c->ret == -1 && unspecified(c))
+			conn = flow_lookup(k->flows, c->family, c->paddr, c->lport, c->paddr,
+					   c->pport, &dir);
 		if (conn) {
 			r->conn_id = conn->id;
 			r->side = dir; /* our local endpoint is the side that sends "from" it */
