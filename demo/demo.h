@@ -74,6 +74,11 @@ int net_listen(int family, int port, struct sockaddr_storage *ss, socklen_t *len
 int net_wait(int fd, short events, int timeout_ms);
 /* Bytes waiting unread in fd's receive buffer, or -1. */
 int net_unread(int fd);
+/* Adds (add 1) or removes an iptables (ip6tables) rule that drops TCP
+ * packets arriving on lo with dir ("--dport" or "--sport") port, only RSTs
+ * when rst_only. Needs root; meant for a private network namespace.
+ * Returns 0, or -1 when the rule could not be changed. */
+int net_drop_rule(int family, int add, const char *dir, int port, int rst_only);
 /* The other side's notes: one byte each over a socketpair (MSG_NOSIGNAL, so
  * a side that has died raises no signal in the one that writes). */
 int sync_put(int fd, char c);

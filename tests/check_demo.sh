@@ -12,7 +12,10 @@ set -u
 DEMO=${RSTSCOPE_DEMO:-./rstscope-demo}
 REPEAT=${CHECK_DEMO_REPEAT:-1}
 MODES="default ignore handler nosignal"
-SCENARIOS="server-close client-exit abort-close unread-close shutdown-write connect-refused recv-reset peer-eof"
+SCENARIOS="server-close client-exit abort-close unread-close shutdown-write connect-refused recv-reset peer-eof timeout lost-rst"
+# These make the network drop packets (iptables): run as root, each in a
+# network namespace of its own; skipped otherwise.
+ROOT_SCENARIOS="timeout lost-rst"
 
 command -v jq >/dev/null 2>&1 || { echo "check_demo: jq is needed (make deps installs it)"; exit 1; }
 [ -x "$DEMO" ] || { echo "check_demo: $DEMO is not built (run make)"; exit 1; }
@@ -53,10 +56,12 @@ def expected:
     "client-exit":    ["5","5","5","-1:EPIPE","5"],
     "connect-refused": [],
     "recv-reset":     ["6","11","-1:EPIPE"],
-    "peer-eof":       ["6","11"] }[$sc]
+    "peer-eof":       ["6","11"],
+    "timeout":        ["6","14","-1:ETIMEDOUT"],
+    "lost-rst":       ["6","11","14","-1:EPIPE"] }[$sc]
   | if $mode == "default" then .[0:index("-1:EPIPE")] else . end;
 # the stories with no EPIPE: no SIGPIPE, whatever --sigpipe says
-def nopipe: $sc == "connect-refused" or $sc == "peer-eof";
+def nopipe: $sc == "connect-refused" or $sc == "peer-eof" or $sc == "timeout";
 def tsn: .ts | split(".") | (.[0] | tonumber) * 1000000000 + (.[1] | tonumber);
 def addr_re: if $fam == "6" then "^\\[::1\\]:[0-9]+$" else "^127\\.0\\.0\\.1:[0-9]+$" end;
 def call: "\(.ret)" + (if .errno then ":\(.errno)" else "" end);
@@ -168,12 +173,20 @@ fi
 for fam in $families; do
 	six=""; [ "$fam" = 6 ] && six=-6
 	for sc in $SCENARIOS; do
+		netns=""
+		case " $ROOT_SCENARIOS " in *" $sc "*)
+			if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null; then
+				echo "  $sc: skipped (needs root and a network namespace: iptables)"
+				continue
+			fi
+			netns="unshare -n sh -c 'ip link set lo up && exec \"\$@\"' sh" ;;
+		esac
 		for mode in $MODES; do
 			i=0 bad=0
 			while [ $i -lt "$REPEAT" ]; do
 				i=$((i + 1))
 				log="$tmp/$sc.$mode.$fam.log"
-				"$DEMO" "$sc" --log "$log" --pace 0 --sigpipe "$mode" $six >"$tmp/out" 2>&1
+				eval "$netns" '"$DEMO" "$sc" --log "$log" --pace 0 --sigpipe "$mode" $six' >"$tmp/out" 2>&1
 				rc=$?
 				if [ $rc -ne 0 ]; then
 					bad=$((bad + 1)); fail "$sc --sigpipe $mode -$fam (run $i): exit $rc"
