@@ -102,6 +102,8 @@ struct row {
 	uint64_t lost_lines[ROW_LOST];
 	uint32_t lost_sends[ROW_LOST];
 	uint8_t n_lost;
+	uint64_t rst_missed; /* this segment shows that RST never landed (seg_extra) */
+	uint8_t rst_outside;
 	/* ROW_CALL */
 	struct call call;
 	struct cconn *cc; /* valid while pending */
@@ -959,9 +961,11 @@ static void print_row(struct correlator *k, struct row *r)
 		return;
 	}
 	if (r->kind == ROW_SEG) {
-		struct seg_extra x = { r->n_lost, r->lost_lines, r->lost_sends };
+		struct seg_extra x = { r->n_lost, r->lost_lines, r->lost_sends, r->rst_missed,
+				       r->rst_outside };
 		r->info.conn = &r->conn;
-		out_segment_x(k->out, r->n, r->ts, &r->kseg.seg, &r->info, r->n_lost ? &x : NULL);
+		out_segment_x(k->out, r->n, r->ts, &r->kseg.seg, &r->info,
+			      r->n_lost || r->rst_missed ? &x : NULL);
 		return;
 	}
 	out_reserve(k->out, 8192);
@@ -1710,6 +1714,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	uint8_t n_lost = 0;
 	int s = info->dir;
 	int is_rst_first = 0;
+	uint64_t missed = 0; /* this segment shows that RST never landed */
+	uint8_t missed_out = 0;
 	if (cc) {
 		struct cside *cs = &cc->side[s];
 		/* Data: remember it, and give it to the sends it carries. */
@@ -1778,6 +1784,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 			int challenge = cc->rst_seq_off && !seg->len &&
 					!(seg->flags & (TCPF_SYN | TCPF_FIN));
 			if (again || challenge) {
+				missed = cc->rst_n;
+				missed_out = !again;
 				cc->rst_missed_n = cc->rst_n;
 				cc->rst_missed = again ? RST_MISS_DROPPED : RST_MISS_OUTSIDE;
 				cc->rst_missed_to = s;
@@ -1819,8 +1827,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	 * as it is, without a copy into the queue. */
 	corr_flush(k, ts);
 	if (k->qlen == 0 && k->settle_ns == 0) {
-		struct seg_extra x = { n_lost, lost_lines, lost_sends };
-		out_segment_x(k->out, n, ts, seg, info, n_lost ? &x : NULL);
+		struct seg_extra x = { n_lost, lost_lines, lost_sends, missed, missed_out };
+		out_segment_x(k->out, n, ts, seg, info, n_lost || missed ? &x : NULL);
 		if (is_rst_first)
 			cc->rst_row = 0;
 		return;
@@ -1828,10 +1836,10 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	if (k->settle_ns == 0 && dtext_room(k) == 0) {
 		/* Replaying, nothing can change this line any more: keep it as
 		 * text behind the rows that wait. */
-		struct seg_extra x = { n_lost, lost_lines, lost_sends };
+		struct seg_extra x = { n_lost, lost_lines, lost_sends, missed, missed_out };
 		size_t start = k->dtext.len;
 		out_swap_buf(k->out, &k->dtext);
-		out_segment_fmt(k->out, n, ts, seg, info, n_lost ? &x : NULL);
+		out_segment_fmt(k->out, n, ts, seg, info, n_lost || missed ? &x : NULL);
 		out_swap_buf(k->out, &k->dtext);
 		if (is_rst_first)
 			cc->rst_row = 0;
@@ -1852,6 +1860,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	r->conn.id = conn->id;
 	memcpy(r->conn.ep, conn->ep, sizeof *conn - offsetof(struct conn, ep));
 	r->n_lost = n_lost;
+	r->rst_missed = missed;
+	r->rst_outside = missed_out;
 	memcpy(r->lost_lines, lost_lines, n_lost * sizeof *lost_lines);
 	memcpy(r->lost_sends, lost_sends, n_lost * sizeof *lost_sends);
 	if (is_rst_first)

@@ -407,6 +407,25 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 			 const struct seg_extra *x)
 {
 	const char *from = c->ep[in->dir], *to = c->ep[1 - in->dir];
+	if (x && x->rst_missed) {
+		if (x->rst_outside) {
+			ob_str(b, "  -- an ACK alone after the RST at record ");
+			ob_u64(b, x->rst_missed);
+			ob_str(b, ": that RST's sequence number was not the one expected, so ");
+			ob_str(b, from);
+			ob_str(b, " ignored it and answered to check (RFC 5961 challenge ACK)");
+		} else {
+			ob_str(b, "  -- ");
+			ob_str(b, in->note == NOTE_RETRANSMIT ? "retransmission" : "sent");
+			ob_str(b, " after the RST at record ");
+			ob_u64(b, x->rst_missed);
+			ob_str(b, ": that RST never reached ");
+			ob_str(b, from);
+			ob_str(b, "'s socket (a reset socket sends nothing more): it was dropped on "
+				  "the way");
+		}
+		return;
+	}
 	switch (in->note) {
 	case NOTE_NONE:
 	case NOTE_SYN:
@@ -601,7 +620,7 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		if (seg->caplen < seg->len && seg->caplen <= 32)
 			ob_mem(b, "[cut]", 5);
 	}
-	if (in->note != NOTE_NONE)
+	if (in->note != NOTE_NONE || (x && x->rst_missed))
 		ob_note_text(b, c, in, x);
 	ob_char(b, '\n');
 }
@@ -745,6 +764,12 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		case NOTE_FIN_BOTH: json_n_or_null(b, "fin", in->note_ref); break;
 		default: break;
 		}
+	}
+	if (x && x->rst_missed) {
+		json_key(b, "rst_missed");
+		ob_u64(b, x->rst_missed);
+		json_key(b, "rst_missed_why");
+		ob_str(b, x->rst_outside ? "\"outside_window\"" : "\"dropped\"");
 	}
 	if (x && x->n_lost) {
 		json_key(b, "lost_calls");
