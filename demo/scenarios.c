@@ -450,24 +450,34 @@ static int client_exit_parent(const struct scenario *sc, struct run *r)
 
 /* ---- connect-refused ---- */
 
-static int connect_refused_server(struct side *s)
-{
-	close(s->listen_fd);
-	s->listen_fd = -1;
-	say(s, "it closes its listening socket before anyone connects: nothing listens on that "
-	       "port any more");
-	tell(s, NOTE_CLOSED);
-	return 0;
-}
-
 static int connect_refused_client(struct side *s)
 {
-	if (step_sync(s, NOTE_CLOSED, "the server to stop listening") < 0)
-		return -1;
 	side_pace(s);
 	return step_connect(s, ECONNREFUSED,
 			    "the server's host answered the connection request (SYN) with RST: "
 			    "nothing listens there, so connect() fails with ECONNREFUSED");
+}
+
+/* No server process: the parent closes the listening socket, and only the
+ * client runs. */
+static int connect_refused_parent(const struct scenario *sc, struct run *r)
+{
+	struct side client;
+	struct proc procs[1];
+
+	(void)sc;
+	close(r->listen_fd);
+	r->listen_fd = -1;
+	story("server: its listening socket is closed before anyone connects: nothing listens on "
+	      "that port any more");
+	run_side(r, &client, "client", 1);
+	client.sync_fd = r->sync[1];
+	procs[0] = (struct proc){ run_spawn(r, &client, connect_refused_client), "client", 0, -1 };
+	if (procs[0].pid < 0) {
+		story("cannot fork: %s", strerror(errno));
+		return -1;
+	}
+	return run_wait(r, procs, 1);
 }
 
 /* ---- peer-eof ---- */
@@ -686,8 +696,8 @@ const struct scenario scenarios[] = {
 	{ "connect-refused", NULL,
 	  "nothing listens on the port: the RST answering the SYN makes connect() fail with "
 	  "ECONNREFUSED",
-	  "the server stops listening before the client connects", 0, connect_refused_server,
-	  connect_refused_client, NULL, 1 },
+	  "the server stops listening before the client connects", 0, NULL,
+	  connect_refused_client, connect_refused_parent, 1 },
 	{ "recv-reset", NULL,
 	  "the server aborts (SO_LINGER 0): the client's recv() gets ECONNRESET, its next send() "
 	  "EPIPE and SIGPIPE",

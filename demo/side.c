@@ -147,7 +147,7 @@ int step_connect(struct side *s, int want_err, const char *note)
 		close(fd);
 		return differs(s, "expected connect() = 0");
 	}
-	close(fd);
+	slw_close(s->log, fd); /* logged: a tracer of the kernel's calls sees it too */
 	if (as_expected(r, err, -1, want_err))
 		return 0;
 	return differs(s, "expected connect() = -1 %s", slw_errno_name(want_err));

@@ -85,7 +85,9 @@ def call: "\(.ret)" + (if .errno then ":\(.errno)" else "" end);
       then "line \($n): ret \(.ret) with errno \(.errno)" else empty end),
      (if has("peer") and ((.peer | type == "string" and test(addr_re)) | not)
       then "line \($n): peer \(.peer) is not a loopback ADDR:PORT" else empty end),
-     (if has("local") and .ret >= 0 and ((.local | type == "string" and test(addr_re)) | not)
+     # (the close of a socket whose connect() failed: no local address, 0.0.0.0:PORT)
+     (.event as $e | if has("local") and .ret >= 0 and ((.local | type == "string" and
+          (test(addr_re) or ($e == "close" and test("^(0\\.0\\.0\\.0|\\[::\\]):[0-9]+$")))) | not)
       then "line \($n): local \(.local) is not a loopback ADDR:PORT" else empty end),
      (if .event == "shutdown" and .how != "SHUT_WR" then "line \($n): how \(.how)" else empty end)),
   # the instrumented side: the server in client-exit, else the client

@@ -1045,6 +1045,21 @@ static void test_rst_outside_the_window_is_not_the_cause(void **state)
 	assert_string_equal(jstr(r, "rst_missed_why"), "outside_window");
 }
 
+/* A window of 0 is named on its segment: the data waits, it is not lost. */
+static void test_zero_window_is_named(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40606, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	seg(f, &c, 0, US(1000), FL_PA, CISN + 1, SISN + 1, 5);
+	uint64_t n_zero = seg(f, &c, 1, US(1020), FL_A, SISN + 1, CISN + 6, 0);
+	f->segs[n_zero - 1].win = 0;
+	uint64_t n_ack = seg(f, &c, 1, US(2020), FL_A, SISN + 1, CISN + 6, 0);
+	run(f);
+	assert_true(jbool(seg_row(f, n_zero), "zero_window"));
+	assert_absent(seg_row(f, n_ack), "zero_window");
+}
+
 /* An abortive close with the client's bytes in flight: they are lost, and
  * the RST names the send. */
 static void test_abortive_close_loses_unacked_send(void **state)
@@ -1765,6 +1780,7 @@ int main(void)
 		T(test_timeout_names_the_first_unacknowledged_segment),
 		T(test_rst_dropped_on_the_way_is_not_the_cause),
 		T(test_rst_outside_the_window_is_not_the_cause),
+		T(test_zero_window_is_named),
 		T(test_local_shutdown_epipe_without_rst),
 		T(test_shutdown_event_alone_explains_epipe),
 		T(test_shutdown_read_side_does_not_explain_epipe),

@@ -1089,8 +1089,9 @@ static void explain_exit(struct correlator *k, struct row *r, struct pid_slot *p
 }
 
 /* A connect() that failed leaves its socket without a local address (the
- * writer logs 0.0.0.0:PORT): the port is still the SYN's. The source address
- * is then taken to be the peer's (true on loopback, where the demos run). */
+ * writer logs 0.0.0.0:PORT for it and for its close()): the port is still
+ * the SYN's. The source address is then taken to be the peer's (true on
+ * loopback, where the demos run). */
 static int unspecified(const struct call *c)
 {
 	static const uint8_t zero[16];
@@ -1123,7 +1124,7 @@ static void process_call(struct correlator *k, const struct call *c)
 		int dir = 0;
 		conn = flow_lookup_h(k->flows, c->hash, c->family, c->laddr, c->lport, c->paddr,
 				     c->pport, &dir);
-		if (!conn && c->event == EV_CONNECT && c->ret == -1 && unspecified(c))
+		if (!conn && unspecified(c) && (c->event == EV_CONNECT || c->event == EV_CLOSE))
 			conn = flow_lookup(k->flows, c->family, c->paddr, c->lport, c->paddr,
 					   c->pport, &dir);
 		if (conn) {
@@ -1896,10 +1897,16 @@ void corr_finish(struct correlator *k)
 		call_release(k, c);
 		read_log(k, INT64_MAX);
 	}
-	if (k->call_first && k->seg_first &&
-	    (k->call_last < k->seg_first || k->call_first > k->seg_last)) {
+	/* Calls return after their segments (a refused connect() just after
+	 * the RST, and nothing more): within a second is no sign of another run. */
+	ts_ns apart = 0;
+	if (k->call_first && k->seg_first && k->call_last < k->seg_first)
+		apart = k->seg_first - k->call_last;
+	else if (k->call_first && k->seg_first && k->call_first > k->seg_last)
+		apart = k->call_first - k->seg_last;
+	if (apart > BACK_NS) {
 		int before = k->call_last < k->seg_first;
-		ts_ns d = before ? k->seg_first - k->call_last : k->call_first - k->seg_last;
+		ts_ns d = apart;
 		fit_warn(k, FIT_APART,
 			 "no logged call falls within the capture's time: they %s %lld.%03lld s "
 			 "%s its %s segment; is the log from another run, or its clock off?",

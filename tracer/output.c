@@ -563,6 +563,14 @@ static char *w_opts(char *w, const struct tcp_opts *op)
 	return w;
 }
 
+/* A window of 0 on an ACK that is not an RST or a handshake: the sender's
+ * receive buffer is full, and the peer must wait (persist timer). */
+static int zero_window(const struct tcp_segment *seg)
+{
+	return seg->win == 0 && (seg->flags & TCPF_ACK) &&
+	       !(seg->flags & (TCPF_RST | TCPF_SYN | TCPF_FIN));
+}
+
 static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 			 const struct seg_info *in, const struct seg_extra *x)
 {
@@ -622,6 +630,12 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 	}
 	if (in->note != NOTE_NONE || (x && x->rst_missed))
 		ob_note_text(b, c, in, x);
+	else if (zero_window(seg)) {
+		ob_str(b, "  -- zero window: ");
+		ob_str(b, c->ep[in->dir]);
+		ob_str(b, "'s receive buffer is full (its program is not reading): data to it "
+			  "waits, it is not lost");
+	}
 	ob_char(b, '\n');
 }
 
@@ -764,6 +778,10 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		case NOTE_FIN_BOTH: json_n_or_null(b, "fin", in->note_ref); break;
 		default: break;
 		}
+	}
+	if ((in->note == NOTE_NONE || in->note == NOTE_RETRANSMIT) && zero_window(seg)) {
+		json_key(b, "zero_window");
+		ob_str(b, "true");
 	}
 	if (x && x->rst_missed) {
 		json_key(b, "rst_missed");
