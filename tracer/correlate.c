@@ -1089,8 +1089,7 @@ static void explain_exit(struct correlator *k, struct row *r, struct pid_slot *p
 }
 
 /* A connect() that failed leaves its socket without a local address (the
- * writer logs 0.0.0.0:PORT for it and for its close()): the port is still
- * the SYN's. The source address is then taken to be the peer's (true on
+ * writer logs 0.0.0.0:PORT): the port is still the SYN's. The source address is then taken to be the peer's (true on
  * loopback, where the demos run). */
 static int unspecified(const struct call *c)
 {
@@ -1124,7 +1123,7 @@ static void process_call(struct correlator *k, const struct call *c)
 		int dir = 0;
 		conn = flow_lookup_h(k->flows, c->hash, c->family, c->laddr, c->lport, c->paddr,
 				     c->pport, &dir);
-		if (!conn && unspecified(c) && (c->event == EV_CONNECT || c->event == EV_CLOSE))
+		if (!conn && unspecified(c) && c->event == EV_CONNECT && c->ret == -1)
 			conn = flow_lookup(k->flows, c->family, c->paddr, c->lport, c->paddr,
 					   c->pport, &dir);
 		if (conn) {
