@@ -74,6 +74,11 @@ int net_listen(int family, int port, struct sockaddr_storage *ss, socklen_t *len
 int net_wait(int fd, short events, int timeout_ms);
 /* Bytes waiting unread in fd's receive buffer, or -1. */
 int net_unread(int fd);
+/* Adds (add 1) or removes an iptables (ip6tables) rule that drops TCP
+ * packets arriving on lo with dir ("--dport" or "--sport") port, only RSTs
+ * when rst_only. Needs root; meant for a private network namespace.
+ * Returns 0, or -1 when the rule could not be changed. */
+int net_drop_rule(int family, int add, const char *dir, int port, int rst_only);
 /* The other side's notes: one byte each over a socketpair (MSG_NOSIGNAL, so
  * a side that has died raises no signal in the one that writes). */
 int sync_put(int fd, char c);
@@ -99,6 +104,8 @@ int step_accept(struct side *s, const char *note);
 int step_send(struct side *s, int fd, const char *str, long want, int want_err, const char *note);
 /* recv up to 64 bytes; want is the expected data, or NULL for 0 (end of stream). */
 int step_recv(struct side *s, int fd, const char *want, const char *note);
+/* recv that should fail with want_err. */
+int step_recv_err(struct side *s, int fd, int want_err, const char *note);
 int step_shutdown(struct side *s, int fd, int how, const char *note);
 int step_close(struct side *s, int fd, const char *note);
 /* After a send that failed: check SIGPIPE against the story (raised: 1 for
@@ -161,6 +168,8 @@ struct scenario {
 	/* The parent's part, when it is more than running server and client
 	 * side by side; NULL for that. */
 	int (*parent)(const struct scenario *sc, struct run *r);
+	/* No EPIPE in this story: SIGPIPE never comes, whatever --sigpipe says. */
+	int no_epipe;
 };
 
 extern const struct scenario scenarios[];

@@ -1,11 +1,13 @@
 /* net.c: loopback sockets for the demo and the notes its processes pass. */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "demo.h"
@@ -114,4 +116,46 @@ int sync_get(int fd, int timeout_ms)
 		r = recv(fd, &c, 1, 0);
 	while (r < 0 && errno == EINTR);
 	return r == 1 ? (unsigned char)c : -1;
+}
+
+int net_drop_rule(int family, int add, const char *dir, int port, int rst_only)
+{
+	char portstr[16];
+	const char *argv[20];
+	int n = 0, status;
+	pid_t pid;
+
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	argv[n++] = family == AF_INET6 ? "ip6tables" : "iptables";
+	argv[n++] = "-w";
+	argv[n++] = add ? "-I" : "-D";
+	argv[n++] = "INPUT";
+	argv[n++] = "-i";
+	argv[n++] = "lo";
+	argv[n++] = "-p";
+	argv[n++] = "tcp";
+	argv[n++] = dir;
+	argv[n++] = portstr;
+	if (rst_only) {
+		argv[n++] = "--tcp-flags";
+		argv[n++] = "RST";
+		argv[n++] = "RST";
+	}
+	argv[n++] = "-j";
+	argv[n++] = "DROP";
+	argv[n] = NULL;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, 2);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }

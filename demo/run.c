@@ -131,8 +131,9 @@ int run_wait(struct run *r, struct proc *procs, int n)
 int run_pair(const struct scenario *sc, struct run *r)
 {
 	struct side server, client;
-	int kill_server = sc->server_instrumented && r->opt->sigpipe == SIGPIPE_MODE_DEFAULT;
-	int kill_client = !sc->server_instrumented && r->opt->sigpipe == SIGPIPE_MODE_DEFAULT;
+	int dies = r->opt->sigpipe == SIGPIPE_MODE_DEFAULT && !sc->no_epipe;
+	int kill_server = sc->server_instrumented && dies;
+	int kill_client = !sc->server_instrumented && dies;
 	struct proc procs[2];
 
 	run_side(r, &server, "server", sc->server_instrumented);

@@ -3,10 +3,13 @@
  * poll() says when a FIN or RST has arrived, so every run sees the same
  * errnos; --pace only adds pauses a person can follow. */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "demo.h"
@@ -445,6 +448,220 @@ static int client_exit_parent(const struct scenario *sc, struct run *r)
 	return rc;
 }
 
+/* ---- connect-refused ---- */
+
+static int connect_refused_client(struct side *s)
+{
+	side_pace(s);
+	return step_connect(s, ECONNREFUSED,
+			    "the server's host answered the connection request (SYN) with RST: "
+			    "nothing listens there, so connect() fails with ECONNREFUSED");
+}
+
+/* No server process: the parent closes the listening socket, and only the
+ * client runs. */
+static int connect_refused_parent(const struct scenario *sc, struct run *r)
+{
+	struct side client;
+	struct proc procs[1];
+
+	(void)sc;
+	close(r->listen_fd);
+	r->listen_fd = -1;
+	story("server: its listening socket is closed before anyone connects: nothing listens on "
+	      "that port any more");
+	run_side(r, &client, "client", 1);
+	client.sync_fd = r->sync[1];
+	procs[0] = (struct proc){ run_spawn(r, &client, connect_refused_client), "client", 0, -1 };
+	if (procs[0].pid < 0) {
+		story("cannot fork: %s", strerror(errno));
+		return -1;
+	}
+	return run_wait(r, procs, 1);
+}
+
+/* ---- peer-eof ---- */
+
+static int peer_eof_server(struct side *s)
+{
+	int fd = -1;
+	if (server_opening(s, &fd, 1) < 0)
+		return -1;
+	side_pace(s);
+	if (step_close(s, fd, "it has read everything: the kernel sends FIN") < 0)
+		return -1;
+	tell(s, NOTE_CLOSED);
+	return 0;
+}
+
+static int peer_eof_client(struct side *s)
+{
+	int fd = -1;
+	if (client_opening(s, &fd) < 0)
+		return -1;
+	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
+	    step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
+		return -1;
+	side_pace(s);
+	if (step_recv(s, fd, NULL,
+		      "end of stream: the server's FIN came after everything it sent, so recv() "
+		      "returns 0, not an error") < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
+/* ---- recv-reset ---- */
+
+static int recv_reset_client(struct side *s)
+{
+	int fd = -1;
+	if (client_opening(s, &fd) < 0)
+		return -1;
+	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
+	    step_wait(s, fd, RST_EVENTS, 0, "RST from the server") < 0)
+		return -1;
+	say(s, "an RST from the server has arrived: the connection is torn down, and the "
+	       "client's socket holds the error ECONNRESET until a call reports it");
+	side_pace(s);
+	if (step_recv_err(s, fd, ECONNRESET,
+			  "the first call after the RST reports it, here a recv(): "
+			  "\"Connection reset by peer\"") < 0)
+		return -1;
+	side_pace(s);
+	if (step_send(s, fd, QUESTION, -1, EPIPE,
+		      "the error went to the recv(); now the socket is simply shut for sending: "
+		      "EPIPE") < 0 ||
+	    step_sigpipe(s, 1) < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
+/* ---- timeout and lost-rst: the network drops packets (root, iptables) ---- */
+
+static int srv_port(const struct side *s)
+{
+	if (s->srv.ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&s->srv)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)&s->srv)->sin_port);
+}
+
+static int drop_rule(struct side *s, int add, const char *dir, int rst_only)
+{
+	if (net_drop_rule(s->srv.ss_family, add, dir, srv_port(s), rst_only) == 0)
+		return 0;
+	return differs(s, "iptables could not %s the rule that drops packets (it needs root, and "
+			  "is meant for a private network namespace)",
+		       add ? "add" : "remove");
+}
+
+/* These stories change the firewall: as root only, else skipped. */
+static int needs_root_parent(const struct scenario *sc, struct run *r)
+{
+	if (geteuid() != 0) {
+		story("%s: skipped: the network has to drop packets (iptables), which needs root; "
+		      "run it as root in a network namespace of its own (unshare -n)",
+		      sc->name);
+		return 0;
+	}
+	return run_pair(sc, r);
+}
+
+static int timeout_server(struct side *s)
+{
+	int fd = accept_one(s);
+	if (fd < 0 || recv_told(s, fd, HELLO, NULL) < 0)
+		return -1;
+	tell(s, NOTE_READ);
+	if (step_sync(s, NOTE_CLOSED, "the client to give up") < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
+static int timeout_rest(struct side *s, int fd)
+{
+	unsigned int ms = 1000;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms)) < 0)
+		return differs(s, "setsockopt(TCP_USER_TIMEOUT) failed: %s", strerror(errno));
+	say(s, "setsockopt(TCP_USER_TIMEOUT, 1000 ms) = 0   (give up when sent data stays "
+	       "unacknowledged for 1 s; without it the kernel retries for about 15 minutes)");
+	side_pace(s);
+	if (step_send(s, fd, ARE_YOU_HERE, 14, 0,
+		      "only queued: send() does not wait for the server to answer") < 0 ||
+	    step_wait(s, fd, RST_EVENTS, 0, "the kernel to give up") < 0)
+		return -1;
+	say(s, "its kernel sent those 14 bytes again and again, never acknowledged, and has given "
+	       "up: the socket now holds the error ETIMEDOUT");
+	if (step_send(s, fd, QUESTION, -1, ETIMEDOUT,
+		      "the connection timed out: ETIMEDOUT, and no signal") < 0 ||
+	    step_sigpipe(s, 0) < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
+static int timeout_client(struct side *s)
+{
+	int fd = connect_one(s), rc;
+	if (fd < 0)
+		return -1;
+	side_pace(s);
+	if (send_told(s, fd, HELLO, 6, NULL) < 0 ||
+	    step_sync(s, NOTE_READ, "the server to read \"hello\"") < 0 ||
+	    drop_rule(s, 1, "--dport", 0) < 0)
+		return -1;
+	say(s, "from now on the network drops every packet to the server (iptables DROP): the "
+	       "server will never answer again");
+	rc = timeout_rest(s, fd);
+	if (drop_rule(s, 0, "--dport", 0) < 0)
+		rc = -1;
+	tell(s, NOTE_CLOSED);
+	return rc;
+}
+
+/* The RST to the 14 bytes is dropped on its way to the client's socket
+ * (after the capture has seen it); the client's kernel sends them again,
+ * and the RST that answers that retransmission lands. */
+static int lost_rst_middle(struct side *s, int fd)
+{
+	int r;
+	side_pace(s);
+	if (step_send(s, fd, ARE_YOU_HERE, 14, 0, NOTE_QUEUED) < 0)
+		return -1;
+	r = net_wait(fd, RST_EVENTS, 100);
+	if (r != 0)
+		return differs(s, "the RST reached the socket though the network should have dropped "
+				  "it");
+	say(s, "the server's host answered those 14 bytes with RST, but the network dropped it: "
+	       "the client's socket knows nothing, and its kernel will send the bytes again");
+	return 0;
+}
+
+static int lost_rst_client(struct side *s)
+{
+	int fd = -1, rc;
+	if (client_opening(s, &fd) < 0)
+		return -1;
+	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
+	    step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
+		return -1;
+	say(s, "the server's FIN has arrived; the network will now drop the next RST from the "
+	       "server (iptables), after the capture has seen it");
+	if (drop_rule(s, 1, "--sport", 1) < 0)
+		return -1;
+	rc = lost_rst_middle(s, fd);
+	if (drop_rule(s, 0, "--sport", 1) < 0 || rc < 0)
+		return -1;
+	if (step_wait(s, fd, RST_EVENTS, 0, "the RST answering the retransmission") < 0)
+		return -1;
+	say(s, "the 14 bytes went again (a retransmission, about 200 ms later), and this RST "
+	       "arrived: the client's socket now holds the error EPIPE");
+	side_pace(s);
+	if (step_send(s, fd, QUESTION, -1, EPIPE,
+		      "an RST after the server's FIN: the kernel reports EPIPE") < 0 ||
+	    step_sigpipe(s, 1) < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
 /* ---- the table ---- */
 
 const struct scenario scenarios[] = {
@@ -476,6 +693,31 @@ const struct scenario scenarios[] = {
 	  "on the wire",
 	  "the client calls shutdown(SHUT_WR), then tries to send once more", 0,
 	  shutdown_write_server, shutdown_write_client, NULL },
+	{ "connect-refused", NULL,
+	  "nothing listens on the port: the RST answering the SYN makes connect() fail with "
+	  "ECONNREFUSED",
+	  "the server stops listening before the client connects", 0, NULL,
+	  connect_refused_client, connect_refused_parent, 1 },
+	{ "recv-reset", NULL,
+	  "the server aborts (SO_LINGER 0): the client's recv() gets ECONNRESET, its next send() "
+	  "EPIPE and SIGPIPE",
+	  "the server aborts the connection; the client's next call is a recv()", 0,
+	  abort_close_server, recv_reset_client, NULL },
+	{ "peer-eof", NULL,
+	  "the server reads everything and closes: the client's recv() returns 0 (end of stream)",
+	  "the server reads both lines and closes in order; the client reads on", 0,
+	  peer_eof_server, peer_eof_client, NULL, 1 },
+	{ "timeout", NULL,
+	  "the network drops everything to the server: retransmitted unanswered, the client's "
+	  "send() fails with ETIMEDOUT (root)",
+	  "the server goes silent: the network drops every packet to it; TCP_USER_TIMEOUT keeps "
+	  "the wait to about a second",
+	  0, timeout_server, timeout_client, needs_root_parent, 1 },
+	{ "lost-rst", NULL,
+	  "server-close with the first RST dropped on its way: the retransmission draws a second "
+	  "RST, which is the one that counts (root)",
+	  "as server-close, but the network drops the first RST before it reaches the client", 0,
+	  server_close_server, lost_rst_client, needs_root_parent },
 };
 const size_t scenario_count = sizeof(scenarios) / sizeof(scenarios[0]);
 

@@ -147,7 +147,7 @@ int step_connect(struct side *s, int want_err, const char *note)
 		close(fd);
 		return differs(s, "expected connect() = 0");
 	}
-	close(fd);
+	slw_close(s->log, fd); /* logged: a tracer of the kernel's calls sees it too */
 	if (as_expected(r, err, -1, want_err))
 		return 0;
 	return differs(s, "expected connect() = -1 %s", slw_errno_name(want_err));
@@ -206,6 +206,19 @@ int step_recv(struct side *s, int fd, const char *want, const char *note)
 		return differs(s, "expected recv() = %zu %s", want_len,
 			       quoted(q, sizeof(q), want, want_len));
 	return differs(s, "expected recv() = 0 (the end of the stream)");
+}
+
+int step_recv_err(struct side *s, int fd, int want_err, const char *note)
+{
+	char buf[64], res[64], p[512];
+	ssize_t r = slw_recv(s->log, fd, buf, sizeof(buf), 0);
+	int err = errno;
+	int ok = as_expected(r, err, -1, want_err);
+
+	say(s, "recv() = %s%s", result(res, sizeof(res), r, err), ok ? paren(p, sizeof(p), note) : "");
+	if (ok)
+		return 0;
+	return differs(s, "expected recv() = -1 %s", slw_errno_name(want_err));
 }
 
 int step_shutdown(struct side *s, int fd, int how, const char *note)

@@ -28,6 +28,13 @@ pass=0 fail=0
 while read -r name scenario opts; do
 	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$name" ] || continue
 	case "$name" in ''|'#'*) continue ;; esac
+	# strace shows no local port for a refused connect() (the socket never
+	# had a connection: -yy gives only its inode), so nothing ties that call
+	# to its SYN; the demo's own log has the port.
+	case "$name" in connect-refused)
+		echo "note $name: skipped: strace does not show the local port of a refused connect()"
+		continue ;;
+	esac
 	d=$tmp/$name
 	mkdir -p "$d"
 	# shellcheck disable=SC2086
@@ -44,7 +51,7 @@ while read -r name scenario opts; do
 	"$RSTSCOPE" --json -r "$d/cap.pcap" -l "$d/demo.strace" 2>"$d/b.err" | jq -c -s -f "$here/strace-rows.jq" >"$d/b.rows"
 	if [ -s "$d/b.err" ]; then
 		fail=$((fail + 1)); echo "FAIL $name: replaying the strace output said:"; cat "$d/b.err"
-	elif ! grep -q '"errno":"E\|"signal":"SIGPIPE"' "$d/a.rows"; then
+	elif ! grep -q '"errno":"E\|"signal":"SIGPIPE"\|"cause":"peer_fin_eof' "$d/a.rows"; then
 		fail=$((fail + 1)); echo "FAIL $name: the demo's log shows no failed call (the comparison would prove nothing)"
 	elif cmp -s "$d/a.rows" "$d/b.rows"; then
 		pass=$((pass + 1)); echo "ok   $name: strace rows = send-log rows ($(wc -l <"$d/a.rows") rows)"

@@ -20,6 +20,8 @@ mkdir -p "$out" || exit 2
 status=0
 while read -r name scenario opts; do
 	case "$name" in ''|'#'*) continue ;; esac
+	# ONLY="name ..." records just those (the others keep their recordings).
+	case " ${ONLY:-$name} " in *" $name "*) ;; *) continue ;; esac
 	pcap=$out/$name.pcap log=$out/$name.sendlog live=$out/$name.live.json
 	rm -f "$pcap" "$log" "$live"
 	# The demo's own story goes to NAME.story; its exit status (0: the

@@ -922,6 +922,144 @@ static void test_abortive_close_econnreset_then_epipe(void **state)
 	assert_int_equal(jint(sum, "bytes_lost"), 0);
 }
 
+/* connect() refused: the RST (ack = the SYN's seq + 1) answers the SYN; the
+ * writer logs the failed socket's local address as 0.0.0.0. */
+static void test_connect_refused_names_the_rst_answering_the_syn(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40600, 8999);
+	seg(f, &c, 0, US(0), FL_S, CISN, 0, 0);
+	uint64_t n_rst = seg(f, &c, 1, US(20), FL_RA, 0, CISN + 1, 0);
+	uint64_t l = log_ev(f, US(60), CPID,
+			    "\"event\":\"connect\",\"fd\":3,\"local\":\"0.0.0.0:40600\",\"peer\":"
+			    "\"%s\",\"ret\":-1,\"errno\":\"ECONNREFUSED\"",
+			    c.ep[1]);
+	run(f);
+	json_t *r = call_row(f, l);
+	assert_int_equal(jint(r, "conn"), 1);
+	assert_string_equal(jstr(key(r, "cause"), "why"), "rst_refused");
+	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)n_rst);
+}
+
+/* recv() first after an abortive RST gets ECONNRESET; the send() after it
+ * EPIPE, explained by the same RST; a recv() = 0 after a FIN names it. */
+static void test_recv_takes_the_econnreset_then_send_epipe(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40601, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	uint64_t n_rst = seg(f, &c, 1, US(1000), FL_RA, SISN + 1, CISN + 1, 0);
+	uint64_t l_recv =
+		log_sock(f, US(2000), CPID, "recv", &c, 0,
+			 "\"len\":64,\"ret\":-1,\"errno\":\"ECONNRESET\",\"off\":0,\"flags\":\"\"");
+	uint64_t l_send = log_send(f, US(3000), CPID, &c, 0, 5, -1, "EPIPE", 0, "");
+	seg(f, &c, 0, US(300000), FL_A, CISN + 1, SISN + 1, 0);
+	run(f);
+	json_t *r = call_row(f, l_recv);
+	assert_string_equal(jstr(key(r, "cause"), "why"), "rst_in_established");
+	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)n_rst);
+	r = call_row(f, l_send);
+	assert_string_equal(jstr(key(r, "cause"), "why"), "after_econnreset");
+	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)n_rst);
+	assert_true(jbool(r, "sigpipe"));
+}
+
+static void test_recv_zero_names_the_peers_fin(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40602, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	uint64_t n_fin = seg(f, &c, 1, US(1000), FL_FA, SISN + 1, CISN + 1, 0);
+	uint64_t l = log_sock(f, US(2000), CPID, "recv", &c, 0,
+			      "\"len\":64,\"ret\":0,\"errno\":null,\"off\":0,\"flags\":\"\"");
+	seg(f, &c, 0, US(3000), FL_A, CISN + 1, SISN + 2, 0);
+	run(f);
+	json_t *r = call_row(f, l);
+	assert_string_equal(jstr(key(r, "cause"), "why"), "peer_fin_eof");
+	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)n_fin);
+}
+
+/* ETIMEDOUT: our data sent and retransmitted, never acknowledged. */
+static void test_timeout_names_the_first_unacknowledged_segment(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40603, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	uint64_t n_data = seg(f, &c, 0, US(1000), FL_PA, CISN + 1, SISN + 1, 14);
+	log_send(f, US(1010), CPID, &c, 0, 14, 14, NULL, 0, "");
+	seg(f, &c, 0, US(201000), FL_PA, CISN + 1, SISN + 1, 14);
+	seg(f, &c, 0, US(601000), FL_PA, CISN + 1, SISN + 1, 14);
+	uint64_t l = log_send(f, US(1201000), CPID, &c, 0, 5, -1, "ETIMEDOUT", 14, "");
+	run(f);
+	json_t *r = call_row(f, l);
+	assert_string_equal(jstr(key(r, "cause"), "why"), "timeout");
+	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)n_data);
+	assert_non_null(strstr(jstr(key(r, "cause"), "text"), "sent 3 times over 600 ms"));
+	assert_false(jbool(r, "sigpipe"));
+}
+
+/* An RST dropped before the socket: the client retransmits after it, so it
+ * did not land; the RST answering the retransmission is the cause. */
+static void test_rst_dropped_on_the_way_is_not_the_cause(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40604, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	seg(f, &c, 1, US(1000), FL_FA, SISN + 1, CISN + 1, 0);
+	seg(f, &c, 0, US(1100), FL_A, CISN + 1, SISN + 2, 0);
+	seg(f, &c, 0, US(2000), FL_PA, CISN + 1, SISN + 2, 14);
+	log_send(f, US(2010), CPID, &c, 0, 14, 14, NULL, 0, "");
+	uint64_t n_rst1 = seg(f, &c, 1, US(2020), FL_R, SISN + 2, 0, 0);
+	uint64_t n_again = seg(f, &c, 0, US(210000), FL_PA, CISN + 1, SISN + 2, 14);
+	uint64_t n_rst2 = seg(f, &c, 1, US(210020), FL_R, SISN + 2, 0, 0);
+	uint64_t l = log_send(f, US(300000), CPID, &c, 0, 5, -1, "EPIPE", 14, "");
+	run(f);
+	json_t *r = call_row(f, l);
+	assert_string_equal(jstr(key(r, "cause"), "why"), "rst_in_close_wait");
+	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)n_rst2);
+	r = seg_row(f, n_again);
+	assert_int_equal(jint(r, "rst_missed"), (int64_t)n_rst1);
+	assert_string_equal(jstr(r, "rst_missed_why"), "dropped");
+}
+
+/* An RST outside the window: its seq is not the one expected, and a bare
+ * ACK (RFC 5961's challenge ACK) answers it; it is never the cause. */
+static void test_rst_outside_the_window_is_not_the_cause(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40605, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	seg(f, &c, 0, US(1000), FL_PA, CISN + 1, SISN + 1, 5);
+	log_send(f, US(1010), CPID, &c, 0, 5, 5, NULL, 0, "");
+	seg(f, &c, 1, US(1020), FL_A, SISN + 1, CISN + 6, 0);
+	uint64_t n_rst = seg(f, &c, 1, US(2000), FL_R, SISN + 5000, 0, 0);
+	uint64_t n_ack = seg(f, &c, 0, US(2020), FL_A, CISN + 6, SISN + 1, 0);
+	uint64_t l = log_send(f, US(3000), CPID, &c, 0, 5, -1, "EPIPE", 5, "");
+	run(f);
+	json_t *r = call_row(f, l);
+	assert_string_equal(jstr(key(r, "cause"), "why"), "unknown");
+	assert_jnull(key(r, "cause"), "n");
+	assert_non_null(strstr(jstr(key(r, "cause"), "text"), "was ignored"));
+	r = seg_row(f, n_ack);
+	assert_int_equal(jint(r, "rst_missed"), (int64_t)n_rst);
+	assert_string_equal(jstr(r, "rst_missed_why"), "outside_window");
+}
+
+/* A window of 0 is named on its segment: the data waits, it is not lost. */
+static void test_zero_window_is_named(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40606, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	seg(f, &c, 0, US(1000), FL_PA, CISN + 1, SISN + 1, 5);
+	uint64_t n_zero = seg(f, &c, 1, US(1020), FL_A, SISN + 1, CISN + 6, 0);
+	f->segs[n_zero - 1].win = 0;
+	uint64_t n_ack = seg(f, &c, 1, US(2020), FL_A, SISN + 1, CISN + 6, 0);
+	run(f);
+	assert_true(jbool(seg_row(f, n_zero), "zero_window"));
+	assert_absent(seg_row(f, n_ack), "zero_window");
+}
+
 /* An abortive close with the client's bytes in flight: they are lost, and
  * the RST names the send. */
 static void test_abortive_close_loses_unacked_send(void **state)
@@ -1636,6 +1774,13 @@ int main(void)
 		T(test_normal_exit_has_no_cause),
 		T(test_abortive_close_econnreset_then_epipe),
 		T(test_abortive_close_loses_unacked_send),
+		T(test_connect_refused_names_the_rst_answering_the_syn),
+		T(test_recv_takes_the_econnreset_then_send_epipe),
+		T(test_recv_zero_names_the_peers_fin),
+		T(test_timeout_names_the_first_unacknowledged_segment),
+		T(test_rst_dropped_on_the_way_is_not_the_cause),
+		T(test_rst_outside_the_window_is_not_the_cause),
+		T(test_zero_window_is_named),
 		T(test_local_shutdown_epipe_without_rst),
 		T(test_shutdown_event_alone_explains_epipe),
 		T(test_shutdown_read_side_does_not_explain_epipe),

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
+
 #define RECENT	       16    /* data segments remembered per side at first */
 #define RECENT_MAX     4096  /* ... and at most */
 #define PEND_MAX       256   /* unsettled sends per side before the oldest is forced */
@@ -78,36 +80,6 @@ static void nl_free(struct nlist *l)
 	l->x = NULL;
 }
 
-/* Why a failed call failed. */
-enum cause {
-	CAUSE_NONE = 0,
-	CAUSE_RST_CLOSE_WAIT,
-	CAUSE_RST_ESTABLISHED,
-	CAUSE_AFTER_ECONNRESET,
-	CAUSE_LOCAL_SHUTDOWN,
-	CAUSE_NONBLOCK, /* EAGAIN, EINPROGRESS...: not a failure */
-	CAUSE_UNKNOWN,
-};
-
-/* The errors of a non-blocking socket: the call would have waited. */
-static int nonblock_errno(const char *e)
-{
-	return !strcmp(e, "EAGAIN") || !strcmp(e, "EWOULDBLOCK") || !strcmp(e, "EINPROGRESS") ||
-	       !strcmp(e, "EALREADY");
-}
-
-static const char *cause_code(enum cause c)
-{
-	switch (c) {
-	case CAUSE_RST_CLOSE_WAIT: return "rst_in_close_wait";
-	case CAUSE_RST_ESTABLISHED: return "rst_in_established";
-	case CAUSE_AFTER_ECONNRESET: return "after_econnreset";
-	case CAUSE_LOCAL_SHUTDOWN: return "local_shutdown";
-	case CAUSE_NONBLOCK: return "nonblocking";
-	default: return "unknown";
-	}
-}
-
 struct cconn;
 
 struct row {
@@ -130,6 +102,8 @@ struct row {
 	uint64_t lost_lines[ROW_LOST];
 	uint32_t lost_sends[ROW_LOST];
 	uint8_t n_lost;
+	uint64_t rst_missed; /* this segment shows that RST never landed (seg_extra) */
+	uint8_t rst_outside;
 	/* ROW_CALL */
 	struct call call;
 	struct cconn *cc; /* valid while pending */
@@ -143,13 +117,13 @@ struct row {
 	uint8_t by_kseq;	    /* no SYN seen: mapped by the kernel's sequence numbers */
 	uint32_t seq_lo, seq_hi;
 	uint64_t acked, lost;
-	uint8_t settled_how; /* 0 acked, 1 reset, 2 closed, 3 end of input, 4 forced */
-	uint64_t settle_n;   /* the RST that lost it */
-	uint64_t fin_n;	     /* the peer's FIN before the call, if any */
-	enum cause cause;
-	uint64_t cause_n;
-	uint8_t sigpipe;   /* the kernel raised SIGPIPE */
-	uint64_t sig_line; /* the log's signal event for it */
+	uint8_t settled_how;	    /* 0 acked, 1 reset, 2 closed, 3 end of input, 4 forced */
+	uint64_t settle_n;	    /* the RST that lost it */
+	uint64_t fin_n;		    /* the peer's FIN before the call, if any */
+	struct explain_evidence ev; /* what explain_call() was given (strings: see row_ev()) */
+	struct explanation x;	    /* its verdict: x.cause, x.n */
+	uint8_t sigpipe;	    /* the kernel raised SIGPIPE */
+	uint64_t sig_line;	    /* the log's signal event for it */
 	char disposition[12];
 	uint8_t killed;	   /* an exit event says SIGPIPE killed the process */
 	uint8_t was_reset; /* the connection had already been reset */
@@ -176,6 +150,13 @@ struct cside {
 	uint8_t forgot;	     /* an unclaimed segment fell out of the ring */
 	uint32_t forgot_end; /* ... the stream offset its bytes ended at */
 	uint8_t shut_wr, econnreset;
+	/* Our oldest segment not yet acknowledged (for ETIMEDOUT): its record
+	 * and time, how often it was sent again, the last time; the peer's
+	 * acknowledgment when it was taken (a new one clears it). */
+	uint64_t unacked_n, syn_n;
+	ts_ns unacked_ts, last_tx_ts;
+	uint32_t retx, mark_ack;
+	uint8_t mark_any;
 	uint64_t off_end, off_line; /* the end of the logged sends' bytes, and its line */
 	/* The first ring and waiting list live here (no allocation for most
 	 * connections); larger ones go to the heap. */
@@ -189,7 +170,13 @@ struct cconn {
 	int rst_from;
 	uint64_t rst_n, rst_row;
 	uint8_t rst_after_fin; /* the RST sender had sent its FIN first */
-	struct cside side[2];  /* last: cc_get() clears up to their arrays */
+	uint8_t rst_refused;   /* it answered the other side's SYN (ack = ISN + 1) */
+	uint8_t rst_seq_off;   /* its seq was not the one its receiver expected */
+	/* An RST that did not reach its socket (enum rst_miss), and that socket's side. */
+	uint64_t rst_missed_n;
+	uint8_t rst_missed;
+	int rst_missed_to;
+	struct cside side[2]; /* last: cc_get() clears up to their arrays */
 };
 
 /* The last failed send of each process, for the signal events after it. */
@@ -641,60 +628,6 @@ static void json_int(struct obuf *b, const char *key, int64_t v, int present)
 		ob_str(b, "null");
 }
 
-/* One sentence for a failed call's cause. */
-static void cause_text(struct obuf *b, const struct row *r)
-{
-	switch (r->cause) {
-	case CAUSE_RST_CLOSE_WAIT:
-		ob_str(b, "the RST at record ");
-		ob_u64(b, r->cause_n);
-		ob_str(b, " came after the peer's FIN (CLOSE_WAIT): the kernel marks the socket "
-			  "broken, so send() fails with EPIPE");
-		break;
-	case CAUSE_RST_ESTABLISHED:
-		ob_str(b, "the RST at record ");
-		ob_u64(b, r->cause_n);
-		ob_str(b, " came with no FIN before (abortive close): the first call after it "
-			  "reports ECONNRESET");
-		break;
-	case CAUSE_AFTER_ECONNRESET:
-		ob_str(b, "the connection was already reset (RST at record ");
-		ob_u64(b, r->cause_n);
-		ob_str(b, ", ECONNRESET reported before): every later send() fails with EPIPE");
-		break;
-	case CAUSE_LOCAL_SHUTDOWN:
-		ob_str(b, "this side shut down its sending direction (SHUT_WR): send() fails with "
-			  "EPIPE, nothing goes on the wire");
-		break;
-	case CAUSE_NONBLOCK:
-		if (!strcmp(r->call.err, "EINPROGRESS") || !strcmp(r->call.err, "EALREADY"))
-			ob_str(b, "not a failure: the socket is non-blocking, and the handshake goes "
-				  "on after connect() returns");
-		else
-			ob_str(b, "not a failure: the socket is non-blocking, and the call would have "
-				  "had to wait");
-		break;
-	case CAUSE_UNKNOWN:
-	case CAUSE_NONE:
-		if (r->beyond)
-			ob_str(b, "after the end of the capture: no evidence of the cause was "
-				  "captured");
-		else if (!r->conn_id)
-			ob_str(b, "no captured connection matches this call, so there is no "
-				  "evidence of the cause");
-		else if (!strcmp(r->call.err, "EPIPE"))
-			ob_str(b, "cause unknown: no RST reached this side and no shutdown was "
-				  "logged");
-		else if (!strcmp(r->call.err, "ECONNRESET"))
-			ob_str(b,
-			       "cause unknown: no RST without a FIN before it reached this side");
-		else
-			ob_str(b, "cause unknown: this error is not explained by segments on the "
-				  "wire");
-		break;
-	}
-}
-
 static void sig_text(struct obuf *b, const struct row *r)
 {
 	if (r->sigpipe) {
@@ -712,58 +645,22 @@ static void sig_text(struct obuf *b, const struct row *r)
 	}
 }
 
-/* Where the wire's verdict and the kernel's facts (the state and the error
- * pending when the call entered, from the kernel recorder) disagree, says
- * so: rstscope does not pick one silently. Returns 1 when it wrote. */
-static int kernel_disagrees(struct obuf *b, const struct row *r)
+/* The evidence's strings point into the row's own call (rows are reused):
+ * set them again before the explanation is written. */
+static const struct explain_evidence *row_ev(struct row *r)
 {
+	struct explain_evidence *ev = &r->ev;
 	const struct call *c = &r->call;
-	if (!c->state[0] || r->cause == CAUSE_NONBLOCK)
-		return 0;
-	int rst_cause = r->cause == CAUSE_RST_CLOSE_WAIT || r->cause == CAUSE_RST_ESTABLISHED ||
-			r->cause == CAUSE_AFTER_ECONNRESET;
-	int taken = !strcmp(c->state, "CLOSE") || c->sk_err[0];
-	if (rst_cause && !taken) {
-		ob_str(b, "the capture shows the RST at record ");
-		ob_u64(b, r->cause_n);
-		ob_str(b, " before this call, but the socket had not taken it when the call was made "
-			  "(it was in ");
-		ob_str(b, c->state);
-		ob_str(b, ", no error pending)");
-		return 1;
-	}
-	if ((r->cause == CAUSE_UNKNOWN || r->cause == CAUSE_NONE) && c->sk_err[0] && r->conn_id &&
-	    !r->beyond) {
-		ob_str(b, "the kernel held ");
-		ob_text_escape(b, (const uint8_t *)c->sk_err, strlen(c->sk_err), sizeof c->sk_err);
-		ob_str(b, " for the socket when the call was made, but no segment that explains it "
-			  "was captured");
-		return 1;
-	}
-	return 0;
-}
-
-/* The kernel's own facts about a failed call, when the recorder saw it:
- * "the socket was in CLOSE and held EPIPE when sendto() was called". */
-static void kernel_text(struct obuf *b, const struct row *r)
-{
-	const struct call *c = &r->call;
-	if (!c->state[0] || r->cause == CAUSE_NONBLOCK)
-		return;
-	ob_str(b, "; the kernel: the socket was in ");
-	ob_text_escape(b, (const uint8_t *)c->state, strlen(c->state), sizeof c->state);
-	if (c->sk_err[0]) {
-		ob_str(b, " and held ");
-		ob_text_escape(b, (const uint8_t *)c->sk_err, strlen(c->sk_err), sizeof c->sk_err);
-	}
-	ob_str(b, " when ");
-	const char *name = c->syscall[0] ? c->syscall : sendlog_event_name(c->event);
-	ob_text_escape(b, (const uint8_t *)name, strlen(name), sizeof c->syscall);
-	ob_str(b, "() was called");
-	size_t at = b->len;
-	ob_str(b, "; but the wire and the kernel disagree: ");
-	if (!kernel_disagrees(b, r))
-		b->len = at;
+	ev->err = c->err;
+	ev->k_state = c->state;
+	ev->k_sk_err = c->sk_err;
+	ev->syscall = c->syscall;
+	ev->family = ev->kind == EXPLAIN_SEND	? "send"
+		     : ev->kind == EXPLAIN_RECV ? "recv"
+						: sendlog_event_name(c->event);
+	ev->beyond = r->beyond;
+	ev->conn = r->conn_id != 0;
+	return ev;
 }
 
 static void call_text(struct correlator *k, struct row *r)
@@ -889,8 +786,9 @@ static void call_text(struct correlator *k, struct row *r)
 			any = 1;
 		} else if (r->settled_how == 3 && r->acked < (uint64_t)c->ret) {
 			ob_str(b, any ? "; " : "  -- ");
-			ob_str(b, r->beyond ? "after the end of the capture: its fate was not captured"
-					    : "not yet acknowledged when the capture ended");
+			ob_str(b,
+			       r->beyond ? "after the end of the capture: its fate was not captured"
+					 : "not yet acknowledged when the capture ended");
 			any = 1;
 			said_beyond = r->beyond;
 		}
@@ -903,13 +801,17 @@ static void call_text(struct correlator *k, struct row *r)
 			ob_str(b, "its earliest segments left before anything of this side was "
 				  "logged and are not all listed");
 		}
-	} else if (c->ret == -1 && (c->event == EV_SEND || c->event == EV_RECV)) {
+	} else if (c->ret == -1 && c->event != EV_SIGNAL && c->event != EV_EXIT) {
 		ob_str(b, "  -- ");
-		cause_text(b, r);
-		said_beyond = r->beyond && (r->cause == CAUSE_UNKNOWN || r->cause == CAUSE_NONE);
+		explain_text(b, row_ev(r), &r->x);
+		said_beyond =
+			r->beyond && (r->x.cause == CAUSE_UNKNOWN || r->x.cause == CAUSE_NONE);
 		if (c->event == EV_SEND)
 			sig_text(b, r);
-		kernel_text(b, r);
+		explain_kernel_text(b, row_ev(r), &r->x);
+	} else if (c->event == EV_RECV && c->ret == 0 && r->x.cause == CAUSE_PEER_FIN_EOF) {
+		ob_str(b, "  -- ");
+		explain_text(b, row_ev(r), &r->x);
 	} else if (c->event == EV_RECV && c->ret == 0) {
 		ob_str(b, "  -- end of stream: the peer's FIN");
 	} else if (c->event == EV_SHUTDOWN && c->ret == 0 && strstr(c->how, "WR")) {
@@ -919,7 +821,7 @@ static void call_text(struct correlator *k, struct row *r)
 		ob_str(b, "  -- the socket is gone: data arriving now draws an RST");
 	} else if (c->event == EV_EXIT && r->killed) {
 		ob_str(b, "  -- it died inside a send() that never returned: ");
-		cause_text(b, r);
+		explain_text(b, row_ev(r), &r->x);
 		ob_str(b, "; SIGPIPE's default action ended the process");
 	} else if (c->event == EV_SIGNAL && !strcmp(c->disposition, "handler")) {
 		ob_str(b, "  -- the handler ran; the process goes on");
@@ -934,17 +836,17 @@ static void call_text(struct correlator *k, struct row *r)
 }
 
 /* "cause": {"n": the segment or null, "why": the code, "text": the sentence}. */
-static void json_cause(struct obuf *b, const struct row *r)
+static void json_cause(struct obuf *b, struct row *r)
 {
 	ob_str(b, ",\"cause\":{\"n\":");
-	if (r->cause_n)
-		ob_u64(b, r->cause_n);
+	if (r->x.n)
+		ob_u64(b, r->x.n);
 	else
 		ob_str(b, "null");
 	ob_str(b, ",\"why\":\"");
-	ob_str(b, cause_code(r->cause));
+	ob_str(b, explain_code(r->x.cause));
 	ob_str(b, "\",\"text\":\"");
-	cause_text(b, r); /* plain ASCII, no quotes: no escaping needed */
+	explain_text(b, row_ev(r), &r->x); /* plain ASCII, no quotes: no escaping needed */
 	ob_str(b, "\"}");
 }
 
@@ -1002,6 +904,8 @@ static void call_json(struct correlator *k, struct row *r)
 			}
 		}
 	}
+	if (c->event == EV_RECV && c->ret == 0 && r->x.cause == CAUSE_PEER_FIN_EOF)
+		json_cause(b, r);
 	if (c->event == EV_SIGNAL) {
 		json_str(b, "sig", c->sig);
 		json_str(b, "disposition", c->disposition[0] ? c->disposition : NULL);
@@ -1040,7 +944,7 @@ static void call_json(struct correlator *k, struct row *r)
 	if (c->ret == -1 && sock) {
 		size_t at = b->len;
 		ob_str(b, ",\"disagreement\":\"");
-		if (kernel_disagrees(b, r))
+		if (explain_disagreement(b, row_ev(r), &r->x))
 			ob_char(b, '"');
 		else
 			b->len = at;
@@ -1057,9 +961,11 @@ static void print_row(struct correlator *k, struct row *r)
 		return;
 	}
 	if (r->kind == ROW_SEG) {
-		struct seg_extra x = { r->n_lost, r->lost_lines, r->lost_sends };
+		struct seg_extra x = { r->n_lost, r->lost_lines, r->lost_sends, r->rst_missed,
+				       r->rst_outside };
 		r->info.conn = &r->conn;
-		out_segment_x(k->out, r->n, r->ts, &r->kseg.seg, &r->info, r->n_lost ? &x : NULL);
+		out_segment_x(k->out, r->n, r->ts, &r->kseg.seg, &r->info,
+			      r->n_lost || r->rst_missed ? &x : NULL);
 		return;
 	}
 	out_reserve(k->out, 8192);
@@ -1097,32 +1003,53 @@ static struct pid_slot *pid_slot(struct correlator *k, int64_t pid)
 	return victim;
 }
 
+/* The evidence for one call, from what its connection showed so far. */
+static void gather_evidence(struct row *r, const struct cconn *cc)
+{
+	const struct call *c = &r->call;
+	struct explain_evidence *ev = &r->ev;
+	int s = r->side;
+	memset(ev, 0, sizeof *ev);
+	ev->kind = c->event == EV_SEND	    ? EXPLAIN_SEND
+		   : c->event == EV_RECV    ? EXPLAIN_RECV
+		   : c->event == EV_CONNECT ? EXPLAIN_CONNECT
+					    : EXPLAIN_OTHER;
+	ev->ret = c->ret;
+	if (c->event == EV_EXIT) { /* killed inside a send() that never returned */
+		ev->kind = EXPLAIN_SEND;
+		ev->ret = -1;
+	}
+	row_ev(r);
+	if (!cc || s < 0)
+		return;
+	const struct conn *conn = cc->c;
+	const struct cside *cs = &cc->side[s];
+	if (cc->reset && cc->rst_from == 1 - s) {
+		ev->rst_n = cc->rst_n;
+		ev->rst_after_fin = cc->rst_after_fin;
+		ev->rst_answers_syn = cc->rst_refused;
+	}
+	if (cc->rst_missed_n && cc->rst_missed_to == s) {
+		ev->rst_missed_n = cc->rst_missed_n;
+		ev->rst_missed = (enum rst_miss)cc->rst_missed;
+	}
+	ev->peer_fin_n = conn->side[1 - s].fin_n;
+	ev->econnreset_before = cs->econnreset;
+	ev->shut_wr = cs->shut_wr || conn->side[s].fin_n;
+	ev->unacked_n = cs->unacked_n;
+	ev->retrans = cs->retx;
+	ev->unacked_span = cs->unacked_n ? cs->last_tx_ts - cs->unacked_ts : 0;
+}
+
 static void explain_failure(struct correlator *k, struct row *r, struct cconn *cc)
 {
 	const struct call *c = &r->call;
 	int s = r->side;
 	int epipe = !strcmp(c->err, "EPIPE"), reset = !strcmp(c->err, "ECONNRESET");
-	r->cause = CAUSE_UNKNOWN;
-	if (nonblock_errno(c->err)) {
-		r->cause = CAUSE_NONBLOCK;
+	gather_evidence(r, cc);
+	explain_call(&r->ev, &r->x);
+	if (r->x.cause == CAUSE_NONBLOCK)
 		return;
-	}
-	if (cc && cc->reset && cc->rst_from == 1 - s) {
-		r->cause_n = cc->rst_n;
-		if (epipe && cc->rst_after_fin)
-			r->cause = CAUSE_RST_CLOSE_WAIT;
-		else if (epipe && cc->side[s].econnreset)
-			r->cause = CAUSE_AFTER_ECONNRESET;
-		else if (reset && !cc->rst_after_fin)
-			r->cause = CAUSE_RST_ESTABLISHED;
-		else if (epipe)
-			r->cause = CAUSE_AFTER_ECONNRESET; /* the ECONNRESET went to another call
-							      (recv) */
-		else
-			r->cause_n = 0;
-	} else if (cc && epipe && (cc->side[s].shut_wr || cc->c->side[s].fin_n)) {
-		r->cause = CAUSE_LOCAL_SHUTDOWN;
-	}
 	if (cc && reset)
 		cc->side[s].econnreset = 1;
 	if (c->event == EV_SEND && epipe && !c->nosignal) {
@@ -1161,6 +1088,15 @@ static void explain_exit(struct correlator *k, struct row *r, struct pid_slot *p
 	snprintf(r->disposition, sizeof r->disposition, "default");
 }
 
+/* A connect() that failed leaves its socket without a local address (the
+ * writer logs 0.0.0.0:PORT): the port is still the SYN's. The source address is then taken to be the peer's (true on
+ * loopback, where the demos run). */
+static int unspecified(const struct call *c)
+{
+	static const uint8_t zero[16];
+	return !memcmp(c->laddr, zero, c->family == 4 ? 4 : 16);
+}
+
 static void process_call(struct correlator *k, const struct call *c)
 {
 	/* The same row (warm in the cache) serves every call that is printed
@@ -1187,6 +1123,9 @@ static void process_call(struct correlator *k, const struct call *c)
 		int dir = 0;
 		conn = flow_lookup_h(k->flows, c->hash, c->family, c->laddr, c->lport, c->paddr,
 				     c->pport, &dir);
+		if (!conn && unspecified(c) && c->event == EV_CONNECT && c->ret == -1)
+			conn = flow_lookup(k->flows, c->family, c->paddr, c->lport, c->paddr,
+					   c->pport, &dir);
 		if (conn) {
 			r->conn_id = conn->id;
 			r->side = dir; /* our local endpoint is the side that sends "from" it */
@@ -1225,8 +1164,11 @@ static void process_call(struct correlator *k, const struct call *c)
 		ps->lport = c->lport;
 		ps->pport = c->pport;
 	}
-	if (c->ret == -1 && nonblock_errno(c->err))
-		r->cause = CAUSE_NONBLOCK;
+	/* Every failed socket call is explained, and a recv() that returns 0. */
+	if ((c->ret == -1 && c->event != EV_SIGNAL && c->event != EV_EXIT && c->event != EV_SEND &&
+	     c->event != EV_RECV && !EV_IS_KERNEL(c->event)) ||
+	    (c->event == EV_RECV && c->ret == 0))
+		explain_failure(k, r, cc);
 	switch (c->event) {
 	case EV_SEND:
 		if (cc) {
@@ -1724,6 +1666,38 @@ static int lost_covered(const struct conn *conn, const struct cconn *cc, int rst
 	return 0;
 }
 
+/* Keeps each side's oldest segment not yet acknowledged, and how often it
+ * was sent again (for ETIMEDOUT). An acknowledgment that moves clears it:
+ * what is outstanding then is counted from the next segment or
+ * retransmission (close enough for a connection that went silent). */
+static void track_unacked(struct cconn *cc, const struct conn *conn, uint64_t n, ts_ns ts,
+			  const struct tcp_segment *seg, const struct seg_info *info)
+{
+	int s = info->dir;
+	struct cside *os = &cc->side[1 - s], *cs = &cc->side[s];
+	const struct flow_side *ofs = &conn->side[1 - s];
+	if (os->unacked_n && (ofs->acked_any != os->mark_any || ofs->acked != os->mark_ack))
+		os->unacked_n = 0;
+	if (seg->flags & TCPF_RST)
+		return;
+	int syn = (seg->flags & TCPF_SYN) != 0;
+	if (!seg->len && !syn && !(seg->flags & TCPF_FIN))
+		return;
+	int again = info->note == NOTE_RETRANSMIT || (syn && cs->syn_n);
+	if (syn && !cs->syn_n)
+		cs->syn_n = n;
+	if (!cs->unacked_n) {
+		cs->unacked_n = n;
+		cs->unacked_ts = ts;
+		cs->retx = 0;
+		cs->mark_any = conn->side[s].acked_any;
+		cs->mark_ack = conn->side[s].acked;
+	} else if (again) {
+		cs->retx++;
+	}
+	cs->last_tx_ts = ts;
+}
+
 void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 		  const struct seg_info *info)
 {
@@ -1740,6 +1714,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	uint8_t n_lost = 0;
 	int s = info->dir;
 	int is_rst_first = 0;
+	uint64_t missed = 0; /* this segment shows that RST never landed */
+	uint8_t missed_out = 0;
 	if (cc) {
 		struct cside *cs = &cc->side[s];
 		/* Data: remember it, and give it to the sends it carries. */
@@ -1797,12 +1773,40 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 					i++;
 			}
 		}
+		track_unacked(cc, conn, n, ts, seg, info);
+		/* An RST from the other side that this side goes on after did not
+		 * reach its socket: a reset socket sends nothing more, so a segment
+		 * sent again means it was dropped on the way; an ACK alone, when
+		 * the RST's seq was not the one expected, is the challenge ACK of
+		 * RFC 5961 (the RST was ignored). The next RST may land. */
+		if (cc->reset && cc->rst_from == 1 - s && !(seg->flags & TCPF_RST)) {
+			int again = info->note == NOTE_RETRANSMIT;
+			int challenge = cc->rst_seq_off && !seg->len &&
+					!(seg->flags & (TCPF_SYN | TCPF_FIN));
+			if (again || challenge) {
+				missed = cc->rst_n;
+				missed_out = !again;
+				cc->rst_missed_n = cc->rst_n;
+				cc->rst_missed = again ? RST_MISS_DROPPED : RST_MISS_OUTSIDE;
+				cc->rst_missed_to = s;
+				cc->reset = 0;
+				cc->rst_from = -1;
+			}
+		}
 		if ((seg->flags & TCPF_RST) && !cc->reset) {
 			is_rst_first = 1;
 			cc->reset = 1;
 			cc->rst_from = s;
 			cc->rst_n = n;
 			cc->rst_after_fin = conn->side[s].fin_n != 0;
+			cc->rst_refused = (seg->flags & TCPF_ACK) && conn->side[1 - s].isn_known &&
+					  (info->note == NOTE_RST_REFUSED ||
+					   seg->ack == conn->side[1 - s].isn + 1) &&
+					  !conn->side[1 - s].bytes;
+			/* The receiver expects the sender's next byte: what it has
+			 * acknowledged of it. */
+			cc->rst_seq_off =
+				conn->side[s].acked_any && seg->seq != conn->side[s].acked;
 			/* Whatever is unacknowledged now is lost, both ways. */
 			for (int side = 0; side < 2; side++) {
 				struct cside *ps = &cc->side[side];
@@ -1823,8 +1827,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	 * as it is, without a copy into the queue. */
 	corr_flush(k, ts);
 	if (k->qlen == 0 && k->settle_ns == 0) {
-		struct seg_extra x = { n_lost, lost_lines, lost_sends };
-		out_segment_x(k->out, n, ts, seg, info, n_lost ? &x : NULL);
+		struct seg_extra x = { n_lost, lost_lines, lost_sends, missed, missed_out };
+		out_segment_x(k->out, n, ts, seg, info, n_lost || missed ? &x : NULL);
 		if (is_rst_first)
 			cc->rst_row = 0;
 		return;
@@ -1832,10 +1836,10 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	if (k->settle_ns == 0 && dtext_room(k) == 0) {
 		/* Replaying, nothing can change this line any more: keep it as
 		 * text behind the rows that wait. */
-		struct seg_extra x = { n_lost, lost_lines, lost_sends };
+		struct seg_extra x = { n_lost, lost_lines, lost_sends, missed, missed_out };
 		size_t start = k->dtext.len;
 		out_swap_buf(k->out, &k->dtext);
-		out_segment_fmt(k->out, n, ts, seg, info, n_lost ? &x : NULL);
+		out_segment_fmt(k->out, n, ts, seg, info, n_lost || missed ? &x : NULL);
 		out_swap_buf(k->out, &k->dtext);
 		if (is_rst_first)
 			cc->rst_row = 0;
@@ -1856,6 +1860,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	r->conn.id = conn->id;
 	memcpy(r->conn.ep, conn->ep, sizeof *conn - offsetof(struct conn, ep));
 	r->n_lost = n_lost;
+	r->rst_missed = missed;
+	r->rst_outside = missed_out;
 	memcpy(r->lost_lines, lost_lines, n_lost * sizeof *lost_lines);
 	memcpy(r->lost_sends, lost_sends, n_lost * sizeof *lost_sends);
 	if (is_rst_first)
@@ -1890,10 +1896,16 @@ void corr_finish(struct correlator *k)
 		call_release(k, c);
 		read_log(k, INT64_MAX);
 	}
-	if (k->call_first && k->seg_first &&
-	    (k->call_last < k->seg_first || k->call_first > k->seg_last)) {
+	/* Calls return after their segments (a refused connect() just after
+	 * the RST, and nothing more): within a second is no sign of another run. */
+	ts_ns apart = 0;
+	if (k->call_first && k->seg_first && k->call_last < k->seg_first)
+		apart = k->seg_first - k->call_last;
+	else if (k->call_first && k->seg_first && k->call_first > k->seg_last)
+		apart = k->call_first - k->seg_last;
+	if (apart > BACK_NS) {
 		int before = k->call_last < k->seg_first;
-		ts_ns d = before ? k->seg_first - k->call_last : k->call_first - k->seg_last;
+		ts_ns d = apart;
 		fit_warn(k, FIT_APART,
 			 "no logged call falls within the capture's time: they %s %lld.%03lld s "
 			 "%s its %s segment; is the log from another run, or its clock off?",

@@ -407,6 +407,25 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 			 const struct seg_extra *x)
 {
 	const char *from = c->ep[in->dir], *to = c->ep[1 - in->dir];
+	if (x && x->rst_missed) {
+		if (x->rst_outside) {
+			ob_str(b, "  -- an ACK alone after the RST at record ");
+			ob_u64(b, x->rst_missed);
+			ob_str(b, ": that RST's sequence number was not the one expected, so ");
+			ob_str(b, from);
+			ob_str(b, " ignored it and answered to check (RFC 5961 challenge ACK)");
+		} else {
+			ob_str(b, "  -- ");
+			ob_str(b, in->note == NOTE_RETRANSMIT ? "retransmission" : "sent");
+			ob_str(b, " after the RST at record ");
+			ob_u64(b, x->rst_missed);
+			ob_str(b, ": that RST never reached ");
+			ob_str(b, from);
+			ob_str(b, "'s socket (a reset socket sends nothing more): it was dropped on "
+				  "the way");
+		}
+		return;
+	}
 	switch (in->note) {
 	case NOTE_NONE:
 	case NOTE_SYN:
@@ -544,6 +563,14 @@ static char *w_opts(char *w, const struct tcp_opts *op)
 	return w;
 }
 
+/* A window of 0 on an ACK that is not an RST or a handshake: the sender's
+ * receive buffer is full, and the peer must wait (persist timer). */
+static int zero_window(const struct tcp_segment *seg)
+{
+	return seg->win == 0 && (seg->flags & TCPF_ACK) &&
+	       !(seg->flags & (TCPF_RST | TCPF_SYN | TCPF_FIN));
+}
+
 static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 			 const struct seg_info *in, const struct seg_extra *x)
 {
@@ -601,8 +628,14 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		if (seg->caplen < seg->len && seg->caplen <= 32)
 			ob_mem(b, "[cut]", 5);
 	}
-	if (in->note != NOTE_NONE)
+	if (in->note != NOTE_NONE || (x && x->rst_missed))
 		ob_note_text(b, c, in, x);
+	else if (zero_window(seg)) {
+		ob_str(b, "  -- zero window: ");
+		ob_str(b, c->ep[in->dir]);
+		ob_str(b, "'s receive buffer is full (its program is not reading): data to it "
+			  "waits, it is not lost");
+	}
 	ob_char(b, '\n');
 }
 
@@ -745,6 +778,16 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		case NOTE_FIN_BOTH: json_n_or_null(b, "fin", in->note_ref); break;
 		default: break;
 		}
+	}
+	if ((in->note == NOTE_NONE || in->note == NOTE_RETRANSMIT) && zero_window(seg)) {
+		json_key(b, "zero_window");
+		ob_str(b, "true");
+	}
+	if (x && x->rst_missed) {
+		json_key(b, "rst_missed");
+		ob_u64(b, x->rst_missed);
+		json_key(b, "rst_missed_why");
+		ob_str(b, x->rst_outside ? "\"outside_window\"" : "\"dropped\"");
 	}
 	if (x && x->n_lost) {
 		json_key(b, "lost_calls");
