@@ -120,6 +120,7 @@ deps:
 
 golden-update: all $(TOOLS)
 	@$(SCRIPT_ENV) GOLDEN_UPDATE=1 sh tests/check_golden.sh
+	@$(SCRIPT_ENV) GOLDEN_UPDATE=1 sh tests/check_svg.sh
 
 bench: deps all $(TOOLS)
 	@$(SCRIPT_ENV) sh tests/bench/run.sh

@@ -35,6 +35,11 @@ need_cmd curl curl
 need_cmd python3 python3
 need_cmd node nodejs
 need_cmd strace strace
+# The outputs read back: the annotated pcapng by tshark.
+need_cmd tshark tshark
+# ... and the SVG: checked as XML, rendered by headless Chromium.
+need_cmd xmllint libxml2-utils
+need_cmd chromium chromium
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing:$missing"

@@ -245,6 +245,9 @@ struct correlator {
 	ts_ns call_first, call_last; /* the calls' times (call_first 0: none yet) */
 	uint64_t log_last_line;	     /* the line of log_last_ts */
 	uint64_t unmatched_sends, unmatched_failed;
+	/* The row sink (out_sink()): call_text() says where its parts start. */
+	size_t ct_what, ct_note;
+	struct obuf sinkbuf;
 };
 
 #define BACK_NS	 ((ts_ns)1000000000) /* log times going back more than this: said */
@@ -801,6 +804,7 @@ static void call_text(struct correlator *k, struct row *r)
 		ob_i64(b, c->pid);
 		ob_char(b, ' ');
 	}
+	k->ct_what = b->len;
 	switch (c->event) {
 	case EV_SEND:
 		if (r->send_no) {
@@ -857,6 +861,7 @@ static void call_text(struct correlator *k, struct row *r)
 		}
 	}
 	/* The note: what this call means. */
+	k->ct_note = b->len;
 	int said_beyond = 0;
 	if (c->event == EV_SEND && c->ret >= 0 && r->conn_id) {
 		int any = 0;
@@ -1050,6 +1055,56 @@ static void call_json(struct correlator *k, struct row *r)
 	ob_str(b, "}\n");
 }
 
+/* Hands a call row to the output's sink: its text, in parts. */
+static void call_sink(struct correlator *k, struct row *r)
+{
+	const struct out_sink *s = out_sink(k->out);
+	if (!s || !s->call)
+		return;
+	if (!k->sinkbuf.p) {
+		k->sinkbuf.p = malloc(OUT_LINE_MAX);
+		if (!k->sinkbuf.p)
+			return;
+		k->sinkbuf.cap = OUT_LINE_MAX;
+	}
+	k->sinkbuf.len = 0;
+	out_swap_buf(k->out, &k->sinkbuf);
+	call_text(k, r);
+	out_swap_buf(k->out, &k->sinkbuf);
+	const char *p = k->sinkbuf.p;
+	size_t end = k->sinkbuf.len;
+	while (end > k->ct_note && (p[end - 1] == '\n' || p[end - 1] == ' '))
+		end--;
+	size_t what_end = k->ct_note;
+	while (what_end > k->ct_what && p[what_end - 1] == ' ')
+		what_end--;
+	size_t note = k->ct_note;
+	while (note < end && (p[note] == ' ' || p[note] == '-'))
+		note++;
+	const struct call *c = &r->call;
+	struct out_call_row row = {
+		.line = c->line,
+		.ts = r->ts,
+		.pid = c->pid,
+		.conn = r->conn_id,
+		.side = r->side,
+		.event = c->event,
+		.failed = c->ret == -1 && c->event != EV_SIGNAL && c->event != EV_EXIT,
+		.ret = c->ret,
+		.what = p + k->ct_what,
+		.what_len = what_end - k->ct_what,
+		.note = p + note,
+		.note_len = end - note,
+		.cause_n = r->cause_n,
+		.lost_at = r->lost ? r->settle_n : 0,
+		.fin_n = r->fin_n,
+		.lost = r->lost,
+		.segs = c->event == EV_SEND ? nl_items(&r->segs) : NULL,
+		.nsegs = c->event == EV_SEND ? (int)r->segs.n : 0,
+	};
+	s->call(s->arg, &row);
+}
+
 static void print_row(struct correlator *k, struct row *r)
 {
 	if (r->kind == ROW_TEXT) {
@@ -1062,6 +1117,7 @@ static void print_row(struct correlator *k, struct row *r)
 		out_segment_x(k->out, r->n, r->ts, &r->kseg.seg, &r->info, r->n_lost ? &x : NULL);
 		return;
 	}
+	call_sink(k, r);
 	out_reserve(k->out, 8192);
 	if (out_options(k->out)->json)
 		call_json(k, r);
@@ -1391,6 +1447,7 @@ static void process_call(struct correlator *k, const struct call *c)
 		}
 		if (dtext_room(k) == 0) {
 			/* Final, but rows before it wait: keep it as text. */
+			call_sink(k, r);
 			size_t start = k->dtext.len;
 			out_swap_buf(k->out, &k->dtext);
 			if (out_options(k->out)->json)
@@ -1989,5 +2046,6 @@ void corr_free(struct correlator *k)
 	free(k->q);
 	free(k->la);
 	free(k->dtext.p);
+	free(k->sinkbuf.p);
 	free(k);
 }

@@ -63,6 +63,10 @@ static void usage(FILE *f)
 		"      --time MODE        rel (since the first record, default), abs (UTC date\n"
 		"                         and time) or epoch (seconds since 1970)\n"
 		"      --no-summary       leave out the per-connection summaries\n"
+		"      --pcapng FILE      also write the capture as pcapng, each packet with\n"
+		"                         its explanation as a comment (for Wireshark)\n"
+		"      --svg FILE         also draw the TCP ladder diagram of each connection\n"
+		"      --svg-conn N       draw only connection N\n"
 		"  -n                     accepted for tcpdump habits: output is always numeric\n"
 		"\n"
 		"  -h, --help             this text\n"
@@ -107,7 +111,7 @@ static char *join_args(int argc, char **argv)
 }
 
 enum { OPT_JSON = 256, OPT_TIME, OPT_NO_SUMMARY, OPT_DURATION, OPT_NO_CALLS, OPT_WRITE_CALLS,
-       OPT_LOG_FORMAT, OPT_VIA };
+       OPT_LOG_FORMAT, OPT_VIA, OPT_PCAPNG, OPT_SVG, OPT_SVG_CONN };
 
 static void on_stop_signal(int sig) { tracer_request_stop(sig); }
 
@@ -152,6 +156,9 @@ int main(int argc, char **argv)
 		{ "write-calls", required_argument, NULL, OPT_WRITE_CALLS },
 		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
 		{ "via", required_argument, NULL, OPT_VIA },
+		{ "pcapng", required_argument, NULL, OPT_PCAPNG },
+		{ "svg", required_argument, NULL, OPT_SVG },
+		{ "svg-conn", required_argument, NULL, OPT_SVG_CONN },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -252,6 +259,19 @@ int main(int argc, char **argv)
 						 optarg);
 			opts.via_strace = 1;
 			break;
+		case OPT_PCAPNG: opts.pcapng_path = optarg; break;
+		case OPT_SVG: opts.svg_path = optarg; break;
+		case OPT_SVG_CONN: {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (errno || *end || !*optarg || optarg[0] == '-' || v == 0)
+				return die_usage("--svg-conn wants a connection number (1, 2, ...), "
+						 "not '%s'",
+						 optarg);
+			opts.svg_conn = v;
+			break;
+		}
 		case 'n': break;
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		case 'V': printf("rstscope %s\n", RSTSCOPE_VERSION); return EXIT_CLEAN;

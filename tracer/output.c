@@ -23,6 +23,8 @@ struct out {
 	int64_t date_sec; /* cached UTC date of the last absolute time */
 	char date[32];
 	size_t date_len;
+	struct out_sink sink;
+	int has_sink;
 };
 
 struct out *out_new(int fd, const struct out_opts *opts)
@@ -766,9 +768,32 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 	ob_str(b, "}\n");
 }
 
+void out_set_sink(struct out *o, const struct out_sink *s)
+{
+	o->has_sink = s && (s->segment || s->call);
+	if (o->has_sink)
+		o->sink = *s;
+}
+
+const struct out_sink *out_sink(const struct out *o) { return o->has_sink ? &o->sink : NULL; }
+
+static void sink_segment(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+			 const struct seg_info *info, const struct seg_extra *x)
+{
+	char note[1024];
+	struct obuf t = { note, 0, sizeof note };
+	if (info->note != NOTE_NONE)
+		ob_note_text(&t, info->conn, info, x);
+	size_t skip = t.len >= 5 && !memcmp(note, "  -- ", 5) ? 5 : 0;
+	struct out_seg_row row = { n, ts, seg, info, note + skip, t.len - skip };
+	o->sink.segment(o->sink.arg, &row);
+}
+
 void out_segment_fmt(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 		     const struct seg_info *info, const struct seg_extra *x)
 {
+	if (o->has_sink && o->sink.segment)
+		sink_segment(o, n, ts, seg, info, x);
 	if (o->opts.json)
 		segment_json(o, n, ts, seg, info, x);
 	else
