@@ -139,13 +139,15 @@ fuzz:
 	@sh tests/fuzz/run.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 rstscope rstscope-demo $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/rstscope.1 man/rstscope-demo.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/rstscope-sendlog.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/rstscope $(DESTDIR)$(PREFIX)/bin/rstscope-demo
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/rstscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/rstscope-demo.1
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/rstscope-sendlog.5
 
 clean:
 	rm -rf build build-san rstscope rstscope-demo

@@ -963,15 +963,23 @@ static void call_json(struct correlator *k, struct row *r)
 	json_int(b, "line", (int64_t)c->line, 1);
 	json_str(b, "event", sendlog_event_name(c->event));
 	json_int(b, "pid", c->pid, 1);
-	json_int(b, "fd", c->fd, sock && c->fd >= 0);
+	/* The convention (README, "JSON"): a key that does not apply to the
+	 * row is absent; one that applies but is not known is null. */
+	if (sock)
+		json_int(b, "fd", c->fd, c->fd >= 0);
 	json_int(b, "conn", (int64_t)r->conn_id, r->conn_id != 0);
-	json_str(b, "side", side_name(r->side));
-	json_int(b, "ret", c->ret, sock);
-	json_str(b, "errno", c->err[0] ? c->err : NULL);
-	json_int(b, "off", c->off, c->off >= 0);
+	if (sock || r->conn_id)
+		json_str(b, "side", side_name(r->side));
+	if (sock)
+		json_int(b, "ret", c->ret, 1);
+	if (c->err[0])
+		json_str(b, "errno", c->err);
+	if (c->event == EV_SEND || c->event == EV_RECV)
+		json_int(b, "off", c->off, c->off >= 0);
 	if (c->len >= 0)
 		json_int(b, "len", c->len, 1);
-	if (c->event == EV_SEND) {
+	if (c->event == EV_SEND && r->conn_id) {
+		/* Only on a captured connection: counters of nothing would look real. */
 		json_int(b, "send", r->send_no, 1);
 		json_u64_list(b, "segments", nl_items(&r->segs), (int)r->segs.n);
 		if (r->segs_incomplete)
@@ -981,9 +989,11 @@ static void call_json(struct correlator *k, struct row *r)
 				      (int)r->retrans.n);
 		json_int(b, "acked", (int64_t)r->acked, 1);
 		json_int(b, "lost", (int64_t)r->lost, !r->unsettled);
-		if (r->unsettled)
-			json_str(b, "unsettled",
+		if (r->unsettled) {
+			ob_str(b, ",\"unsettled\":true");
+			json_str(b, "unsettled_reason",
 				 "not acknowledged for 5 s; printed before its fate was known");
+		}
 		if (r->by_time)
 			json_str(b, "mapping", "time");
 		if (r->fin_n && c->ret >= 0)
@@ -1016,8 +1026,10 @@ static void call_json(struct correlator *k, struct row *r)
 		ob_str(b, ",\"sigpipe\":true");
 	}
 	if (c->event == EV_EXIT) {
-		json_int(b, "status", c->status, c->status >= 0);
-		json_str(b, "signal", c->exit_sig[0] ? c->exit_sig : NULL);
+		if (c->exit_sig[0])
+			json_str(b, "signal", c->exit_sig);
+		else
+			json_int(b, "status", c->status, c->status >= 0);
 	}
 	if (c->event == EV_SHUTDOWN && c->how[0])
 		json_str(b, "how", c->how);

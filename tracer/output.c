@@ -323,6 +323,36 @@ static int ob_common_escape(struct obuf *b, uint8_t ch)
 	}
 }
 
+int utf8_valid(const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < 0x80)
+			continue;
+		size_t need = utf8_seq_len(s + i, n - i);
+		if (!need)
+			return 0;
+		i += need - 1;
+	}
+	return 1;
+}
+
+void ob_base64(struct obuf *b, const uint8_t *s, size_t n)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		ob_char(b, tab[v >> 18 & 63]);
+		ob_char(b, tab[v >> 12 & 63]);
+		ob_char(b, i + 1 < n ? tab[v >> 6 & 63] : '=');
+		ob_char(b, i + 2 < n ? tab[v & 63] : '=');
+	}
+}
+
 /* JSON string body: valid UTF-8 kept, everything else \u00XX. */
 void ob_json_escape(struct obuf *b, const uint8_t *s, size_t n)
 {
@@ -759,10 +789,18 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		ob_char(b, ']');
 	}
 	if (o->opts.preview && seg->caplen) {
-		json_key(b, "data");
-		ob_char(b, '"');
-		ob_json_escape(b, seg->payload,
-			       seg->caplen < OUT_PAYLOAD_MAX ? seg->caplen : OUT_PAYLOAD_MAX);
+		/* Unambiguous bytes: text only when they are valid UTF-8 (then
+		 * JSON's escapes give them back exactly), base64 otherwise. */
+		size_t dn = seg->caplen < OUT_PAYLOAD_MAX ? seg->caplen : OUT_PAYLOAD_MAX;
+		if (utf8_valid(seg->payload, dn)) {
+			json_key(b, "data");
+			ob_char(b, '"');
+			ob_json_escape(b, seg->payload, dn);
+		} else {
+			json_key(b, "data_b64");
+			ob_char(b, '"');
+			ob_base64(b, seg->payload, dn);
+		}
 		ob_char(b, '"');
 	}
 	ob_str(b, "}\n");

@@ -102,6 +102,8 @@ void ob_i64(struct obuf *b, int64_t v);
 void ob_ts_json(struct obuf *b, ts_ns ts); /* "SECONDS.NANOSECONDS" with quotes */
 void ob_time(struct out *o, ts_ns ts);	   /* the text time column */
 void ob_json_escape(struct obuf *b, const uint8_t *s, size_t n); /* no quotes */
+int utf8_valid(const uint8_t *s, size_t n);
+void ob_base64(struct obuf *b, const uint8_t *s, size_t n); /* no quotes */
 void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max);
 /* A string from the input (a send-log value) in text: all of it, escaped as
  * previews are, so no control byte reaches a terminal. */
