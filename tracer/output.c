@@ -3,6 +3,7 @@
 #include "output.h"
 
 #include "rstscope_utf8.h"
+#include "term.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +26,8 @@ struct out {
 	size_t date_len;
 	struct out_sink sink;
 	int has_sink;
+	struct term *term; /* text rewritten for a terminal, or NULL */
+	struct obuf tb;	   /* ... into this */
 };
 
 struct out *out_new(int fd, const struct out_opts *opts)
@@ -53,11 +56,68 @@ struct out *out_new(int fd, const struct out_opts *opts)
 		o->flagcol_len[f] = (uint8_t)t.len;
 	}
 	o->date_sec = INT64_MIN;
+	if (!opts->json && (opts->color || opts->compact)) {
+		struct term_opts to = { opts->color, opts->compact, opts->verbose, opts->width };
+		o->term = term_new(&to);
+		o->tb.cap = 8 * OUT_LINE_MAX + 1024;
+		o->tb.p = o->term ? malloc(o->tb.cap) : NULL;
+		if (!o->tb.p) {
+			term_free(o->term);
+			o->term = NULL;
+		}
+	}
 	return o;
+}
+
+static int write_all(struct out *o, const char *p, size_t n)
+{
+	size_t off = 0;
+	while (off < n) {
+		ssize_t w = write(o->fd, p + off, n - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			o->failed = 1;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/* The whole lines of the buffer through the terminal rewriter; a partial
+ * last line waits for the rest (all of it goes when `all`). */
+static int term_flush(struct out *o, int all)
+{
+	size_t at = 0;
+	while (at < o->b.len) {
+		const char *nl = memchr(o->b.p + at, '\n', o->b.len - at);
+		if (!nl && !all)
+			break;
+		size_t n = nl ? (size_t)(nl - (o->b.p + at)) : o->b.len - at;
+		size_t piece = n > OUT_LINE_MAX ? OUT_LINE_MAX : n;
+		if (o->tb.len + 8 * piece + 512 > o->tb.cap) {
+			if (write_all(o, o->tb.p, o->tb.len) != 0)
+				break;
+			o->tb.len = 0;
+		}
+		term_line(o->term, o->b.p + at, piece, &o->tb);
+		at += n + (nl ? 1 : 0);
+	}
+	if (o->tb.len && write_all(o, o->tb.p, o->tb.len) == 0)
+		o->tb.len = 0;
+	o->tb.len = 0;
+	memmove(o->b.p, o->b.p + at, o->b.len - at);
+	o->b.len -= at;
+	if (o->failed)
+		o->b.len = 0;
+	return o->failed ? -1 : 0;
 }
 
 int out_flush(struct out *o)
 {
+	if (o->term)
+		return term_flush(o, 0);
 	size_t off = 0;
 	while (off < o->b.len) {
 		ssize_t w = write(o->fd, o->b.p + off, o->b.len - off);
@@ -79,6 +139,11 @@ void out_free(struct out *o)
 	if (!o)
 		return;
 	out_flush(o);
+	if (o->term) {
+		term_flush(o, 1);
+		term_free(o->term);
+		free(o->tb.p);
+	}
 	free(o->b.p);
 	free(o);
 }

@@ -17,6 +17,9 @@ struct out_opts {
 	int abs_seq;	   /* -S: absolute sequence numbers in text */
 	int preview;	   /* payload preview in text and JSON */
 	int line_buffered; /* flush after every line (a terminal, live mode) */
+	/* Text for a terminal (term.h): colours, the compact layout at this
+	 * width, -v; none of them changes the output to a pipe unless asked. */
+	int color, compact, verbose, width;
 };
 
 /* Output is written in blocks of OUT_BUF_SIZE (small enough to stay in the
