@@ -59,6 +59,22 @@ if "$RSTSCOPE" -r - -l "$top/captures/server-close.sendlog" --pcapng "$tmp/stdin
 else
 	echo "FAIL stdin: rstscope failed:"; cat "$tmp/err"; fail=$((fail + 1))
 fi
+# Live (as root, in a private network namespace): the packets seen, kept in
+# a temporary file until the end, with the same comments.
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 && [ -n "${RSTSCOPE_DEMO:-}" ]; then
+	if timeout 60 unshare -n sh -c 'ip link set lo up && "$1" -i lo --pcapng "$2" -l "$3" -- "$4" server-close' \
+		sh "$RSTSCOPE" "$tmp/live.pcapng" "$tmp/live.sendlog" "$RSTSCOPE_DEMO" >/dev/null 2>"$tmp/err"; then
+		np=$(tshark -r "$tmp/live.pcapng" -T fields -e frame.number 2>/dev/null | wc -l)
+		c=$(tshark -r "$tmp/live.pcapng" -Y 'tcp.flags.reset==1' -T fields -e frame.comment 2>/dev/null)
+		[ "$np" -ge 11 ] || { echo "FAIL live: $np packets"; fail=$((fail + 1)); }
+		case "$c" in *"caused L11: send #4"*EPIPE*) ;; *) echo "FAIL live: the RST says '$c'"; fail=$((fail + 1)) ;; esac
+		ls "${TMPDIR:-/tmp}"/rstscope-*.pcap >/dev/null 2>&1 && echo "note: a temporary pcap is left in ${TMPDIR:-/tmp} (another run?)"
+	else
+		echo "FAIL live: rstscope failed:"; cat "$tmp/err"; fail=$((fail + 1))
+	fi
+else
+	echo "pcapng: live case skipped (needs root, unshare and RSTSCOPE_DEMO)"
+fi
 # An unwritable path is an error that names it.
 if "$RSTSCOPE" -r "$top/captures/server-close.pcap" --pcapng /nonexistent/x.pcapng >/dev/null 2>"$tmp/err"; then
 	echo "FAIL: an unwritable --pcapng path was not an error"; fail=$((fail + 1))

@@ -63,6 +63,21 @@ grep -q 'CLOSE_WAIT' "$sc" || { echo "FAIL server-close: no TCP state written"; 
 # --svg-conn: one connection of several (client-exit has more than one? then 1 of them).
 "$RSTSCOPE" -r "$top/captures/server-close.pcap" -l "$top/captures/server-close.sendlog" --svg-conn 2 --svg "$tmp/none.svg" >/dev/null 2>&1
 xml_ok "$tmp/none.svg" && [ "$(count "$tmp/none.svg" segment)" = 0 ] || { echo "FAIL --svg-conn 2: connection 1 was drawn"; fail=$((fail + 1)); }
+# A long gap (server-close with 3 s added from record 8 on) is compressed
+# and marked, and the timelines break there.
+python3 - "$top/captures/server-close.pcap" "$tmp/gap.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+out, pos, i = bytearray(d[:24]), 24, 0
+while pos < len(d):
+    s, us, cl, ol = struct.unpack("<IIII", d[pos:pos + 16]); i += 1
+    out += struct.pack("<IIII", s + (3 if i >= 8 else 0), us, cl, ol) + d[pos + 16:pos + 16 + cl]
+    pos += 16 + cl
+open(sys.argv[2], "wb").write(out)
+PY
+"$RSTSCOPE" -r "$tmp/gap.pcap" --svg "$tmp/gap.svg" >/dev/null 2>&1
+xml_ok "$tmp/gap.svg" && grep -q '3.100 s later (gap compressed)' "$tmp/gap.svg" &&
+	[ "$(grep -c 'class="timeline"' "$tmp/gap.svg")" = 4 ] || { echo "FAIL: the 3 s gap is not compressed and marked"; fail=$((fail + 1)); }
 # Text from the log is escaped: a send of "<&>" stays valid XML.
 printf '%s\n' '{"ts":"1795269357.526997669","pid":1,"event":"send","fd":4,"local":"127.0.0.1:1","peer":"127.0.0.1:2","len":3,"ret":-1,"errno":"EPIPE","off":0,"flags":"","data":"<&>\"\u0001\u00e9"}' >"$tmp/esc.sendlog"
 "$RSTSCOPE" -r "$top/captures/server-close.pcap" -l "$tmp/esc.sendlog" --svg "$tmp/esc.svg" >/dev/null 2>&1

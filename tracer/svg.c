@@ -363,6 +363,8 @@ static double draw_conn(struct svg *s, FILE *f, const struct sconn *k, uint64_t 
 	fputs("</text>\n", f);
 	y += 22;
 	double top = y;
+	double gaps[64][2]; /* where the timelines break */
+	int ngaps = 0;
 	int st[2] = { ST_NONE, ST_NONE };
 	ts_ns prev = 0;
 	/* The data segments an RST answered: their bytes were lost. */
@@ -375,6 +377,10 @@ static double draw_conn(struct svg *s, FILE *f, const struct sconn *k, uint64_t 
 			if (gap > GAP_LONG) {
 				/* Compressed: a break in both timelines, and how long. */
 				y += 8;
+				if (ngaps < 64) {
+					gaps[ngaps][0] = y - 2;
+					gaps[ngaps++][1] = y + 14;
+				}
 				fprintf(f,
 					"<g class=\"gap\"><path d=\"M%d %.1f l-6 4 l12 4 l-6 4 M%d "
 					"%.1f l-6 4 l12 4 l-6 4\" class=\"gapmark\"/>",
@@ -384,7 +390,7 @@ static double draw_conn(struct svg *s, FILE *f, const struct sconn *k, uint64_t 
 					"class=\"gaptext\">%lld.%03lld s later (gap compressed)</text></g>\n",
 					(X_CLIENT + X_SERVER) / 2, y + 10, (long long)(gap / 1000000000),
 					(long long)(gap % 1000000000 / 1000000));
-				y += 22;
+				y += 34; /* clear of the next row's label */
 			} else {
 				/* Up to 30 px for the time between rows: 1 px per 10 ms. */
 				y += (double)(gap / 10000000 > 30 ? 30 : gap / 10000000);
@@ -472,10 +478,17 @@ static double draw_conn(struct svg *s, FILE *f, const struct sconn *k, uint64_t 
 		}
 	}
 	y += 10;
-	fprintf(f,
-		"<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"timeline\"/>\n"
-		"<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"timeline\"/>\n",
-		X_CLIENT, top - 6, X_CLIENT, y, X_SERVER, top - 6, X_SERVER, y);
+	/* The timelines, broken where a gap was compressed. */
+	double from = top - 6;
+	for (int g = 0; g <= ngaps; g++) {
+		double to = g < ngaps ? gaps[g][0] : y;
+		fprintf(f,
+			"<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"timeline\"/>\n"
+			"<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"timeline\"/>\n",
+			X_CLIENT, from, X_CLIENT, to, X_SERVER, from, X_SERVER, to);
+		if (g < ngaps)
+			from = gaps[g][1];
+	}
 	fputs("</g>\n", f);
 	return y + 30;
 }
@@ -508,8 +521,8 @@ static const char style[] =
 static void marker(FILE *f, const char *name, const char *colour)
 {
 	fprintf(f,
-		"<marker id=\"head-%s\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" "
-		"markerHeight=\"8\" orient=\"auto\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"%s\"/></marker>\n",
+		"<marker id=\"head-%s\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"11\" "
+		"markerHeight=\"11\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"%s\"/></marker>\n",
 		name, colour);
 }
 
