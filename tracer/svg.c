@@ -67,8 +67,14 @@ struct svg {
 struct svg *svg_new(uint64_t only_conn)
 {
 	struct svg *s = calloc(1, sizeof *s);
-	if (s)
-		s->only = only_conn;
+	if (!s)
+		return NULL;
+	s->only = only_conn;
+	s->acap = 65536; /* never NULL: rows point into it by offset */
+	if (!(s->arena = malloc(s->acap))) {
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -88,6 +94,8 @@ static size_t keep_str(struct svg *s, const char *p, size_t n)
 {
 	if (n > 1024)
 		n = 1024;
+	if (n == 0)
+		return s->alen; /* nothing to copy (and the arena may not exist yet) */
 	if (s->alen + n > s->acap) {
 		size_t nc = s->acap ? s->acap * 2 : 65536;
 		while (nc < s->alen + n)
