@@ -122,6 +122,7 @@ deps:
 
 golden-update: all $(TOOLS)
 	@$(SCRIPT_ENV) GOLDEN_UPDATE=1 sh tests/check_golden.sh
+	@$(SCRIPT_ENV) GOLDEN_UPDATE=1 sh tests/check_svg.sh
 
 bench: deps all $(TOOLS)
 	@$(SCRIPT_ENV) sh tests/bench/run.sh
@@ -145,13 +146,15 @@ fuzz: all
 	@$(SCRIPT_ENV) sh tests/fuzz/run.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 rstscope rstscope-demo $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/rstscope.1 man/rstscope-demo.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/rstscope-sendlog.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/rstscope $(DESTDIR)$(PREFIX)/bin/rstscope-demo
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/rstscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/rstscope-demo.1
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/rstscope-sendlog.5
 
 clean:
 	rm -rf build build-san rstscope rstscope-demo

@@ -43,6 +43,13 @@ need_cmd curl curl
 need_cmd nc netcat-openbsd
 need_cmd busybox busybox-static
 need_cmd socat socat
+# The outputs read back: the annotated pcapng by tshark.
+need_cmd tshark tshark
+# ... and the SVG: checked as XML, rendered by headless Chromium.
+need_cmd xmllint libxml2-utils
+need_cmd chromium chromium
+# The terminal layout, in an 80-column pane.
+need_cmd tmux tmux
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing:$missing"

@@ -569,60 +569,81 @@ static void test_json_preview_keeps_valid_utf8(void **state)
 	free(v);
 }
 
-static void test_json_preview_escapes_invalid_utf8_bytes(void **state)
+/* The "data_b64" value for payload p[0..n), checking there is no "data". */
+static char *json_b64_for(const void *p, size_t n, uint32_t caplen)
+{
+	struct ox x;
+	ox_open(&x, 1, TIME_REL, 1);
+	struct tcp_segment s = mk(4, 0, 1, 0, PA, p, (uint32_t)n, 512);
+	s.caplen = caplen;
+	emit(&x, T0, &s);
+	char *got = ox_close(&x);
+	assert_json_lines(got);
+	assert_null(strstr(got, ",\"data\":"));
+	char *d = strstr(got, ",\"data_b64\":\"");
+	if (!d)
+		fail_msg("no data_b64 in %s", got);
+	d += strlen(",\"data_b64\":\"");
+	char *v = strndup(d, strcspn(d, "\""));
+	free(got);
+	return v;
+}
+
+/* Bytes that are not valid UTF-8 are never shown as text, where \u00XX
+ * would read as a character: base64, which gives them back exactly. */
+static void test_json_preview_invalid_utf8_is_base64(void **state)
 {
 	(void)state;
 	static const struct {
 		const char *in;
 		const char *want;
 	} cases[] = {
-		{ "\xff", "\\u00ff" },			     /* never valid */
-		{ "\x80", "\\u0080" },			     /* lone continuation */
-		{ "a\xc3", "a\\u00c3" },		     /* lead byte at the end */
-		{ "\xc3(", "\\u00c3(" },		     /* lead without continuation */
-		{ "\xc0\xaf", "\\u00c0\\u00af" },	     /* overlong '/' */
-		{ "\xc1\xbf", "\\u00c1\\u00bf" },	     /* overlong */
-		{ "\xe0\x80\xaf", "\\u00e0\\u0080\\u00af" }, /* overlong 3-byte */
-		{ "\xf0\x80\x80\xaf", "\\u00f0\\u0080\\u0080\\u00af" }, /* overlong 4-byte */
-		{ "\xed\xa0\x80", "\\u00ed\\u00a0\\u0080" },		/* surrogate U+D800 */
-		{ "\xed\xbf\xbf", "\\u00ed\\u00bf\\u00bf" },		/* surrogate U+DFFF */
-		{ "\xf4\x90\x80\x80", "\\u00f4\\u0090\\u0080\\u0080" }, /* past U+10FFFF */
-		{ "\xf5\x80\x80\x80", "\\u00f5\\u0080\\u0080\\u0080" }, /* f5: never valid */
-		{ "\xe2\x82", "\\u00e2\\u0082" },			/* 3-byte sequence cut */
-		{ "\xe2\x82(", "\\u00e2\\u0082(" },			/* bad third byte */
-		{ "\xed\x9f\xbf", "\xed\x9f\xbf" },			/* U+D7FF: valid */
+		{ "\xff", "/w==" },		 /* never valid */
+		{ "\x80", "gA==" },		 /* lone continuation */
+		{ "a\xc3", "YcM=" },		 /* lead byte at the end */
+		{ "\xc3(", "wyg=" },		 /* lead without continuation */
+		{ "\xc0\xaf", "wK8=" },		 /* overlong '/' */
+		{ "\xe0\x80\xaf", "4ICv" },	 /* overlong 3-byte */
+		{ "\xf0\x80\x80\xaf", "8ICArw==" }, /* overlong 4-byte */
+		{ "\xed\xa0\x80", "7aCA" },	 /* surrogate U+D800 */
+		{ "\xf4\x90\x80\x80", "9JCAgA==" }, /* past U+10FFFF */
+		{ "\xf5\x80\x80\x80", "9YCAgA==" }, /* f5: never valid */
+		{ "\xe2\x82(", "4oIo" },		 /* bad third byte */
+		{ "\xff\xfe\x00" "A", "//4AQQ==" },	 /* with a NUL */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *v = json_data_for(cases[i].in, strlen(cases[i].in));
+		size_t n = strlen(cases[i].in);
+		if (i == sizeof cases / sizeof cases[0] - 1)
+			n = 4;
+		char *v = json_b64_for(cases[i].in, n, (uint32_t)n);
 		if (strcmp(v, cases[i].want) != 0)
 			fail_msg("case %zu: got \"%s\", want \"%s\"", i, v, cases[i].want);
 		free(v);
 	}
+	/* U+D7FF is valid: text. */
+	char *v = json_data_for("\xed\x9f\xbf", 3);
+	assert_string_equal(v, "\xed\x9f\xbf");
+	free(v);
 }
 
 static void test_json_preview_never_completes_a_character_past_the_cut(void **state)
 {
 	(void)state;
 	/* caplen stops after the lead byte of an e-acute: the byte after it
-	 * is not captured and must not be read to complete the character. */
+	 * is not captured and must not be read to complete the character;
+	 * the two bytes and a lead byte are not UTF-8: base64. */
 	static const char cut[] = "ab\xc3\xa9";
-	struct ox x;
-	ox_open(&x, 1, TIME_REL, 1);
-	struct tcp_segment s = mk(4, 0, 1, 0, PA, cut, 4, 512);
-	s.caplen = 3;
-	emit(&x, T0, &s);
-	char *got = ox_close(&x);
-	assert_non_null(strstr(got, ",\"len\":4,\"caplen\":3,"));
-	assert_non_null(strstr(got, ",\"data\":\"ab\\u00c3\"}\n"));
-	free(got);
+	char *v = json_b64_for(cut, 4, 3);
+	assert_string_equal(v, "YWLD");
+	free(v);
 	/* Likewise at the 64-byte preview cap: byte 63 leads a 2-byte character. */
 	char p[80];
 	memset(p, 'x', sizeof p);
 	p[63] = (char)0xc3;
 	p[64] = (char)0xa9;
-	char *v = json_data_for(p, sizeof p);
-	assert_int_equal(strlen(v), 63 + 6);
-	assert_string_equal(v + 63, "\\u00c3");
+	v = json_b64_for(p, sizeof p, sizeof p);
+	assert_int_equal(strlen(v), 88); /* 64 bytes */
+	assert_string_equal(v + 84, "ww=="); /* 63 x, then 0xc3 */
 	free(v);
 }
 
@@ -972,7 +993,7 @@ int main(void)
 		cmocka_unit_test(test_json_truncated_header_is_flagged),
 		cmocka_unit_test(test_json_preview_escapes_quotes_backslash_and_controls),
 		cmocka_unit_test(test_json_preview_keeps_valid_utf8),
-		cmocka_unit_test(test_json_preview_escapes_invalid_utf8_bytes),
+		cmocka_unit_test(test_json_preview_invalid_utf8_is_base64),
 		cmocka_unit_test(test_json_preview_never_completes_a_character_past_the_cut),
 		cmocka_unit_test(test_json_preview_is_capped_at_64_bytes),
 		cmocka_unit_test(test_json_no_data_key_without_preview_or_payload),

@@ -232,6 +232,9 @@ struct correlator {
 	ts_ns call_first, call_last; /* the calls' times (call_first 0: none yet) */
 	uint64_t log_last_line;	     /* the line of log_last_ts */
 	uint64_t unmatched_sends, unmatched_failed;
+	/* The row sink (out_sink()): call_text() says where its parts start. */
+	size_t ct_what, ct_note;
+	struct obuf sinkbuf;
 };
 
 #define BACK_NS	 ((ts_ns)1000000000) /* log times going back more than this: said */
@@ -698,6 +701,7 @@ static void call_text(struct correlator *k, struct row *r)
 		ob_i64(b, c->pid);
 		ob_char(b, ' ');
 	}
+	k->ct_what = b->len;
 	switch (c->event) {
 	case EV_SEND:
 		if (r->send_no) {
@@ -754,6 +758,7 @@ static void call_text(struct correlator *k, struct row *r)
 		}
 	}
 	/* The note: what this call means. */
+	k->ct_note = b->len;
 	int said_beyond = 0;
 	if (c->event == EV_SEND && c->ret >= 0 && r->conn_id) {
 		int any = 0;
@@ -860,15 +865,23 @@ static void call_json(struct correlator *k, struct row *r)
 	json_int(b, "line", (int64_t)c->line, 1);
 	json_str(b, "event", sendlog_event_name(c->event));
 	json_int(b, "pid", c->pid, 1);
-	json_int(b, "fd", c->fd, sock && c->fd >= 0);
+	/* The convention (README, "JSON"): a key that does not apply to the
+	 * row is absent; one that applies but is not known is null. */
+	if (sock)
+		json_int(b, "fd", c->fd, c->fd >= 0);
 	json_int(b, "conn", (int64_t)r->conn_id, r->conn_id != 0);
-	json_str(b, "side", side_name(r->side));
-	json_int(b, "ret", c->ret, sock);
-	json_str(b, "errno", c->err[0] ? c->err : NULL);
-	json_int(b, "off", c->off, c->off >= 0);
+	if (sock || r->conn_id)
+		json_str(b, "side", side_name(r->side));
+	if (sock)
+		json_int(b, "ret", c->ret, 1);
+	if (c->err[0])
+		json_str(b, "errno", c->err);
+	if (c->event == EV_SEND || c->event == EV_RECV)
+		json_int(b, "off", c->off, c->off >= 0);
 	if (c->len >= 0)
 		json_int(b, "len", c->len, 1);
-	if (c->event == EV_SEND) {
+	if (c->event == EV_SEND && r->conn_id) {
+		/* Only on a captured connection: counters of nothing would look real. */
 		json_int(b, "send", r->send_no, 1);
 		json_u64_list(b, "segments", nl_items(&r->segs), (int)r->segs.n);
 		if (r->segs_incomplete)
@@ -878,9 +891,11 @@ static void call_json(struct correlator *k, struct row *r)
 				      (int)r->retrans.n);
 		json_int(b, "acked", (int64_t)r->acked, 1);
 		json_int(b, "lost", (int64_t)r->lost, !r->unsettled);
-		if (r->unsettled)
-			json_str(b, "unsettled",
+		if (r->unsettled) {
+			ob_str(b, ",\"unsettled\":true");
+			json_str(b, "unsettled_reason",
 				 "not acknowledged for 5 s; printed before its fate was known");
+		}
 		if (r->by_time)
 			json_str(b, "mapping", "time");
 		if (r->fin_n && c->ret >= 0)
@@ -915,8 +930,10 @@ static void call_json(struct correlator *k, struct row *r)
 		ob_str(b, ",\"sigpipe\":true");
 	}
 	if (c->event == EV_EXIT) {
-		json_int(b, "status", c->status, c->status >= 0);
-		json_str(b, "signal", c->exit_sig[0] ? c->exit_sig : NULL);
+		if (c->exit_sig[0])
+			json_str(b, "signal", c->exit_sig);
+		else
+			json_int(b, "status", c->status, c->status >= 0);
 	}
 	if (c->event == EV_SHUTDOWN && c->how[0])
 		json_str(b, "how", c->how);
@@ -954,6 +971,56 @@ static void call_json(struct correlator *k, struct row *r)
 	ob_str(b, "}\n");
 }
 
+/* Hands a call row to the output's sink: its text, in parts. */
+static void call_sink(struct correlator *k, struct row *r)
+{
+	const struct out_sink *s = out_sink(k->out);
+	if (!s || !s->call)
+		return;
+	if (!k->sinkbuf.p) {
+		k->sinkbuf.p = malloc(OUT_LINE_MAX);
+		if (!k->sinkbuf.p)
+			return;
+		k->sinkbuf.cap = OUT_LINE_MAX;
+	}
+	k->sinkbuf.len = 0;
+	out_swap_buf(k->out, &k->sinkbuf);
+	call_text(k, r);
+	out_swap_buf(k->out, &k->sinkbuf);
+	const char *p = k->sinkbuf.p;
+	size_t end = k->sinkbuf.len;
+	while (end > k->ct_note && (p[end - 1] == '\n' || p[end - 1] == ' '))
+		end--;
+	size_t what_end = k->ct_note;
+	while (what_end > k->ct_what && p[what_end - 1] == ' ')
+		what_end--;
+	size_t note = k->ct_note;
+	while (note < end && (p[note] == ' ' || p[note] == '-'))
+		note++;
+	const struct call *c = &r->call;
+	struct out_call_row row = {
+		.line = c->line,
+		.ts = r->ts,
+		.pid = c->pid,
+		.conn = r->conn_id,
+		.side = r->side,
+		.event = c->event,
+		.failed = c->ret == -1 && c->event != EV_SIGNAL && c->event != EV_EXIT,
+		.ret = c->ret,
+		.what = p + k->ct_what,
+		.what_len = what_end - k->ct_what,
+		.note = p + note,
+		.note_len = end - note,
+		.cause_n = r->x.n,
+		.lost_at = r->lost ? r->settle_n : 0,
+		.fin_n = r->fin_n,
+		.lost = r->lost,
+		.segs = c->event == EV_SEND ? nl_items(&r->segs) : NULL,
+		.nsegs = c->event == EV_SEND ? (int)r->segs.n : 0,
+	};
+	s->call(s->arg, &row);
+}
+
 static void print_row(struct correlator *k, struct row *r)
 {
 	if (r->kind == ROW_TEXT) {
@@ -968,6 +1035,7 @@ static void print_row(struct correlator *k, struct row *r)
 			      r->n_lost || r->rst_missed ? &x : NULL);
 		return;
 	}
+	call_sink(k, r);
 	out_reserve(k->out, 8192);
 	if (out_options(k->out)->json)
 		call_json(k, r);
@@ -1333,6 +1401,7 @@ static void process_call(struct correlator *k, const struct call *c)
 		}
 		if (dtext_room(k) == 0) {
 			/* Final, but rows before it wait: keep it as text. */
+			call_sink(k, r);
 			size_t start = k->dtext.len;
 			out_swap_buf(k->out, &k->dtext);
 			if (out_options(k->out)->json)
@@ -2001,5 +2070,6 @@ void corr_free(struct correlator *k)
 	free(k->q);
 	free(k->la);
 	free(k->dtext.p);
+	free(k->sinkbuf.p);
 	free(k);
 }

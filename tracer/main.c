@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -66,6 +67,16 @@ static void usage(FILE *f)
 		"      --time MODE        rel (since the first record, default), abs (UTC date\n"
 		"                         and time) or epoch (seconds since 1970)\n"
 		"      --no-summary       leave out the per-connection summaries\n"
+		"      --color WHEN       colours in the text: auto (on a terminal, unless\n"
+		"                         NO_COLOR is set; the default), always or never\n"
+		"      --compact          the compact layout (the default on a terminal\n"
+		"                         narrower than 160 columns): endpoints once per\n"
+		"                         connection, notes on their own lines, wrapped\n"
+		"  -v, --verbose          compact: TCP options and window too\n"
+		"      --pcapng FILE      also write the capture as pcapng, each packet with\n"
+		"                         its explanation as a comment (for Wireshark)\n"
+		"      --svg FILE         also draw the TCP ladder diagram of each connection\n"
+		"      --svg-conn N       draw only connection N\n"
 		"  -n                     accepted for tcpdump habits: output is always numeric\n"
 		"\n"
 		"  -h, --help             this text\n"
@@ -135,7 +146,8 @@ static int is_capture_file(const char *w)
 }
 
 enum { OPT_JSON = 256, OPT_TIME, OPT_NO_SUMMARY, OPT_DURATION, OPT_NO_CALLS, OPT_WRITE_CALLS,
-       OPT_LOG_FORMAT, OPT_VIA };
+       OPT_LOG_FORMAT, OPT_VIA, OPT_PCAPNG, OPT_SVG, OPT_SVG_CONN,
+       OPT_COLOR, OPT_COMPACT };
 
 static void on_stop_signal(int sig) { tracer_request_stop(sig); }
 
@@ -181,6 +193,13 @@ static int rstscope_main(int argc, char **argv, char **words)
 		{ "write-calls", required_argument, NULL, OPT_WRITE_CALLS },
 		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
 		{ "via", required_argument, NULL, OPT_VIA },
+		{ "pcapng", required_argument, NULL, OPT_PCAPNG },
+		{ "svg", required_argument, NULL, OPT_SVG },
+		{ "svg-conn", required_argument, NULL, OPT_SVG_CONN },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "colour", required_argument, NULL, OPT_COLOR },
+		{ "compact", no_argument, NULL, OPT_COMPACT },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -198,9 +217,9 @@ static int rstscope_main(int argc, char **argv, char **words)
 	 * the command's, never parsed. */
 	int nwords = 0;
 	const char *last_arg = NULL; /* the word the last option took, if any */
-	int c;
+	int c, color = -1, compact = 0;
 	opterr = 0; /* our messages name the program the same however it was run */
-	while ((c = getopt_long(argc, argv, "-r:l:i:w:Z:B:c:Sx:p:nhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-r:l:i:w:Z:B:c:Sx:p:nvhV", longopts, NULL)) != -1) {
 		last_arg = optarg;
 		switch (c) {
 		case 1: words[nwords++] = optarg; break;
@@ -298,6 +317,32 @@ static int rstscope_main(int argc, char **argv, char **words)
 						 optarg);
 			opts.via_strace = 1;
 			break;
+		case OPT_PCAPNG: opts.pcapng_path = optarg; break;
+		case OPT_SVG: opts.svg_path = optarg; break;
+		case OPT_SVG_CONN: {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (errno || *end || !*optarg || optarg[0] == '-' || v == 0)
+				return die_usage("--svg-conn wants a connection number (1, 2, ...), "
+						 "not '%s'",
+						 optarg);
+			opts.svg_conn = v;
+			break;
+		}
+		case OPT_COLOR:
+			if (!strcmp(optarg, "auto"))
+				color = -1;
+			else if (!strcmp(optarg, "always"))
+				color = 1;
+			else if (!strcmp(optarg, "never"))
+				color = 0;
+			else
+				return die_usage("--color wants auto, always or never, not '%s'",
+						 optarg);
+			break;
+		case OPT_COMPACT: compact = 1; break;
+		case 'v': opts.out.verbose = 1; break;
 		case 'n': break;
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		case 'V': printf("rstscope %s\n", RSTSCOPE_VERSION); return EXIT_CLEAN;
@@ -369,6 +414,20 @@ static int rstscope_main(int argc, char **argv, char **words)
 		opts.filter = filter;
 	}
 	opts.out.line_buffered = isatty(STDOUT_FILENO);
+	/* A terminal: colour unless NO_COLOR (https://no-color.org) says not,
+	 * and the compact layout when it is narrower than a wide line. */
+	int tty = opts.out.line_buffered;
+	const char *no_color = getenv("NO_COLOR");
+	opts.out.color = color >= 0 ? color : tty && !(no_color && *no_color);
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	if (tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		opts.out.width = ws.ws_col;
+	else if (cols && atoi(cols) > 0)
+		opts.out.width = atoi(cols);
+	else
+		opts.out.width = 80;
+	opts.out.compact = compact || (tty && opts.out.width < 160);
 
 	if (!opts.read_path) {
 		struct sigaction sa;

@@ -3,6 +3,7 @@
 #include "output.h"
 
 #include "rstscope_utf8.h"
+#include "term.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,10 @@ struct out {
 	int64_t date_sec; /* cached UTC date of the last absolute time */
 	char date[32];
 	size_t date_len;
+	struct out_sink sink;
+	int has_sink;
+	struct term *term; /* text rewritten for a terminal, or NULL */
+	struct obuf tb;	   /* ... into this */
 };
 
 struct out *out_new(int fd, const struct out_opts *opts)
@@ -51,11 +56,68 @@ struct out *out_new(int fd, const struct out_opts *opts)
 		o->flagcol_len[f] = (uint8_t)t.len;
 	}
 	o->date_sec = INT64_MIN;
+	if (!opts->json && (opts->color || opts->compact)) {
+		struct term_opts to = { opts->color, opts->compact, opts->verbose, opts->width };
+		o->term = term_new(&to);
+		o->tb.cap = 8 * OUT_LINE_MAX + 1024;
+		o->tb.p = o->term ? malloc(o->tb.cap) : NULL;
+		if (!o->tb.p) {
+			term_free(o->term);
+			o->term = NULL;
+		}
+	}
 	return o;
+}
+
+static int write_all(struct out *o, const char *p, size_t n)
+{
+	size_t off = 0;
+	while (off < n) {
+		ssize_t w = write(o->fd, p + off, n - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			o->failed = 1;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/* The whole lines of the buffer through the terminal rewriter; a partial
+ * last line waits for the rest (all of it goes when `all`). */
+static int term_flush(struct out *o, int all)
+{
+	size_t at = 0;
+	while (at < o->b.len) {
+		const char *nl = memchr(o->b.p + at, '\n', o->b.len - at);
+		if (!nl && !all)
+			break;
+		size_t n = nl ? (size_t)(nl - (o->b.p + at)) : o->b.len - at;
+		size_t piece = n > OUT_LINE_MAX ? OUT_LINE_MAX : n;
+		if (o->tb.len + 8 * piece + 512 > o->tb.cap) {
+			if (write_all(o, o->tb.p, o->tb.len) != 0)
+				break;
+			o->tb.len = 0;
+		}
+		term_line(o->term, o->b.p + at, piece, &o->tb);
+		at += n + (nl ? 1 : 0);
+	}
+	if (o->tb.len && write_all(o, o->tb.p, o->tb.len) == 0)
+		o->tb.len = 0;
+	o->tb.len = 0;
+	memmove(o->b.p, o->b.p + at, o->b.len - at);
+	o->b.len -= at;
+	if (o->failed)
+		o->b.len = 0;
+	return o->failed ? -1 : 0;
 }
 
 int out_flush(struct out *o)
 {
+	if (o->term)
+		return term_flush(o, 0);
 	size_t off = 0;
 	while (off < o->b.len) {
 		ssize_t w = write(o->fd, o->b.p + off, o->b.len - off);
@@ -77,6 +139,11 @@ void out_free(struct out *o)
 	if (!o)
 		return;
 	out_flush(o);
+	if (o->term) {
+		term_flush(o, 1);
+		term_free(o->term);
+		free(o->tb.p);
+	}
 	free(o->b.p);
 	free(o);
 }
@@ -318,6 +385,36 @@ static int ob_common_escape(struct obuf *b, uint8_t ch)
 			return 1;
 		}
 		return 0;
+	}
+}
+
+int utf8_valid(const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < 0x80)
+			continue;
+		size_t need = utf8_seq_len(s + i, n - i);
+		if (!need)
+			return 0;
+		i += need - 1;
+	}
+	return 1;
+}
+
+void ob_base64(struct obuf *b, const uint8_t *s, size_t n)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		ob_char(b, tab[v >> 18 & 63]);
+		ob_char(b, tab[v >> 12 & 63]);
+		ob_char(b, i + 1 < n ? tab[v >> 6 & 63] : '=');
+		ob_char(b, i + 2 < n ? tab[v & 63] : '=');
 	}
 }
 
@@ -800,18 +897,49 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		ob_char(b, ']');
 	}
 	if (o->opts.preview && seg->caplen) {
-		json_key(b, "data");
-		ob_char(b, '"');
-		ob_json_escape(b, seg->payload,
-			       seg->caplen < OUT_PAYLOAD_MAX ? seg->caplen : OUT_PAYLOAD_MAX);
+		/* Unambiguous bytes: text only when they are valid UTF-8 (then
+		 * JSON's escapes give them back exactly), base64 otherwise. */
+		size_t dn = seg->caplen < OUT_PAYLOAD_MAX ? seg->caplen : OUT_PAYLOAD_MAX;
+		if (utf8_valid(seg->payload, dn)) {
+			json_key(b, "data");
+			ob_char(b, '"');
+			ob_json_escape(b, seg->payload, dn);
+		} else {
+			json_key(b, "data_b64");
+			ob_char(b, '"');
+			ob_base64(b, seg->payload, dn);
+		}
 		ob_char(b, '"');
 	}
 	ob_str(b, "}\n");
 }
 
+void out_set_sink(struct out *o, const struct out_sink *s)
+{
+	o->has_sink = s && (s->segment || s->call);
+	if (o->has_sink)
+		o->sink = *s;
+}
+
+const struct out_sink *out_sink(const struct out *o) { return o->has_sink ? &o->sink : NULL; }
+
+static void sink_segment(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
+			 const struct seg_info *info, const struct seg_extra *x)
+{
+	char note[1024];
+	struct obuf t = { note, 0, sizeof note };
+	if (info->note != NOTE_NONE)
+		ob_note_text(&t, info->conn, info, x);
+	size_t skip = t.len >= 5 && !memcmp(note, "  -- ", 5) ? 5 : 0;
+	struct out_seg_row row = { n, ts, seg, info, note + skip, t.len - skip };
+	o->sink.segment(o->sink.arg, &row);
+}
+
 void out_segment_fmt(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 		     const struct seg_info *info, const struct seg_extra *x)
 {
+	if (o->has_sink && o->sink.segment)
+		sink_segment(o, n, ts, seg, info, x);
 	if (o->opts.json)
 		segment_json(o, n, ts, seg, info, x);
 	else

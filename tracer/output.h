@@ -17,6 +17,9 @@ struct out_opts {
 	int abs_seq;	   /* -S: absolute sequence numbers in text */
 	int preview;	   /* payload preview in text and JSON */
 	int line_buffered; /* flush after every line (a terminal, live mode) */
+	/* Text for a terminal (term.h): colours, the compact layout at this
+	 * width, -v; none of them changes the output to a pipe unless asked. */
+	int color, compact, verbose, width;
 };
 
 /* Output is written in blocks of OUT_BUF_SIZE (small enough to stay in the
@@ -114,6 +117,8 @@ void ob_i64(struct obuf *b, int64_t v);
 void ob_ts_json(struct obuf *b, ts_ns ts); /* "SECONDS.NANOSECONDS" with quotes */
 void ob_time(struct out *o, ts_ns ts);	   /* the text time column */
 void ob_json_escape(struct obuf *b, const uint8_t *s, size_t n); /* no quotes */
+int utf8_valid(const uint8_t *s, size_t n);
+void ob_base64(struct obuf *b, const uint8_t *s, size_t n); /* no quotes */
 void ob_text_escape(struct obuf *b, const uint8_t *s, size_t n, size_t max);
 /* A string from the input (a send-log value) in text: all of it, escaped as
  * previews are, so no control byte reaches a terminal. */
@@ -131,6 +136,46 @@ void ob_rjust_u64(struct obuf *b, uint64_t v, size_t width);
  * reserved and nothing is flushed (out_swap_buf() points it elsewhere). */
 void out_segment_fmt(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 		     const struct seg_info *info, const struct seg_extra *x);
+/* The rows as they are printed, for the outputs made at the end (the
+ * annotated pcapng, the SVG ladder): a row is final once printed. The note
+ * and the call's text are what the text timeline says, without the "  -- ". */
+struct out_seg_row {
+	uint64_t n;
+	ts_ns ts;
+	const struct tcp_segment *seg;
+	const struct seg_info *info;
+	const char *note; /* "" when the segment has none */
+	size_t note_len;
+};
+struct out_call_row {
+	uint64_t line;
+	ts_ns ts;
+	int64_t pid;
+	uint64_t conn; /* 0: no captured connection */
+	int side;      /* 0 client, 1 server, -1 unknown */
+	int event;     /* enum call_event (sendlog.h) */
+	int failed;    /* ret == -1 (a socket call) */
+	int64_t ret;
+	const char *what; /* "send #2 (\"...\", 14) = -1 EPIPE" */
+	size_t what_len;
+	const char *note;
+	size_t note_len;
+	uint64_t cause_n; /* the segment that caused its failure, 0 none */
+	uint64_t lost_at; /* the RST that lost its bytes, 0 none */
+	uint64_t fin_n;	  /* the peer's FIN before it, 0 none */
+	uint64_t lost;	  /* bytes of it never acknowledged */
+	const uint64_t *segs; /* the segments that carried its bytes */
+	int nsegs;
+};
+struct out_sink {
+	void (*segment)(void *arg, const struct out_seg_row *row);
+	void (*call)(void *arg, const struct out_call_row *row);
+	void *arg;
+};
+/* NULL (the default) for none. The sink is copied. */
+void out_set_sink(struct out *o, const struct out_sink *s);
+const struct out_sink *out_sink(const struct out *o); /* NULL when none */
+
 /* Exchanges the output's buffer with *b: formatting into another buffer. */
 void out_swap_buf(struct out *o, struct obuf *b);
 /* Appends n bytes of finished output, flushing as needed. */

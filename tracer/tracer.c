@@ -27,6 +27,8 @@
 #include "decode.h"
 #include "flow.h"
 #include "handoff.h"
+#include "pcapng.h"
+#include "svg.h"
 #include "recorder.h"
 #include "sendlog.h"
 #include "strace.h"
@@ -98,6 +100,10 @@ struct tracer {
 	void *warn_arg;
 	int live;
 	pcap_dumper_t *dumper;
+	struct pcapng_notes *notes; /* --pcapng: the comments, by record */
+	pcap_dumper_t *ng_dumper;   /* --pcapng, live or standard input: the packets */
+	char *ng_tmp;		    /* ... kept in this temporary file */
+	struct svg *svg;	    /* --svg: the rows drawn at the end */
 	struct reader *rd; /* replaying: the reading thread */
 	int threads;	   /* replaying: read the capture and the log in threads */
 	char *tmp_log;	   /* a send log we created for -- COMMAND or the recorder */
@@ -230,6 +236,8 @@ static void show_record(struct tracer *t, uint64_t n, ts_ns ts, int r, const cha
 		damage(t, n, "out of memory for the connection table; segment skipped");
 		return;
 	}
+	if (t->notes) /* relative to the client: what it sends goes out */
+		pcapng_notes_dir(t->notes, n, info.dir ? PCAPNG_DIR_INBOUND : PCAPNG_DIR_OUTBOUND);
 	if (t->corr)
 		corr_segment(t->corr, n, ts, seg, &info);
 	else
@@ -251,6 +259,8 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	uint64_t n = t->rd ? ++t->rd->n : ++t->n;
 	if (t->dumper)
 		pcap_dump((u_char *)t->dumper, h, bytes);
+	if (t->ng_dumper)
+		pcap_dump((u_char *)t->ng_dumper, h, bytes);
 	long long sec = (long long)h->ts.tv_sec;
 	if (sec < 0 || sec > TS_MAX_SEC) {
 		/* A pcapng clock of 64 bits can say anything; in nanoseconds it
@@ -591,6 +601,119 @@ static const char *recorder_log(struct tracer *t, char *err, size_t errlen)
 	return t->calls_path;
 }
 
+/* ---- the rows, as printed, for the outputs written at the end ---------- */
+
+static void sink_segment(void *arg, const struct out_seg_row *row)
+{
+	struct tracer *t = arg;
+	if (t->notes)
+		pcapng_notes_add(t->notes, row->n, row->note, row->note_len);
+	if (t->svg)
+		svg_segment(t->svg, row);
+}
+
+/* "caused L11: send #3 ("x", 5) = -1 EPIPE: the RST at record 9 came ..." */
+static void note_call(struct tracer *t, uint64_t n, const char *role,
+		      const struct out_call_row *row)
+{
+	char buf[PCAPNG_COMMENT_MAX];
+	int len = snprintf(buf, sizeof buf, "%s L%llu: %.*s%s%.*s", role,
+			   (unsigned long long)row->line, (int)row->what_len, row->what,
+			   row->note_len ? ": " : "", (int)row->note_len, row->note);
+	if (len > 0)
+		pcapng_notes_add(t->notes, n, buf, (size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1);
+}
+
+static void sink_call(void *arg, const struct out_call_row *row)
+{
+	struct tracer *t = arg;
+	if (t->notes) {
+		if (row->cause_n)
+			note_call(t, row->cause_n, "caused", row);
+		if (row->lost_at && row->lost_at != row->cause_n)
+			note_call(t, row->lost_at, "lost the bytes of", row);
+		if (row->event == EV_RECV && row->fin_n && row->ret == 0)
+			note_call(t, row->fin_n, "read by", row);
+		for (int i = 0; i < row->nsegs && i < 8; i++)
+			note_call(t, row->segs[i], "carries", row);
+	}
+	if (t->svg)
+		svg_call(t->svg, row);
+}
+
+/* Says a path that cannot be written now, not after the replay. */
+static int probe_path(const char *opt, const char *path, char *err, size_t errlen)
+{
+	FILE *probe = fopen(path, "wb");
+	if (!probe) {
+		snprintf(err, errlen, "%s %s: %s", opt, path, strerror(errno));
+		return -1;
+	}
+	fclose(probe);
+	return 0;
+}
+
+/* --pcapng: the temporary pcap of the packets (live, or standard input)
+ * and the comment store. */
+static int pcapng_start(struct tracer *t, char *err, size_t errlen)
+{
+	if (probe_path("--pcapng", t->opts.pcapng_path, err, errlen) != 0)
+		return -1;
+	t->notes = pcapng_notes_new(err, errlen);
+	if (!t->notes)
+		return -1;
+	if (!t->live && strcmp(t->opts.read_path, "-") != 0)
+		return 0; /* the input file is read again */
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	size_t n = strlen(dir) + 32;
+	t->ng_tmp = malloc(n);
+	if (!t->ng_tmp) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(t->ng_tmp, n, "%s/rstscope-XXXXXX.pcap", dir);
+	int fd = mkstemps(t->ng_tmp, 5);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!f) {
+		snprintf(err, errlen, "--pcapng: cannot create a temporary file in %s: %s", dir,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(t->ng_tmp);
+		t->ng_tmp = NULL;
+		return -1;
+	}
+	t->ng_dumper = pcap_dump_fopen(t->p, f);
+	if (!t->ng_dumper) {
+		snprintf(err, errlen, "--pcapng: %s", pcap_geterr(t->p));
+		fclose(f);
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the annotated pcapng; 0, or -1 (said). */
+static int pcapng_finish(struct tracer *t)
+{
+	char err[512];
+	if (t->ng_dumper) {
+		pcap_dump_close(t->ng_dumper);
+		t->ng_dumper = NULL;
+	}
+	const char *src = t->ng_tmp ? t->ng_tmp : t->opts.read_path;
+	if (pcapng_notes_write(t->notes, src, t->opts.pcapng_path, err, sizeof err) != 0) {
+		warnf(t, "%s", err);
+		return -1;
+	}
+	if (pcapng_notes_dropped(t->notes))
+		warnf(t, "--pcapng %s: %llu comments left out (more than %zu, or no room for them)",
+		      t->opts.pcapng_path, (unsigned long long)pcapng_notes_dropped(t->notes),
+		      (size_t)PCAPNG_NOTES_MAX);
+	return 0;
+}
+
 struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_warn_fn warn,
 			  void *warn_arg, char *err, size_t errlen)
 {
@@ -695,6 +818,20 @@ struct tracer *tracer_new(const struct tracer_opts *opts, int out_fd, tracer_war
 		}
 		flow_table_set_max(t->flows, (uint32_t)v);
 	}
+	if (opts->pcapng_path && pcapng_start(t, err, errlen) != 0)
+		goto fail;
+	if (opts->svg_path) {
+		if (probe_path("--svg", opts->svg_path, err, errlen) != 0)
+			goto fail;
+		if (!(t->svg = svg_new(opts->svg_conn))) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
+	if (t->notes || t->svg) {
+		struct out_sink sink = { sink_segment, sink_call, t };
+		out_set_sink(t->out, &sink);
+	}
 	const char *logpath = opts->sendlog;
 	int via = t->opts.via_strace;
 	if (t->rec) {
@@ -772,6 +909,7 @@ fail:
 }
 
 static void print_summary_cb(const struct conn *c, void *arg) { out_summary(arg, c); }
+
 
 static ts_ns now_realtime(void)
 {
@@ -1025,7 +1163,8 @@ int tracer_run(struct tracer *t)
 		}
 	} else {
 		/* -w writes what was read: no reading ahead then. */
-		int lr = t->dumper || !t->threads ? RD_NO_THREAD : replay_threaded(t);
+		int lr = t->dumper || t->ng_dumper || !t->threads ? RD_NO_THREAD
+								   : replay_threaded(t);
 		if (lr == RD_NO_THREAD &&
 		    (lr = pcap_loop(t->p, -1, on_record, (u_char *)t)) == PCAP_ERROR)
 			warnf(t, "%s: record %llu: %s; stopped reading there", t->name,
@@ -1068,6 +1207,18 @@ int tracer_run(struct tracer *t)
 		      "by capture time)",
 		      (unsigned long long)st.expired, st.expired == 1 ? "" : "s",
 		      (int)(FLOW_HALF_IDLE / 1000000000), (int)(FLOW_IDLE / 1000000000));
+	if (t->notes && pcapng_finish(t) != 0)
+		return EXIT_USAGE;
+	if (t->svg) {
+		char err[512];
+		if (svg_write(t->svg, t->opts.svg_path, err, sizeof err) != 0) {
+			warnf(t, "%s", err);
+			return EXIT_USAGE;
+		}
+		if (svg_cut(t->svg))
+			warnf(t, "--svg %s: only the first %d rows are drawn (%llu more left out)",
+			      t->opts.svg_path, SVG_ROWS_MAX, (unsigned long long)svg_cut(t->svg));
+	}
 	if (t->snap_cut)
 		warnf(t,
 		      "%s: %llu records were cut by the snapshot length before the end of their "
@@ -1117,6 +1268,13 @@ void tracer_free(struct tracer *t)
 	sumstore_free(t->sums);
 	if (t->dumper)
 		pcap_dump_close(t->dumper);
+	if (t->ng_dumper)
+		pcap_dump_close(t->ng_dumper);
+	if (t->ng_tmp)
+		unlink(t->ng_tmp);
+	free(t->ng_tmp);
+	pcapng_notes_free(t->notes);
+	svg_free(t->svg);
 	recorder_free(t->rec); /* writes what it still held */
 	if (t->rec_log_fd >= 0)
 		close(t->rec_log_fd);

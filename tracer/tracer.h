@@ -28,6 +28,9 @@ struct tracer_opts {
 	const int *pids;	/* -p PID,...: record only these processes (and forks) */
 	int npids;
 	const char *calls_path; /* --write-calls FILE: where recorded calls go */
+	const char *pcapng_path; /* --pcapng FILE: the capture, annotated */
+	const char *svg_path;	 /* --svg FILE: the ladder diagram */
+	uint64_t svg_conn;	 /* --svg-conn N: only connection N, 0 for all */
 	struct out_opts out;
 };
 
