@@ -248,7 +248,9 @@ READY=$d/ready unshare -n sh -c '
 	sleep 0.3
 	"$rs" --json -w "$d/x.pcap" -p $c >"$d/live.json" 2>"$d/err" &
 	r=$!
-	sleep 0.5; touch "$d/go"
+	# the first send only once the recorder is attached (it says so)
+	i=0; while ! grep -q listening "$d/err" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	sleep 0.2; touch "$d/go"
 	wait $c; sleep 0.3; kill -INT $r; wait $r' sh "$d" "$RSTSCOPE" "$PEER"
 sends=$(jq -c 'select(.kind == "call" and .event == "send")' "$d/live.json")
 n=$(echo "$sends" | grep -c . )

@@ -37,6 +37,7 @@
 #define WARN_LIMIT     50 /* damaged records named one by one; the rest are counted */
 #define TICK_MS	       50 /* live mode: how often the log is read and rows settle */
 #define CHILD_GRACE_NS ((ts_ns)300 * 1000000) /* trace on after the command exits */
+#define LIVE_LAG_NS    ((ts_ns)100 * 1000000) /* live: calls wait this for their packets */
 /* A replayed capture that simply ends may have run on with nothing to
  * capture: only calls this long after its last record are beyond it. */
 #define END_SLACK_NS ((ts_ns)1000000000)
@@ -1060,8 +1061,12 @@ static int run_live(struct tracer *t)
 		}
 		take_calls(t);
 		ts_ns now = now_realtime();
+		/* Calls are taken once the packets of the same moment have
+		 * surely been read: a packet captured just before a call may
+		 * still wait in the kernel's buffer when the call's event is
+		 * here (under load, the recorder's events come as fast). */
 		if (t->corr)
-			corr_advance(t->corr, now);
+			corr_advance(t->corr, now - LIVE_LAG_NS);
 		/* Live, the lines made final by this batch go out now, to a pipe
 		 * as to a terminal (`rstscope | grep RST`); replay keeps its
 		 * block writes. One write per batch, not per line. */
