@@ -40,8 +40,8 @@ static void test_writer_blocks_read_back_by_libpcap(void **state)
 	assert_int_equal(pcapng_write_packet(w, 1763723790123456789LL, pkt1, 5, 60,
 					     PCAPNG_DIR_OUTBOUND, cm, cl, 2, err, sizeof err),
 			 0);
-	assert_int_equal(pcapng_write_packet(w, 1763723791000000001LL, pkt2, 8, 8, 0, NULL, NULL,
-					     0, err, sizeof err),
+	assert_int_equal(pcapng_write_packet(w, 1763723791000000001LL, pkt2, 8, 8, 0, NULL, NULL, 0,
+					     err, sizeof err),
 			 0);
 	assert_int_equal(pcapng_writer_close(w, err, sizeof err), 0);
 
@@ -96,8 +96,8 @@ static void test_notes_out_of_order_land_on_their_record(void **state)
 {
 	(void)state;
 	char *src = tmp_path(".pcap");
-	pcap_t *dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535,
-							    PCAP_TSTAMP_PRECISION_NANO);
+	pcap_t *dead =
+		pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
 	pcap_dumper_t *d = pcap_dump_open(dead, src);
 	assert_non_null(d);
 	for (int i = 0; i < 3; i++) {

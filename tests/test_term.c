@@ -39,16 +39,16 @@ static void test_compact_segment_header_once_and_note_wrapped(void **state)
 	struct term_opts o = { 0, 1, 0, 80 };
 	struct term *t = term_new(&o);
 	const char *got = run(t, seg_fin);
-	assert_string_equal(got,
-			    "#1 client 127.0.0.1:50128 <-> server 127.0.0.1:36361\n"
-			    "    8   0.301388 #1 < [F.] seq 1 ack 18 len 0\n"
-			    "        -- FIN: 127.0.0.1:36361 will send no more (FIN_WAIT); "
-			    "127.0.0.1:50128 is\n"
-			    "           now in CLOSE_WAIT and can still send\n");
+	assert_string_equal(got, "#1 client 127.0.0.1:50128 <-> server 127.0.0.1:36361\n"
+				 "    8   0.301388 #1 < [F.] seq 1 ack 18 len 0\n"
+				 "        -- FIN: 127.0.0.1:36361 will send no more (FIN_WAIT); "
+				 "127.0.0.1:50128 is\n"
+				 "           now in CLOSE_WAIT and can still send\n");
 	/* The second segment of the connection: no header; the preview kept
 	 * as it is, even what looks like options or a window inside it. */
 	got = run(t, seg_data);
-	assert_string_equal(got, "   10   0.401711 #1 > [P.] seq 18:32 ack 2 len 14 \"a <b> win 3\"\n");
+	assert_string_equal(got,
+			    "   10   0.401711 #1 > [P.] seq 18:32 ack 2 len 14 \"a <b> win 3\"\n");
 	term_free(t);
 }
 

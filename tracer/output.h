@@ -160,10 +160,10 @@ struct out_call_row {
 	size_t what_len;
 	const char *note;
 	size_t note_len;
-	uint64_t cause_n; /* the segment that caused its failure, 0 none */
-	uint64_t lost_at; /* the RST that lost its bytes, 0 none */
-	uint64_t fin_n;	  /* the peer's FIN before it, 0 none */
-	uint64_t lost;	  /* bytes of it never acknowledged */
+	uint64_t cause_n;     /* the segment that caused its failure, 0 none */
+	uint64_t lost_at;     /* the RST that lost its bytes, 0 none */
+	uint64_t fin_n;	      /* the peer's FIN before it, 0 none */
+	uint64_t lost;	      /* bytes of it never acknowledged */
 	const uint64_t *segs; /* the segments that carried its bytes */
 	int nsegs;
 };

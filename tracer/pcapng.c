@@ -157,8 +157,8 @@ struct pcapng_notes {
 	struct note_ix *ix;
 	size_t nix, cap;
 	uint64_t dropped;
-	FILE *dirs;	  /* one byte per record, from record 1 */
-	uint64_t dirs_n;  /* records written to it */
+	FILE *dirs;	 /* one byte per record, from record 1 */
+	uint64_t dirs_n; /* records written to it */
 	int dirs_failed;
 };
 
@@ -200,7 +200,8 @@ void pcapng_notes_add(struct pcapng_notes *s, uint64_t n, const char *text, size
 		len = PCAPNG_COMMENT_MAX;
 	if (s->nix == s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 1024;
-		struct note_ix *nx = ncap <= PCAPNG_NOTES_MAX ? realloc(s->ix, ncap * sizeof *nx) : NULL;
+		struct note_ix *nx =
+			ncap <= PCAPNG_NOTES_MAX ? realloc(s->ix, ncap * sizeof *nx) : NULL;
 		if (!nx) {
 			s->dropped++;
 			return;
@@ -257,8 +258,8 @@ int pcapng_notes_write(struct pcapng_notes *s, const char *source, const char *p
 		snprintf(err, errlen, "--pcapng: temporary file: %s", strerror(errno));
 		return -1;
 	}
-	pcap_t *p = pcap_open_offline_with_tstamp_precision(source, PCAP_TSTAMP_PRECISION_NANO,
-							    ebuf);
+	pcap_t *p =
+		pcap_open_offline_with_tstamp_precision(source, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!p) {
 		snprintf(err, errlen, "--pcapng: cannot read the packets again: %s", ebuf);
 		return -1;
@@ -300,8 +301,9 @@ int pcapng_notes_write(struct pcapng_notes *s, const char *source, const char *p
 			uint64_t off = ((uint64_t)s->ix[at].off_hi << 32) | s->ix[at].off_lo;
 			uint16_t l;
 			char *t = texts + (size_t)nc * PCAPNG_COMMENT_MAX;
-			if (fseeko(s->text, (off_t)off, SEEK_SET) != 0 || fread(&l, 2, 1, s->text) != 1 ||
-			    l > PCAPNG_COMMENT_MAX || fread(t, 1, l, s->text) != l)
+			if (fseeko(s->text, (off_t)off, SEEK_SET) != 0 ||
+			    fread(&l, 2, 1, s->text) != 1 || l > PCAPNG_COMMENT_MAX ||
+			    fread(t, 1, l, s->text) != l)
 				continue;
 			cm[nc] = t;
 			cl[nc++] = l;

@@ -13,16 +13,17 @@
 
 /* The layout, in pixels. The calls' text goes outside the two timelines,
  * the segments' labels between them. */
-#define W	  1220
-#define X_TIME	  8    /* the time column */
-#define X_CLIENT  450  /* the client's timeline */
-#define X_SERVER  830  /* the server's */
-#define SLANT	  8    /* an arrow's drop: loopback captures give one time per
-			* packet, so its time in flight is drawn as this minimum */
-#define LINE_H	  13   /* a line of small text */
+#define W	 1220
+#define X_TIME	 8   /* the time column */
+#define X_CLIENT 450 /* the client's timeline */
+#define X_SERVER 830 /* the server's */
+#define SLANT                                                                                      \
+	8			     /* an arrow's drop: loopback captures give one time per       \
+				      * packet, so its time in flight is drawn as this minimum */
+#define LINE_H	  13		     /* a line of small text */
 #define GAP_LONG  ((ts_ns)500000000) /* a gap longer than this is compressed */
-#define WRAP_SIDE 56   /* characters of a call's note per line */
-#define WRAP_MID  58   /* characters of a segment's note per line */
+#define WRAP_SIDE 56		     /* characters of a call's note per line */
+#define WRAP_MID  58		     /* characters of a segment's note per line */
 
 struct srow {
 	uint8_t is_call;
@@ -288,7 +289,7 @@ static int lines_of(const char *p, size_t n, int width)
 
 static const char *state_name(int st)
 {
-	static const char *names[] = { "",	    "SYN_SENT",	 "SYN_RCVD",  "ESTABLISHED",
+	static const char *names[] = { "",	     "SYN_SENT",   "SYN_RCVD",	 "ESTABLISHED",
 				       "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "LAST_ACK",
 				       "TIME_WAIT",  "CLOSED" };
 	return names[st];
@@ -365,7 +366,8 @@ static double draw_conn(struct svg *s, FILE *f, const struct sconn *k, uint64_t 
 	fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" class=\"side\">client ",
 		X_CLIENT, y + 10);
 	put_cstr(f, ep0);
-	fprintf(f, "</text>\n<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" class=\"side\">server ",
+	fprintf(f,
+		"</text>\n<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" class=\"side\">server ",
 		X_SERVER, y + 10);
 	put_cstr(f, ep1);
 	fputs("</text>\n", f);
@@ -395,8 +397,10 @@ static double draw_conn(struct svg *s, FILE *f, const struct sconn *k, uint64_t 
 					X_CLIENT, y, X_SERVER, y);
 				fprintf(f,
 					"<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" "
-					"class=\"gaptext\">%lld.%03lld s later (gap compressed)</text></g>\n",
-					(X_CLIENT + X_SERVER) / 2, y + 10, (long long)(gap / 1000000000),
+					"class=\"gaptext\">%lld.%03lld s later (gap "
+					"compressed)</text></g>\n",
+					(X_CLIENT + X_SERVER) / 2, y + 10,
+					(long long)(gap / 1000000000),
 					(long long)(gap % 1000000000 / 1000000));
 				y += 34; /* clear of the next row's label */
 			} else {
@@ -414,7 +418,7 @@ static double draw_conn(struct svg *s, FILE *f, const struct sconn *k, uint64_t 
 				    (s->rows[j].flags & TCPF_RST) && s->rows[j].ref == r->id &&
 				    s->rows[j].lost)
 					lost = 1;
-			const char *cls = r->flags & TCPF_RST   ? "rst"
+			const char *cls = r->flags & TCPF_RST	? "rst"
 					  : r->flags & TCPF_FIN ? "fin"
 					  : lost		? "lostdata"
 					  : r->len		? "data"
@@ -429,7 +433,8 @@ static double draw_conn(struct svg *s, FILE *f, const struct sconn *k, uint64_t 
 				"class=\"arrow\" marker-end=\"url(#head-%s)\"/>",
 				from, y, to + (r->dir ? 4 : -4), y + SLANT, cls);
 			fprintf(f,
-				"<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" class=\"label\">%llu "
+				"<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" "
+				"class=\"label\">%llu "
 				"[",
 				(X_CLIENT + X_SERVER) / 2, y - 3, (unsigned long long)r->id);
 			put_cstr(f, fl);
@@ -466,19 +471,24 @@ static double draw_conn(struct svg *s, FILE *f, const struct sconn *k, uint64_t 
 			int x = side ? X_SERVER : X_CLIENT;
 			int tx = side ? X_SERVER + 10 : X_CLIENT - 10;
 			const char *anchor = side ? "start" : "end";
-			fprintf(f, "<g class=\"call%s\" data-line=\"%llu\">", r->failed ? " failed" : "",
-				(unsigned long long)r->id);
+			fprintf(f, "<g class=\"call%s\" data-line=\"%llu\">",
+				r->failed ? " failed" : "", (unsigned long long)r->id);
 			put_time(f, y, r->ts, t0);
-			fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"10\" height=\"10\" class=\"mark\"/>",
+			fprintf(f,
+				"<rect x=\"%d\" y=\"%.1f\" width=\"10\" height=\"10\" "
+				"class=\"mark\"/>",
 				x - 5, y - 5);
-			fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"%s\" class=\"calltext\">L%llu ",
+			fprintf(f,
+				"<text x=\"%d\" y=\"%.1f\" text-anchor=\"%s\" "
+				"class=\"calltext\">L%llu ",
 				tx, y + 4, anchor, (unsigned long long)r->id);
 			put_text(f, s->arena + r->what, r->what_len);
 			fputs("</text>", f);
 			y += LINE_H + 2;
 			if (r->note_len) {
 				put_wrapped(f, note, r->note_len, WRAP_SIDE, tx, y + 2, anchor,
-					    r->failed ? "note cause" : (r->lost ? "note lost" : "note"));
+					    r->failed ? "note cause"
+						      : (r->lost ? "note lost" : "note"));
 				y += LINE_H * lines_of(note, r->note_len, WRAP_SIDE);
 			}
 			fputs("</g>\n", f);
@@ -529,8 +539,10 @@ static const char style[] =
 static void marker(FILE *f, const char *name, const char *colour)
 {
 	fprintf(f,
-		"<marker id=\"head-%s\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"11\" "
-		"markerHeight=\"11\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"%s\"/></marker>\n",
+		"<marker id=\"head-%s\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
+		"markerWidth=\"11\" "
+		"markerHeight=\"11\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0 0 "
+		"L10 5 L0 10 z\" fill=\"%s\"/></marker>\n",
 		name, colour);
 }
 
@@ -591,8 +603,10 @@ int svg_write(struct svg *s, const char *path, char *err, size_t errlen)
 		if (pass) {
 			fprintf(f,
 				"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-				"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
-				"viewBox=\"0 0 %d %.0f\">\n<title>rstscope: TCP ladder diagram</title>\n",
+				"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+				"height=\"%.0f\" "
+				"viewBox=\"0 0 %d %.0f\">\n<title>rstscope: TCP ladder "
+				"diagram</title>\n",
 				W, y, W, y);
 			fputs(style, f);
 			fputs("<defs>\n", f);
@@ -601,31 +615,37 @@ int svg_write(struct svg *s, const char *path, char *err, size_t errlen)
 			marker(f, "fin", "#d98200");
 			marker(f, "rst", "#d00000");
 			marker(f, "lostdata", "#d00000");
-			fputs("</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", f);
+			fputs("</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n",
+			      f);
 			fprintf(f,
-				"<text x=\"%d\" y=\"20\" class=\"title\">rstscope: TCP ladder diagram "
-				"(time flows down; seconds since the first row at the left)</text>\n",
+				"<text x=\"%d\" y=\"20\" class=\"title\">rstscope: TCP ladder "
+				"diagram "
+				"(time flows down; seconds since the first row at the "
+				"left)</text>\n",
 				X_TIME);
 		}
 		y = 34;
 		if (s->cut || s->nomem) {
 			if (pass)
 				fprintf(f,
-					"<text x=\"%d\" y=\"%.1f\" class=\"cut\">Cut: only the first %zu "
+					"<text x=\"%d\" y=\"%.1f\" class=\"cut\">Cut: only the "
+					"first %zu "
 					"rows are drawn (%llu more left out%s)</text>\n",
 					X_TIME, y + 10, s->n, (unsigned long long)s->cut,
 					s->nomem ? "; out of memory" : "");
 			y += 20;
 		}
 		if (!s->n && pass)
-			fprintf(f, "<text x=\"%d\" y=\"%.1f\">nothing to draw</text>\n", X_TIME, y + 14);
+			fprintf(f, "<text x=\"%d\" y=\"%.1f\">nothing to draw</text>\n", X_TIME,
+				y + 14);
 		y += 10;
 		for (size_t i = 0; i < no; i++)
 			y = draw_conn(s, f, find_conn(s, order[i]), order[i], y, t0);
 		if (has_none) {
 			/* Calls that match no captured connection: listed, on the left. */
-			fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"title\">calls with no captured "
-				   "connection</text>\n",
+			fprintf(f,
+				"<text x=\"%d\" y=\"%.1f\" class=\"title\">calls with no captured "
+				"connection</text>\n",
 				X_TIME, y + 16);
 			y += 34;
 			for (size_t i = 0; i < s->n; i++) {
@@ -635,15 +655,17 @@ int svg_write(struct svg *s, const char *path, char *err, size_t errlen)
 				fprintf(f, "<g class=\"call%s\" data-line=\"%llu\">",
 					r->failed ? " failed" : "", (unsigned long long)r->id);
 				put_time(f, y, r->ts, t0);
-				fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"calltext\">L%llu ", 90,
-					y + 4, (unsigned long long)r->id);
+				fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"calltext\">L%llu ",
+					90, y + 4, (unsigned long long)r->id);
 				put_text(f, s->arena + r->what, r->what_len);
 				fputs("</text>", f);
 				y += LINE_H + 2;
 				if (r->note_len) {
-					put_wrapped(f, s->arena + r->note, r->note_len, 150, 100, y + 2,
-						    "start", r->failed ? "note cause" : "note");
-					y += LINE_H * lines_of(s->arena + r->note, r->note_len, 150);
+					put_wrapped(f, s->arena + r->note, r->note_len, 150, 100,
+						    y + 2, "start",
+						    r->failed ? "note cause" : "note");
+					y += LINE_H *
+					     lines_of(s->arena + r->note, r->note_len, 150);
 				}
 				fputs("</g>\n", f);
 				y += 8;
@@ -654,7 +676,8 @@ int svg_write(struct svg *s, const char *path, char *err, size_t errlen)
 			fputs("</svg>\n", f);
 			int bad = ferror(f);
 			if (fclose(f) != 0 || bad) {
-				snprintf(err, errlen, "--svg %s: %s", path, strerror(errno ? errno : EIO));
+				snprintf(err, errlen, "--svg %s: %s", path,
+					 strerror(errno ? errno : EIO));
 				free(order);
 				fclose(null);
 				return -1;

@@ -622,7 +622,8 @@ static void note_call(struct tracer *t, uint64_t n, const char *role,
 			   (unsigned long long)row->line, (int)row->what_len, row->what,
 			   row->note_len ? ": " : "", (int)row->note_len, row->note);
 	if (len > 0)
-		pcapng_notes_add(t->notes, n, buf, (size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1);
+		pcapng_notes_add(t->notes, n, buf,
+				 (size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1);
 }
 
 static void sink_call(void *arg, const struct out_call_row *row)
@@ -911,7 +912,6 @@ fail:
 
 static void print_summary_cb(const struct conn *c, void *arg) { out_summary(arg, c); }
 
-
 static ts_ns now_realtime(void)
 {
 	struct timespec ts;
@@ -1169,7 +1169,7 @@ int tracer_run(struct tracer *t)
 	} else {
 		/* -w writes what was read: no reading ahead then. */
 		int lr = t->dumper || t->ng_dumper || !t->threads ? RD_NO_THREAD
-								   : replay_threaded(t);
+								  : replay_threaded(t);
 		if (lr == RD_NO_THREAD &&
 		    (lr = pcap_loop(t->p, -1, on_record, (u_char *)t)) == PCAP_ERROR)
 			warnf(t, "%s: record %llu: %s; stopped reading there", t->name,
