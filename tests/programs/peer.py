@@ -25,7 +25,9 @@ import time
 
 
 def log(*a):
-    print(*a, flush=True)
+    # One write(2) a line: two processes sharing the output file must not
+    # interleave inside a line (print() may write the newline apart).
+    os.write(1, (" ".join(str(x) for x in a) + "\n").encode())
 
 
 def listener(port):
