@@ -1266,6 +1266,11 @@ void tracer_free(struct tracer *t)
 {
 	if (!t)
 		return;
+	/* First: the recorder writes what it still held, to the saved log and
+	 * through feed_lines() to t->log, which must still be there. */
+	recorder_free(t->rec);
+	if (t->rec_log_fd >= 0)
+		close(t->rec_log_fd);
 	flow_table_free(t->flows);
 	corr_free(t->corr);
 	sendlog_free(t->log);
@@ -1280,9 +1285,6 @@ void tracer_free(struct tracer *t)
 	free(t->ng_tmp);
 	pcapng_notes_free(t->notes);
 	svg_free(t->svg);
-	recorder_free(t->rec); /* writes what it still held */
-	if (t->rec_log_fd >= 0)
-		close(t->rec_log_fd);
 	free(t->tmp_log);
 	free(t->calls_path);
 	if (t->has_prog)
