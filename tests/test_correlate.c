@@ -1008,7 +1008,7 @@ static void test_rst_dropped_on_the_way_is_not_the_cause(void **state)
 	seg(f, &c, 1, US(1000), FL_FA, SISN + 1, CISN + 1, 0);
 	seg(f, &c, 0, US(1100), FL_A, CISN + 1, SISN + 2, 0);
 	seg(f, &c, 0, US(2000), FL_PA, CISN + 1, SISN + 2, 14);
-	log_send(f, US(2010), CPID, &c, 0, 14, 14, NULL, 0, "");
+	uint64_t l_lost = log_send(f, US(2010), CPID, &c, 0, 14, 14, NULL, 0, "");
 	uint64_t n_rst1 = seg(f, &c, 1, US(2020), FL_R, SISN + 2, 0, 0);
 	uint64_t n_again = seg(f, &c, 0, US(210000), FL_PA, CISN + 1, SISN + 2, 14);
 	uint64_t n_rst2 = seg(f, &c, 1, US(210020), FL_R, SISN + 2, 0, 0);
@@ -1020,6 +1020,90 @@ static void test_rst_dropped_on_the_way_is_not_the_cause(void **state)
 	r = seg_row(f, n_again);
 	assert_int_equal(jint(r, "rst_missed"), (int64_t)n_rst1);
 	assert_string_equal(jstr(r, "rst_missed_why"), "dropped");
+	/* The bytes are lost with the RST that landed, not with the first. */
+	r = call_row(f, l_lost);
+	assert_int_equal(jint(r, "lost"), 14);
+	assert_int_equal(jint(r, "lost_at"), (int64_t)n_rst2);
+	assert_list(r, "retransmissions", 1, (int64_t)n_again);
+	r = seg_row(f, n_rst1);
+	assert_false(jbool(r, "landed"));
+	assert_int_equal(jint(r, "unlanded_by"), (int64_t)n_again);
+	assert_int_equal(jint(r, "lost"), 0);
+	assert_absent(r, "lost_calls");
+	r = seg_row(f, n_rst2);
+	assert_absent(r, "landed");
+	assert_int_equal(jint(r, "lost"), 14);
+	assert_list(r, "lost_calls", 1, (int64_t)l_lost);
+	assert_int_equal(jint(summary_row(f, 1), "rst"), (int64_t)n_rst2);
+	check_order(f);
+}
+
+/* A network with delay: the client's second send is made while the RST
+ * answering its first is still on its way. Both succeed, both are lost
+ * with that RST, and the second's row says the RST was already sent. */
+static void test_send_while_the_rst_was_on_its_way(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40607, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	seg(f, &c, 1, US(1000), FL_FA, SISN + 1, CISN + 1, 0);
+	seg(f, &c, 0, US(1100), FL_A, CISN + 1, SISN + 2, 0);
+	uint64_t n_a = seg(f, &c, 0, US(2000), FL_PA, CISN + 1, SISN + 2, 14);
+	uint64_t l_a = log_send(f, US(2010), CPID, &c, 0, 14, 14, NULL, 0, "");
+	uint64_t n_b = seg(f, &c, 0, US(52000), FL_PA, CISN + 15, SISN + 2, 8);
+	uint64_t l_b = log_send(f, US(52010), CPID, &c, 0, 8, 8, NULL, 14, "");
+	uint64_t n_rst1 = seg(f, &c, 1, US(302000), FL_R, SISN + 2, 0, 0);
+	uint64_t n_rst2 = seg(f, &c, 1, US(352000), FL_R, SISN + 2, 0, 0);
+	uint64_t l = log_send(f, US(400000), CPID, &c, 0, 5, -1, "EPIPE", 22, "");
+	run(f);
+	json_t *r = call_row(f, l_a);
+	assert_int_equal(jint(r, "lost"), 14);
+	assert_int_equal(jint(r, "lost_at"), (int64_t)n_rst1);
+	assert_absent(r, "rst_in_flight");
+	r = call_row(f, l_b);
+	assert_int_equal(jint(r, "lost"), 8);
+	assert_int_equal(jint(r, "lost_at"), (int64_t)n_rst1);
+	assert_true(jbool(r, "rst_in_flight"));
+	assert_int_equal(jint(r, "rst_answered"), (int64_t)n_a);
+	r = seg_row(f, n_rst1);
+	assert_int_equal(jint(r, "answers"), (int64_t)n_a);
+	assert_int_equal(jint(r, "lost"), 22);
+	assert_list(r, "lost_calls", 2, (int64_t)l_a, (int64_t)l_b);
+	r = seg_row(f, n_rst2);
+	assert_int_equal(jint(r, "already_reset_by"), (int64_t)n_rst1);
+	assert_int_equal(jint(r, "answers"), (int64_t)n_b);
+	assert_int_equal(jint(r, "lost"), 0);
+	r = call_row(f, l);
+	assert_string_equal(jstr(key(r, "cause"), "why"), "rst_in_close_wait");
+	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)n_rst1);
+	check_order(f);
+}
+
+/* The same race seen by a capture taken before the delay (at the server's
+ * end): the RST is captured before the second send's bytes. The bytes sent
+ * after it do not show that it was dropped (only a retransmission does). */
+static void test_send_after_a_captured_rst_that_had_not_arrived(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40608, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	seg(f, &c, 1, US(1000), FL_FA, SISN + 1, CISN + 1, 0);
+	seg(f, &c, 0, US(1100), FL_A, CISN + 1, SISN + 2, 0);
+	uint64_t n_a = seg(f, &c, 0, US(2000), FL_PA, CISN + 1, SISN + 2, 14);
+	log_send(f, US(2010), CPID, &c, 0, 14, 14, NULL, 0, "");
+	uint64_t n_rst1 = seg(f, &c, 1, US(2030), FL_R, SISN + 2, 0, 0);
+	seg(f, &c, 0, US(52000), FL_PA, CISN + 15, SISN + 2, 8);
+	uint64_t l_b = log_send(f, US(52010), CPID, &c, 0, 8, 8, NULL, 14, "");
+	seg(f, &c, 1, US(52030), FL_R, SISN + 2, 0, 0);
+	uint64_t l = log_send(f, US(400000), CPID, &c, 0, 5, -1, "EPIPE", 22, "");
+	run(f);
+	json_t *r = call_row(f, l_b);
+	assert_int_equal(jint(r, "lost"), 8);
+	assert_int_equal(jint(r, "lost_at"), (int64_t)n_rst1);
+	assert_true(jbool(r, "rst_in_flight"));
+	assert_int_equal(jint(r, "rst_answered"), (int64_t)n_a);
+	r = call_row(f, l);
+	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)n_rst1);
 }
 
 /* An RST outside the window: its seq is not the one expected, and a bare
@@ -1043,6 +1127,49 @@ static void test_rst_outside_the_window_is_not_the_cause(void **state)
 	r = seg_row(f, n_ack);
 	assert_int_equal(jint(r, "rst_missed"), (int64_t)n_rst);
 	assert_string_equal(jstr(r, "rst_missed_why"), "outside_window");
+}
+
+/* Sends stalled behind a window of 0 wait: not lost while the connection
+ * lives (here the capture ends first, then the window opens in another
+ * run); lost only when the connection really ends (an RST). */
+static void test_zero_window_stalled_sends_are_not_lost(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40609, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	seg(f, &c, 0, US(1000), FL_PA, CISN + 1, SISN + 1, 100);
+	uint64_t l1 = log_send(f, US(1010), CPID, &c, 0, 100, 100, NULL, 0, "");
+	uint64_t n_zero = seg(f, &c, 1, US(1020), FL_A, SISN + 1, CISN + 101, 0);
+	f->segs[n_zero - 1].win = 0;
+	uint64_t l2 = log_send(f, US(2000), CPID, &c, 0, 100, 100, NULL, 100, "");
+	uint64_t n_probe = seg(f, &c, 1, US(201000), FL_A, SISN + 1, CISN + 101, 0);
+	f->segs[n_probe - 1].win = 0;
+	run(f);
+	json_t *r = call_row(f, l1);
+	assert_int_equal(jint(r, "lost"), 0);
+	assert_absent(r, "zero_window");
+	r = call_row(f, l2);
+	assert_int_equal(jint(r, "lost"), 0);
+	assert_int_equal(jint(r, "zero_window"), (int64_t)n_probe);
+	assert_int_equal(jint(summary_row(f, 1), "bytes_lost"), 0);
+}
+
+static void test_zero_window_sends_are_lost_when_the_connection_is_reset(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40610, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	seg(f, &c, 0, US(1000), FL_PA, CISN + 1, SISN + 1, 100);
+	log_send(f, US(1010), CPID, &c, 0, 100, 100, NULL, 0, "");
+	uint64_t n_zero = seg(f, &c, 1, US(1020), FL_A, SISN + 1, CISN + 101, 0);
+	f->segs[n_zero - 1].win = 0;
+	uint64_t l2 = log_send(f, US(2000), CPID, &c, 0, 100, 100, NULL, 100, "");
+	uint64_t n_rst = seg(f, &c, 1, US(7000000), FL_RA, SISN + 1, CISN + 101, 0);
+	run(f);
+	json_t *r = call_row(f, l2);
+	assert_int_equal(jint(r, "lost"), 100);
+	assert_int_equal(jint(r, "lost_at"), (int64_t)n_rst);
+	assert_int_equal(jint(summary_row(f, 1), "bytes_lost"), 100);
 }
 
 /* A window of 0 is named on its segment: the data waits, it is not lost. */
@@ -1783,8 +1910,12 @@ int main(void)
 		T(test_recv_zero_names_the_peers_fin),
 		T(test_timeout_names_the_first_unacknowledged_segment),
 		T(test_rst_dropped_on_the_way_is_not_the_cause),
+		T(test_send_while_the_rst_was_on_its_way),
+		T(test_send_after_a_captured_rst_that_had_not_arrived),
 		T(test_rst_outside_the_window_is_not_the_cause),
 		T(test_zero_window_is_named),
+		T(test_zero_window_stalled_sends_are_not_lost),
+		T(test_zero_window_sends_are_lost_when_the_connection_is_reset),
 		T(test_local_shutdown_epipe_without_rst),
 		T(test_shutdown_event_alone_explains_epipe),
 		T(test_shutdown_read_side_does_not_explain_epipe),

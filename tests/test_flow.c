@@ -393,25 +393,55 @@ static void test_rst_after_fin_loses_the_unacknowledged_data_it_answers(void **s
 	assert_int_equal(flow_open_count(f->t), 0);
 }
 
+/* The client sends the 14 bytes again after the RST: that RST never reached
+ * its socket. The connection is open again, and the RST answering the
+ * retransmission is the one that loses the bytes. */
+static void test_rst_that_did_not_land_leaves_the_loss_to_the_next(void **state)
+{
+	struct fx *f = *state;
+	struct seg_info in;
+	struct conn *c = seed_story(f, &in);
+	in = feed(f, &CLI, &SRV, 1018, 5002, PA, 14); /* 12 */
+	assert_ptr_equal(in.conn, c);
+	assert_int_equal(in.note, NOTE_RETRANSMIT);
+	assert_int_equal(in.rst_missed, 11);
+	assert_int_equal(in.rst_outside, 0);
+	assert_int_equal(c->closed, 0);
+	assert_int_equal(c->rst_from, -1);
+	assert_int_equal(c->lost, 0);
+	assert_int_equal(c->rst_missed_n, 11);
+	in = feed(f, &SRV, &CLI, 5002, 0, R, 0); /* 13 */
+	assert_ptr_equal(in.conn, c);
+	assert_int_equal(in.note, NOTE_RST_AFTER_FIN);
+	assert_int_equal(in.note_bytes, 14);
+	assert_int_equal(in.note_ref, 10);
+	assert_int_equal(in.rst_again, 0);
+	assert_int_equal(c->lost, 14);
+	assert_int_equal(c->rst_lost_n, 10);
+	assert_int_equal(c->side[1].rst_n, 13);
+	assert_int_equal(c->closed, 1);
+	flow_table_flush(f->t);
+	assert_int_equal(f->r.n, 1);
+	assert_int_equal(f->r.copy[0].lost, 14);
+}
+
+/* New data after the RST (it was still on its way) draws a second RST: the
+ * bytes are counted once, and the second says the first had reset it. */
 static void test_repeated_rst_counts_lost_bytes_once(void **state)
 {
 	struct fx *f = *state;
 	struct seg_info in;
 	struct conn *c = seed_story(f, &in);
-	/* The client retransmits the 14 bytes; the server resets again. */
-	in = feed(f, &CLI, &SRV, 1018, 5002, PA, 14); /* 12 */
-	assert_ptr_equal(in.conn, c);
-	assert_int_equal(in.note, NOTE_RETRANSMIT);
+	in = feed(f, &CLI, &SRV, 1032, 5002, PA, 8); /* 12: new data, sent before the RST came */
+	assert_int_equal(in.rst_missed, 0);
 	in = feed(f, &SRV, &CLI, 5002, 0, R, 0); /* 13 */
-	assert_ptr_equal(in.conn, c);
 	assert_int_equal(in.note, NOTE_RST_AFTER_FIN);
 	assert_int_equal(in.note_bytes, 0);
+	assert_int_equal(in.rst_again, 11);
+	assert_int_equal(in.note_ref, 12);
 	assert_int_equal(c->lost, 14);
 	assert_int_equal(c->rst_lost_n, 10);
 	assert_int_equal(c->side[1].rst_n, 11);
-	flow_table_flush(f->t);
-	assert_int_equal(f->r.n, 1);
-	assert_int_equal(f->r.copy[0].lost, 14);
 }
 
 static void test_rst_without_fin_is_abort_and_loses_unacked_bytes(void **state)
@@ -862,6 +892,7 @@ int main(void)
 		T(test_data_after_own_fin_is_noted_invalid),
 		T(test_fin_carrying_data_after_peer_fin_keeps_the_data_note),
 		T(test_rst_after_fin_loses_the_unacknowledged_data_it_answers),
+		T(test_rst_that_did_not_land_leaves_the_loss_to_the_next),
 		T(test_repeated_rst_counts_lost_bytes_once),
 		T(test_rst_without_fin_is_abort_and_loses_unacked_bytes),
 		T(test_rst_abort_with_everything_acked_loses_nothing),

@@ -26,8 +26,13 @@
 #define SCAN_BACK      4096		     /* rows searched from the tail for a back-annotation */
 #define RST_PULL_NS    ((ts_ns)50 * 1000000) /* sends returning this soon after an RST */
 #define PENDING_MAX_NS ((ts_ns)5 * 1000000000) /* a send printed unsettled after this */
+#define PENDING_ZW_NS  ((ts_ns)300 * 1000000000) /* ... replaying, behind a window of 0 */
 #define DTEXT_MAX      ((size_t)16 << 20) /* deferred text held before waiting rows are forced */
 #define LIVE_SETTLE_NS ((ts_ns)250 * 1000000) /* live: late log lines still find their place */
+/* An RST is taken to have landed when its receiver has not sent again this
+ * long after it (a retransmission comes after one RTO: 200 ms at least),
+ * or at once when a call on the receiving socket fails. */
+#define RST_LAND_NS ((ts_ns)2 * 1000000000)
 
 /* ROW_TEXT: lines already final, formatted into the deferred text (replay
  * only): they wait behind a row that is not final yet, as bytes. */
@@ -102,8 +107,12 @@ struct row {
 	uint64_t lost_lines[ROW_LOST];
 	uint32_t lost_sends[ROW_LOST];
 	uint8_t n_lost;
-	uint64_t rst_missed; /* this segment shows that RST never landed (seg_extra) */
-	uint8_t rst_outside;
+	uint64_t lost_bytes; /* what those sends lose */
+	/* The first RST of a connection waits until it is known to have landed
+	 * (rst_hold; cc is its connection meanwhile), or shown not to have:
+	 * unlanded_by is then the record that shows it. */
+	uint8_t rst_hold, unlanded_outside;
+	uint64_t unlanded_by;
 	/* ROW_CALL */
 	struct call call;
 	struct cconn *cc; /* valid while pending */
@@ -119,6 +128,8 @@ struct row {
 	uint64_t acked, lost;
 	uint8_t settled_how;	    /* 0 acked, 1 reset, 2 closed, 3 end of input, 4 forced */
 	uint64_t settle_n;	    /* the RST that lost it */
+	uint64_t in_flight;	    /* that RST was on its way when it was sent: the data it answered */
+	uint64_t zero_win_n;	    /* settled unacknowledged while the peer's window was 0 */
 	uint64_t fin_n;		    /* the peer's FIN before the call, if any */
 	struct explain_evidence ev; /* what explain_call() was given (strings: see row_ev()) */
 	struct explanation x;	    /* its verdict: x.cause, x.n */
@@ -158,6 +169,7 @@ struct cside {
 	uint32_t retx, mark_ack;
 	uint8_t mark_any;
 	uint64_t off_end, off_line; /* the end of the logged sends' bytes, and its line */
+	uint64_t zero_win_n; /* this side's last window was 0: that segment (the peer's data waits) */
 	/* The first ring and waiting list live here (no allocation for most
 	 * connections); larger ones go to the heap. */
 	struct row *pend_inl[PEND_INL];
@@ -169,9 +181,14 @@ struct cconn {
 	uint8_t reset;
 	int rst_from;
 	uint64_t rst_n, rst_row;
+	/* Not yet known to have landed: the sends it would lose wait. */
+	uint8_t rst_held;
+	ts_ns rst_ts;
+	uint64_t rst_ans_n;    /* the data segment it answers (0: none, or not known) */
+	uint32_t rst_ans_end;  /* ... where that segment's bytes end (stream offset) */
+	uint8_t rst_ans_known; /* rst_ans_end is set */
 	uint8_t rst_after_fin; /* the RST sender had sent its FIN first */
 	uint8_t rst_refused;   /* it answered the other side's SYN (ack = ISN + 1) */
-	uint8_t rst_seq_off;   /* its seq was not the one its receiver expected */
 	/* An RST that did not reach its socket (enum rst_miss), and that socket's side. */
 	uint64_t rst_missed_n;
 	uint8_t rst_missed;
@@ -459,6 +476,20 @@ static struct row *q_find(struct correlator *k, uint64_t id)
 	return NULL;
 }
 
+/* The same, through the whole queue: for the rare look-up that must not miss
+ * (a held RST). */
+static struct row *q_find_all(struct correlator *k, uint64_t id)
+{
+	if (!id)
+		return NULL;
+	for (size_t i = k->qlen; i > 0; i--) {
+		struct row *r = *qat(k, i - 1);
+		if (r->id == id)
+			return r;
+	}
+	return NULL;
+}
+
 /* ---- per-connection state ------------------------------------------------- */
 
 static struct cconn *cc_get(struct correlator *k, struct conn *c)
@@ -576,6 +607,8 @@ static void settle(struct correlator *k, struct row *r, uint8_t how)
 			r->lost = (uint64_t)r->call.ret - r->acked;
 		cc->c->calls.bytes_acked += r->acked;
 		cc->c->calls.bytes_lost += r->lost;
+		if (r->side >= 0 && r->acked < (uint64_t)r->call.ret)
+			r->zero_win_n = cc->side[1 - r->side].zero_win_n;
 		pend_remove(&cc->side[r->side], r);
 	}
 	r->cc = NULL;
@@ -584,6 +617,66 @@ static void settle(struct correlator *k, struct row *r, uint8_t how)
 		*(struct row **)r = k->dead;
 		k->dead = r;
 	}
+}
+
+/* The connection's first RST has landed (a call on the receiving socket
+ * failed, or its receiver stayed silent RST_LAND_NS, or the connection
+ * ended): the sends it caught are lost with it. A send of the receiver's
+ * whose bytes come after the data the RST answers was made while the RST
+ * was already on its way. */
+static void rst_confirm(struct correlator *k, struct cconn *cc)
+{
+	if (!cc->rst_held)
+		return;
+	cc->rst_held = 0;
+	struct row *rr = q_find_all(k, cc->rst_row);
+	if (rr) {
+		rr->rst_hold = 0;
+		rr->cc = NULL;
+	}
+	int rcv = 1 - cc->rst_from;
+	for (int side = 0; side < 2; side++) {
+		struct cside *ps = &cc->side[side];
+		while (ps->npend) {
+			struct row *p = ps->pend[0];
+			if (side == rcv && cc->rst_ans_n && p->call.off >= 0) {
+				int later = cc->rst_ans_known
+						    ? !seq_after(cc->rst_ans_end, (uint32_t)p->call.off)
+						    : p->segs.n && nl_items(&p->segs)[0] > cc->rst_ans_n;
+				if (later)
+					p->in_flight = cc->rst_ans_n;
+			}
+			p->settle_n = cc->rst_n;
+			settle(k, p, 1);
+		}
+	}
+}
+
+/* The connection's first RST did not land (record n, from the side s it was
+ * sent to, shows it; outside: RFC 5961's challenge ACK): it loses nothing,
+ * its row says so, and the next RST is the one that may count. */
+static void rst_unland(struct correlator *k, struct cconn *cc, uint64_t n, int s, int outside)
+{
+	struct row *rr = q_find_all(k, cc->rst_row);
+	if (rr) {
+		rr->rst_hold = 0;
+		rr->cc = NULL;
+		rr->n_lost = 0;
+		rr->lost_bytes = 0;
+		rr->unlanded_by = n;
+		rr->unlanded_outside = (uint8_t)outside;
+		rr->info.note_bytes = 0;
+	}
+	cc->rst_missed_n = cc->rst_n;
+	cc->rst_missed = outside ? RST_MISS_OUTSIDE : RST_MISS_DROPPED;
+	cc->rst_missed_to = s;
+	cc->reset = 0;
+	cc->rst_from = -1;
+	cc->rst_held = 0;
+	cc->rst_row = 0;
+	for (int side = 0; side < 2; side++)
+		for (int i = 0; i < cc->side[side].npend; i++)
+			cc->side[side].pend[i]->settle_n = 0;
 }
 
 /* ---- rendering ----------------------------------------------------------- */
@@ -783,17 +876,37 @@ static void call_text(struct correlator *k, struct row *r)
 				ob_str(b, " with the RST at record ");
 				ob_u64(b, r->settle_n);
 			}
+			if (r->in_flight) {
+				/* It answered earlier bytes: it had left before these. */
+				ob_str(b, ", which was already on its way when this send was made (it "
+					  "answered the data of record ");
+				ob_u64(b, r->in_flight);
+				ob_str(b, "): the send could not know, so it succeeded");
+			}
 			any = 1;
 		} else if (r->unsettled) {
+			uint64_t z = r->cc && r->side >= 0 ? r->cc->side[1 - r->side].zero_win_n : 0;
 			ob_str(b, any ? "; " : "  -- ");
 			ob_u64(b, r->acked);
 			ob_str(b, " bytes acknowledged so far; the rest unacknowledged for 5 s");
+			if (z) {
+				ob_str(b, ": the peer's receive window is full (record ");
+				ob_u64(b, z);
+				ob_str(b, "), the data waits, it is not lost");
+			}
 			any = 1;
 		} else if (r->settled_how == 3 && r->acked < (uint64_t)c->ret) {
 			ob_str(b, any ? "; " : "  -- ");
-			ob_str(b,
-			       r->beyond ? "after the end of the capture: its fate was not captured"
-					 : "not yet acknowledged when the capture ended");
+			if (r->zero_win_n && !r->beyond) {
+				ob_str(b, "still waiting when the capture ended: the peer's receive "
+					  "window is full (record ");
+				ob_u64(b, r->zero_win_n);
+				ob_str(b, "), the data waits, it is not lost");
+			} else {
+				ob_str(b, r->beyond
+						  ? "after the end of the capture: its fate was not captured"
+						  : "not yet acknowledged when the capture ended");
+			}
 			any = 1;
 			said_beyond = r->beyond;
 		}
@@ -891,6 +1004,12 @@ static void call_json(struct correlator *k, struct row *r)
 				      (int)r->retrans.n);
 		json_int(b, "acked", (int64_t)r->acked, 1);
 		json_int(b, "lost", (int64_t)r->lost, !r->unsettled);
+		if (r->zero_win_n || (r->unsettled && r->cc && r->side >= 0 &&
+				       r->cc->side[1 - r->side].zero_win_n))
+			json_int(b, "zero_window",
+				 (int64_t)(r->zero_win_n ? r->zero_win_n
+							 : r->cc->side[1 - r->side].zero_win_n),
+				 1);
 		if (r->unsettled) {
 			ob_str(b, ",\"unsettled\":true");
 			json_str(b, "unsettled_reason",
@@ -903,6 +1022,10 @@ static void call_json(struct correlator *k, struct row *r)
 				 1); /* sent after the peer's FIN */
 		if (r->settle_n)
 			json_int(b, "lost_at", (int64_t)r->settle_n, 1);
+		if (r->in_flight) {
+			ob_str(b, ",\"rst_in_flight\":true");
+			json_int(b, "rst_answered", (int64_t)r->in_flight, 1);
+		}
 	}
 	if (c->ret == -1 && sock) {
 		json_cause(b, r);
@@ -1028,11 +1151,11 @@ static void print_row(struct correlator *k, struct row *r)
 		return;
 	}
 	if (r->kind == ROW_SEG) {
-		struct seg_extra x = { r->n_lost, r->lost_lines, r->lost_sends, r->rst_missed,
-				       r->rst_outside };
+		struct seg_extra x = { r->n_lost,      r->lost_lines,	     r->lost_sends,
+				       r->unlanded_by, r->unlanded_outside, r->lost_bytes };
 		r->info.conn = &r->conn;
 		out_segment_x(k->out, r->n, r->ts, &r->kseg.seg, &r->info,
-			      r->n_lost || r->rst_missed ? &x : NULL);
+			      r->n_lost || r->unlanded_by ? &x : NULL);
 		return;
 	}
 	call_sink(k, r);
@@ -1202,6 +1325,11 @@ static void process_call(struct correlator *k, const struct call *c)
 			if (cc) {
 				r->was_reset = cc->reset;
 				cc->side[dir].calls++;
+				/* The socket the RST went to reports an error: it landed. */
+				if (cc->rst_held && dir == 1 - cc->rst_from && c->ret == -1 &&
+				    (!strcmp(c->err, "EPIPE") || !strcmp(c->err, "ECONNRESET") ||
+				     !strcmp(c->err, "ENOTCONN")))
+					rst_confirm(k, cc);
 			}
 			r->fin_n = conn->side[1 - dir].fin_n; /* the peer's FIN, if already seen */
 			if (c->has_seq && (c->event == EV_SEND || c->event == EV_RECV)) {
@@ -1328,17 +1456,24 @@ static void process_call(struct correlator *k, const struct call *c)
 			r->cc = cc;
 			if (r->acked >= (uint64_t)c->ret && (have_isn || r->has_seq)) {
 				settle(k, r, 0);
-			} else if (cc->reset) {
-				/* The RST came in before this call returned (it usually
-				 * does on loopback): its bytes are already lost. */
+			} else if (cc->reset && !cc->rst_held) {
+				/* The RST came in before this call returned, and has
+				 * landed: its bytes are already lost. */
 				r->settle_n = cc->rst_n;
 				settle(k, r, 1);
-				struct row *rst = q_find(k, cc->rst_row);
-				if (rst && rst->n_lost < ROW_LOST && r->lost) {
-					rst->lost_lines[rst->n_lost] = c->line;
-					rst->lost_sends[rst->n_lost++] = r->send_no;
-				}
 			} else {
+				if (cc->reset) {
+					/* The RST came in before this call returned (it
+					 * usually does on loopback): its bytes are lost
+					 * with it, once it is known to have landed. */
+					r->settle_n = cc->rst_n;
+					struct row *rst = q_find_all(k, cc->rst_row);
+					if (rst && rst->n_lost < ROW_LOST && r->acked < (uint64_t)c->ret) {
+						rst->lost_bytes += (uint64_t)c->ret - r->acked;
+						rst->lost_lines[rst->n_lost] = c->line;
+						rst->lost_sends[rst->n_lost++] = r->send_no;
+					}
+				}
 				/* Full (and no memory for more): the oldest is forced. */
 				if (cs->npend == PEND_MAX ||
 				    (cs->npend == cs->pcap && pend_grow(cs) != 0))
@@ -1637,6 +1772,16 @@ static void free_dead(struct correlator *k)
 	}
 }
 
+/* How long a send waits for its fate before it is printed unsettled. Behind
+ * a window of 0 the wait is the peer's program, not the network: replaying,
+ * such a send waits longer (the queue's memory is bounded all the same). */
+static ts_ns pending_max(const struct correlator *k, const struct row *h)
+{
+	if (k->settle_ns == 0 && h->cc && h->side >= 0 && h->cc->side[1 - h->side].zero_win_n)
+		return PENDING_ZW_NS;
+	return PENDING_MAX_NS;
+}
+
 void corr_flush(struct correlator *k, ts_ns now)
 {
 	if (now > k->now)
@@ -1646,11 +1791,22 @@ void corr_flush(struct correlator *k, ts_ns now)
 		struct row *h = *qat(k, 0);
 		if (h->ts > k->now - k->settle_ns)
 			break;
+		/* A first RST, and the sends it would lose, wait to know whether
+		 * it landed (a retransmission after it says it did not). */
+		struct cconn *held = h->kind == ROW_SEG && h->rst_hold ? h->cc
+				     : h->pending && h->cc && h->cc->rst_held ? h->cc
+									     : NULL;
+		if (held) {
+			if (k->now - held->rst_ts < RST_LAND_NS && k->dtext.len < DTEXT_MAX)
+				break;
+			rst_confirm(k, held);
+			h->rst_hold = 0;
+		}
 		if (h->pending) {
 			struct cconn *cc = h->cc;
 			if (cc && (cc->c->closed || cc->reset))
 				settle(k, h, 2);
-			else if (h->ts > k->now - PENDING_MAX_NS && k->dtext.len < DTEXT_MAX)
+			else if (h->ts > k->now - pending_max(k, h) && k->dtext.len < DTEXT_MAX)
 				break; /* wait for its acknowledgment */
 		}
 		pop_head(k);
@@ -1781,10 +1937,9 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	uint64_t lost_lines[ROW_LOST];
 	uint32_t lost_sends[ROW_LOST];
 	uint8_t n_lost = 0;
+	uint64_t lost_bytes = 0;
 	int s = info->dir;
 	int is_rst_first = 0;
-	uint64_t missed = 0; /* this segment shows that RST never landed */
-	uint8_t missed_out = 0;
 	if (cc) {
 		struct cside *cs = &cc->side[s];
 		/* Data: remember it, and give it to the sends it carries. */
@@ -1843,47 +1998,47 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 			}
 		}
 		track_unacked(cc, conn, n, ts, seg, info);
-		/* An RST from the other side that this side goes on after did not
-		 * reach its socket: a reset socket sends nothing more, so a segment
-		 * sent again means it was dropped on the way; an ACK alone, when
-		 * the RST's seq was not the one expected, is the challenge ACK of
-		 * RFC 5961 (the RST was ignored). The next RST may land. */
-		if (cc->reset && cc->rst_from == 1 - s && !(seg->flags & TCPF_RST)) {
-			int again = info->note == NOTE_RETRANSMIT;
-			int challenge = cc->rst_seq_off && !seg->len &&
-					!(seg->flags & (TCPF_SYN | TCPF_FIN));
-			if (again || challenge) {
-				missed = cc->rst_n;
-				missed_out = !again;
-				cc->rst_missed_n = cc->rst_n;
-				cc->rst_missed = again ? RST_MISS_DROPPED : RST_MISS_OUTSIDE;
-				cc->rst_missed_to = s;
-				cc->reset = 0;
-				cc->rst_from = -1;
-			}
-		}
+		/* A window of 0: the other side's data waits (it is not lost). */
+		if ((seg->flags & TCPF_ACK) && !(seg->flags & (TCPF_RST | TCPF_SYN)))
+			cs->zero_win_n = seg->win == 0 && !(seg->flags & TCPF_FIN) ? n : 0;
+		/* This side went on after the other's RST (flow.c): it did not land. */
+		if (info->rst_missed && cc->reset && cc->rst_from == 1 - s)
+			rst_unland(k, cc, n, s, info->rst_outside);
 		if ((seg->flags & TCPF_RST) && !cc->reset) {
 			is_rst_first = 1;
 			cc->reset = 1;
+			cc->rst_held = 1;
 			cc->rst_from = s;
 			cc->rst_n = n;
+			cc->rst_ts = ts;
 			cc->rst_after_fin = conn->side[s].fin_n != 0;
 			cc->rst_refused = (seg->flags & TCPF_ACK) && conn->side[1 - s].isn_known &&
 					  (info->note == NOTE_RST_REFUSED ||
 					   seg->ack == conn->side[1 - s].isn + 1) &&
 					  !conn->side[1 - s].bytes;
-			/* The receiver expects the sender's next byte: what it has
-			 * acknowledged of it. */
-			cc->rst_seq_off =
-				conn->side[s].acked_any && seg->seq != conn->side[s].acked;
-			/* Whatever is unacknowledged now is lost, both ways. */
+			/* The data it answers, and where that data ends. */
+			cc->rst_ans_n = info->note == NOTE_RST_AFTER_FIN ? info->note_ref : 0;
+			cc->rst_ans_known = 0;
+			struct cside *ps = &cc->side[1 - s];
+			for (int i = 0; cc->rst_ans_n && i < ps->rcount; i++) {
+				const struct recent_seg *g =
+					&ps->recent[(ps->rhead + ps->rcap - 1 - i) % ps->rcap];
+				if (g->n == cc->rst_ans_n && g->b != g->a) {
+					cc->rst_ans_end = g->b;
+					cc->rst_ans_known = 1;
+					break;
+				}
+			}
+			/* Whatever is unacknowledged now is lost with it, both ways,
+			 * once it is known to have landed (rst_confirm()). */
 			for (int side = 0; side < 2; side++) {
-				struct cside *ps = &cc->side[side];
-				while (ps->npend) {
-					struct row *p = ps->pend[0];
+				struct cside *qs = &cc->side[side];
+				for (int i = 0; i < qs->npend; i++) {
+					struct row *p = qs->pend[i];
 					p->settle_n = n;
-					settle(k, p, 1);
-					if (side != s && p->lost && n_lost < ROW_LOST) {
+					uint64_t got = acked_of(conn, side, p);
+					if (side != s && n_lost < ROW_LOST && got < (uint64_t)p->call.ret) {
+						lost_bytes += (uint64_t)p->call.ret - got;
 						lost_lines[n_lost] = p->call.line;
 						lost_sends[n_lost++] = p->send_no;
 					}
@@ -1895,23 +2050,20 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	 * waits and no late evidence can come (replaying), this row is printed
 	 * as it is, without a copy into the queue. */
 	corr_flush(k, ts);
-	if (k->qlen == 0 && k->settle_ns == 0) {
-		struct seg_extra x = { n_lost, lost_lines, lost_sends, missed, missed_out };
-		out_segment_x(k->out, n, ts, seg, info, n_lost || missed ? &x : NULL);
-		if (is_rst_first)
-			cc->rst_row = 0;
+	/* A first RST waits in the queue until it is known to have landed. */
+	if (k->qlen == 0 && k->settle_ns == 0 && !is_rst_first) {
+		struct seg_extra x = { n_lost, lost_lines, lost_sends, 0, 0, lost_bytes };
+		out_segment_x(k->out, n, ts, seg, info, n_lost ? &x : NULL);
 		return;
 	}
-	if (k->settle_ns == 0 && dtext_room(k) == 0) {
+	if (k->settle_ns == 0 && !is_rst_first && dtext_room(k) == 0) {
 		/* Replaying, nothing can change this line any more: keep it as
 		 * text behind the rows that wait. */
-		struct seg_extra x = { n_lost, lost_lines, lost_sends, missed, missed_out };
+		struct seg_extra x = { n_lost, lost_lines, lost_sends, 0, 0, lost_bytes };
 		size_t start = k->dtext.len;
 		out_swap_buf(k->out, &k->dtext);
-		out_segment_fmt(k->out, n, ts, seg, info, n_lost || missed ? &x : NULL);
+		out_segment_fmt(k->out, n, ts, seg, info, n_lost ? &x : NULL);
 		out_swap_buf(k->out, &k->dtext);
-		if (is_rst_first)
-			cc->rst_row = 0;
 		push_text(k, start, ts, 1);
 		return;
 	}
@@ -1929,8 +2081,11 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	r->conn.id = conn->id;
 	memcpy(r->conn.ep, conn->ep, sizeof *conn - offsetof(struct conn, ep));
 	r->n_lost = n_lost;
-	r->rst_missed = missed;
-	r->rst_outside = missed_out;
+	r->lost_bytes = lost_bytes;
+	r->unlanded_by = 0;
+	r->unlanded_outside = 0;
+	r->rst_hold = (uint8_t)is_rst_first;
+	r->cc = is_rst_first ? cc : NULL;
 	memcpy(r->lost_lines, lost_lines, n_lost * sizeof *lost_lines);
 	memcpy(r->lost_sends, lost_sends, n_lost * sizeof *lost_sends);
 	if (is_rst_first)
@@ -1943,6 +2098,7 @@ void corr_conn_retire(struct correlator *k, struct conn *c)
 	struct cconn *cc = c->user;
 	if (!cc)
 		return;
+	rst_confirm(k, cc);
 	for (int s = 0; s < 2; s++) {
 		while (cc->side[s].npend)
 			settle(k, cc->side[s].pend[0], c->closed || cc->reset ? 2 : 3);

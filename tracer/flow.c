@@ -558,6 +558,8 @@ int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t 
 				info->note = NOTE_DATA_AFTER_OWN_FIN;
 				info->note_ref = me->fin_n;
 			} else if (peer->fin_n) {
+				if (!me->data_after_fin)
+					me->first_after_fin_n = n;
 				me->data_after_fin += seg->len;
 				info->note = NOTE_DATA_AFTER_PEER_FIN;
 				info->note_bytes = seg->len;
@@ -574,6 +576,30 @@ int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t 
 		if (!peer->acked_any || seq_after(seg->ack, peer->acked)) {
 			peer->acked = seg->ack;
 			peer->acked_any = 1;
+		}
+	}
+
+	/* The peer's RST did not land if this side goes on after it: a reset
+	 * socket sends nothing more, so data sent again means it was dropped
+	 * on the way; an ACK alone, when the RST's seq was not the one
+	 * expected, is the challenge ACK of RFC 5961 (it was ignored). The
+	 * connection is open again, and the next RST may land. */
+	if (c->rst_from == 1 - d && !(seg->flags & TCPF_RST)) {
+		int again = info->note == NOTE_RETRANSMIT;
+		int challenge =
+			c->rst_seq_off && !seg->len && !(seg->flags & (TCPF_SYN | TCPF_FIN));
+		if (again || challenge) {
+			info->rst_missed = c->rst_missed_n = peer->rst_n;
+			info->rst_outside = !again;
+			peer->rst_n = 0;
+			c->rst_from = -1;
+			c->rst_lost_n = 0;
+			c->lost = 0;
+			if (c->closed_by_rst) {
+				c->closed = 0;
+				c->closed_by_rst = 0;
+				relist(t, c, L_OPEN, ts);
+			}
 		}
 	}
 
@@ -602,6 +628,10 @@ int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t 
 			info->note_ref = 0;
 		} else if (me->fin_n && peer->data_after_fin > 0) {
 			info->note = NOTE_RST_AFTER_FIN;
+			/* The first answers the first bytes its closed socket could
+			 * not take; one after it, the latest. */
+			if (c->rst_from < 0)
+				info->note_ref = peer->first_after_fin_n;
 		} else if (me->fin_n && peer->fin_n) {
 			info->note = NOTE_RST_AFTER_CLOSE;
 		} else {
@@ -610,9 +640,15 @@ int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t 
 		/* Count each lost byte once, even when RSTs repeat. */
 		if (c->rst_from < 0) {
 			c->rst_from = d;
-			c->rst_lost_n = lost ? peer->last_data_n : 0;
+			c->rst_lost_n = lost ? info->note_ref : 0;
 			c->lost = lost;
 			info->note_bytes = lost;
+			/* Its receiver expects our next byte: what it acknowledged. */
+			c->rst_seq_off = me->acked_any && seg->seq != me->acked;
+			if (!c->closed)
+				c->closed_by_rst = 1;
+		} else if (c->side[c->rst_from].rst_n && c->side[c->rst_from].rst_n != n) {
+			info->rst_again = c->side[c->rst_from].rst_n;
 		}
 		mark_closed(t, c, ts);
 	}

@@ -47,6 +47,7 @@ struct flow_side {
 	uint64_t rst_n;		 /* record number of the first RST, 0 when none */
 	uint64_t last_data_n;	 /* record number of the last new data segment */
 	uint64_t data_after_fin; /* payload bytes sent after the peer's FIN */
+	uint64_t first_after_fin_n; /* record number of the first data after the peer's FIN */
 	uint64_t retrans;	 /* retransmitted segments */
 	uint8_t isn_known, sent_any, acked_any;
 };
@@ -79,6 +80,13 @@ struct conn {
 	uint64_t lost;	     /* payload bytes never acknowledged at RST */
 	uint64_t rst_lost_n; /* the data segment the first RST answered */
 	int rst_from;	     /* side that sent the first RST, -1 when none */
+	/* An RST that did not reach its socket: the receiver sent again after
+	 * it (dropped on the way), or answered it with an ACK alone when its
+	 * seq was not the one expected (RFC 5961's challenge ACK). It is then
+	 * as if it had not been sent: rst_from and the loss wait for the next. */
+	uint64_t rst_missed_n;
+	uint8_t rst_seq_off;   /* the first RST's seq was not the one its receiver expects */
+	uint8_t closed_by_rst; /* closed is that RST's doing */
 	int first_fin_from;  /* side that sent the first FIN, -1 when none */
 	struct flow_calls calls;
 	void *user; /* the correlator's per-connection state */
@@ -103,6 +111,13 @@ struct seg_info {
 	uint64_t
 		note_ref; /* record number the note refers to (RST: data answered; FIN: peer FIN) */
 	uint8_t new_conn; /* this segment opened the connection entry */
+	/* This segment shows that the RST at record rst_missed never reached
+	 * this side's socket: sent again after it (dropped on the way), or,
+	 * rst_outside, an ACK alone answering an RST whose seq was not the one
+	 * expected (RFC 5961). 0: nothing of the kind. */
+	uint64_t rst_missed;
+	uint8_t rst_outside;
+	uint64_t rst_again; /* an RST after the connection was reset: the first RST's record */
 };
 
 /* Why a connection was retired (struct conn's gone). */

@@ -485,6 +485,8 @@ const char *text_escape_str(char *buf, size_t size, const char *s, size_t n, siz
 static void ob_lost(struct obuf *b, uint64_t bytes, const struct seg_extra *x)
 {
 	if (x && x->n_lost) {
+		if (x->lost_bytes)
+			bytes = x->lost_bytes; /* with what never left the sender's buffer */
 		ob_str(b, "the ");
 		ob_u64(b, bytes);
 		ob_str(b, bytes == 1 ? " byte of send #" : " bytes of send #");
@@ -500,14 +502,42 @@ static void ob_lost(struct obuf *b, uint64_t bytes, const struct seg_extra *x)
 	ob_str(b, bytes == 1 ? " byte is lost" : " bytes are lost");
 }
 
+/* What an RST did to the bytes in flight: "; the 14 bytes of send #3 are
+ * lost"; for one that did not land, or came after the connection was reset
+ * already, that instead. Returns 1 if it said one of those two; with
+ * always, it says the loss otherwise. */
+static int rst_fate(struct obuf *b, const struct conn *c, const struct seg_info *in,
+		    const struct seg_extra *x, int always)
+{
+	if (x && x->unlanded_by) {
+		ob_str(b, "; it never reached ");
+		ob_str(b, c->ep[1 - in->dir]);
+		ob_str(b, x->unlanded_outside ? "'s connection (ignored: record "
+					      : "'s socket (dropped on the way: record ");
+		ob_u64(b, x->unlanded_by);
+		ob_str(b, " shows it), so nothing is lost by it");
+		return 1;
+	}
+	if (in->rst_again) {
+		ob_str(b, "; the connection was already reset by the RST at record ");
+		ob_u64(b, in->rst_again);
+		return 1;
+	}
+	if (always) {
+		ob_str(b, "; ");
+		ob_lost(b, in->note_bytes, x);
+	}
+	return 0;
+}
+
 static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_info *in,
 			 const struct seg_extra *x)
 {
 	const char *from = c->ep[in->dir], *to = c->ep[1 - in->dir];
-	if (x && x->rst_missed) {
-		if (x->rst_outside) {
+	if (in->rst_missed) {
+		if (in->rst_outside) {
 			ob_str(b, "  -- an ACK alone after the RST at record ");
-			ob_u64(b, x->rst_missed);
+			ob_u64(b, in->rst_missed);
 			ob_str(b, ": that RST's sequence number was not the one expected, so ");
 			ob_str(b, from);
 			ob_str(b, " ignored it and answered to check (RFC 5961 challenge ACK)");
@@ -515,7 +545,7 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 			ob_str(b, "  -- ");
 			ob_str(b, in->note == NOTE_RETRANSMIT ? "retransmission" : "sent");
 			ob_str(b, " after the RST at record ");
-			ob_u64(b, x->rst_missed);
+			ob_u64(b, in->rst_missed);
 			ob_str(b, ": that RST never reached ");
 			ob_str(b, from);
 			ob_str(b, "'s socket (a reset socket sends nothing more): it was dropped on "
@@ -560,15 +590,14 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 			ob_str(b, " of record ");
 			ob_u64(b, in->note_ref);
 		}
-		ob_str(b, "; ");
-		ob_lost(b, in->note_bytes, x);
+		rst_fate(b, c, in, x, 1);
 		return;
 	case NOTE_RST_ABORT:
 		ob_str(b, "  -- RST: ");
 		ob_str(b, from);
 		ob_str(b, " aborted the connection (no FIN before: SO_LINGER 0, or close() with "
 			  "unread data)");
-		if (in->note_bytes) {
+		if (!rst_fate(b, c, in, x, 0) && (in->note_bytes || (x && x->n_lost))) {
 			ob_str(b, "; unacknowledged data from ");
 			ob_str(b, to);
 			ob_str(b, ": ");
@@ -582,10 +611,8 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 		return;
 	case NOTE_RST_AFTER_CLOSE:
 		ob_str(b, "  -- RST after both FINs: a late segment found no socket");
-		if (in->note_bytes) {
-			ob_str(b, "; ");
-			ob_lost(b, in->note_bytes, x);
-		}
+		if (in->note_bytes || in->rst_again || (x && x->unlanded_by))
+			rst_fate(b, c, in, x, 1);
 		return;
 	}
 }
@@ -725,7 +752,7 @@ static void segment_text(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		if (seg->caplen < seg->len && seg->caplen <= 32)
 			ob_mem(b, "[cut]", 5);
 	}
-	if (in->note != NOTE_NONE || (x && x->rst_missed))
+	if (in->note != NOTE_NONE || in->rst_missed)
 		ob_note_text(b, c, in, x);
 	else if (zero_window(seg)) {
 		ob_str(b, "  -- zero window: ");
@@ -880,12 +907,20 @@ static void segment_json(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 		json_key(b, "zero_window");
 		ob_str(b, "true");
 	}
-	if (x && x->rst_missed) {
+	if (in->rst_missed) {
 		json_key(b, "rst_missed");
-		ob_u64(b, x->rst_missed);
+		ob_u64(b, in->rst_missed);
 		json_key(b, "rst_missed_why");
-		ob_str(b, x->rst_outside ? "\"outside_window\"" : "\"dropped\"");
+		ob_str(b, in->rst_outside ? "\"outside_window\"" : "\"dropped\"");
 	}
+	if (x && x->unlanded_by) {
+		json_key(b, "landed");
+		ob_str(b, "false");
+		json_key(b, "unlanded_by");
+		ob_u64(b, x->unlanded_by);
+	}
+	if (in->rst_again)
+		json_n_or_null(b, "already_reset_by", in->rst_again);
 	if (x && x->n_lost) {
 		json_key(b, "lost_calls");
 		ob_char(b, '[');
@@ -928,7 +963,7 @@ static void sink_segment(struct out *o, uint64_t n, ts_ns ts, const struct tcp_s
 {
 	char note[1024];
 	struct obuf t = { note, 0, sizeof note };
-	if (info->note != NOTE_NONE)
+	if (info->note != NOTE_NONE || info->rst_missed)
 		ob_note_text(&t, info->conn, info, x);
 	size_t skip = t.len >= 5 && !memcmp(note, "  -- ", 5) ? 5 : 0;
 	struct out_seg_row row = { n, ts, seg, info, note + skip, t.len - skip };

@@ -64,12 +64,11 @@ struct seg_extra {
 	uint8_t n_lost;
 	const uint64_t *lost_lines; /* their send-log lines */
 	const uint32_t *lost_sends; /* their send numbers on the connection */
-	/* This segment shows that the RST at record rst_missed never reached
-	 * its receiver's socket: a retransmission after it (dropped on the
-	 * way), or, rst_outside, an ACK alone answering an RST whose seq was
-	 * not the expected one (RFC 5961). 0: nothing of the kind. */
-	uint64_t rst_missed;
-	uint8_t rst_outside;
+	/* This RST did not land: the record that shows it (a retransmission
+	 * or a challenge ACK after it, see seg_info's rst_missed). */
+	uint64_t unlanded_by;
+	uint8_t unlanded_outside;
+	uint64_t lost_bytes; /* what those sends lost (0: take the wire's count) */
 };
 void out_segment_x(struct out *o, uint64_t n, ts_ns ts, const struct tcp_segment *seg,
 		   const struct seg_info *info, const struct seg_extra *x);
