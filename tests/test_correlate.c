@@ -1147,10 +1147,10 @@ static void test_zero_window_stalled_sends_are_not_lost(void **state)
 	run(f);
 	json_t *r = call_row(f, l1);
 	assert_int_equal(jint(r, "lost"), 0);
-	assert_absent(r, "zero_window");
+	assert_absent(r, "zero_window_at");
 	r = call_row(f, l2);
 	assert_int_equal(jint(r, "lost"), 0);
-	assert_int_equal(jint(r, "zero_window"), (int64_t)n_probe);
+	assert_int_equal(jint(r, "zero_window_at"), (int64_t)n_probe);
 	assert_int_equal(jint(summary_row(f, 1), "bytes_lost"), 0);
 }
 

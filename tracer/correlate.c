@@ -1006,7 +1006,7 @@ static void call_json(struct correlator *k, struct row *r)
 		json_int(b, "lost", (int64_t)r->lost, !r->unsettled);
 		if (r->zero_win_n || (r->unsettled && r->cc && r->side >= 0 &&
 				       r->cc->side[1 - r->side].zero_win_n))
-			json_int(b, "zero_window",
+			json_int(b, "zero_window_at",
 				 (int64_t)(r->zero_win_n ? r->zero_win_n
 							 : r->cc->side[1 - r->side].zero_win_n),
 				 1);
