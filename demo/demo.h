@@ -77,8 +77,14 @@ int net_unread(int fd);
 /* Adds (add 1) or removes an iptables (ip6tables) rule that drops TCP
  * packets arriving on lo with dir ("--dport" or "--sport") port, only RSTs
  * when rst_only. Needs root; meant for a private network namespace.
- * Returns 0, or -1 when the rule could not be changed. */
-int net_drop_rule(int family, int add, const char *dir, int port, int rst_only);
+ * Returns 0, or -1 when the rule could not be changed, with what iptables
+ * said (or why it could not run) in err. */
+int net_drop_rule(int family, int add, const char *dir, int port, int rst_only, char *err,
+		  size_t errlen);
+/* The same for a rule that hands every TCP packet leaving on lo from port to
+ * nfnetlink queue `queue` (NFQUEUE, --queue-bypass: while nobody is bound to
+ * the queue, packets pass). */
+int net_queue_rule(int family, int add, int port, int queue, char *err, size_t errlen);
 /* The other side's notes: one byte each over a socketpair (MSG_NOSIGNAL, so
  * a side that has died raises no signal in the one that writes). */
 int sync_put(int fd, char c);

@@ -547,11 +547,12 @@ static int srv_port(const struct side *s)
 
 static int drop_rule(struct side *s, int add, const char *dir, int rst_only)
 {
-	if (net_drop_rule(s->srv.ss_family, add, dir, srv_port(s), rst_only) == 0)
+	char err[512];
+	if (net_drop_rule(s->srv.ss_family, add, dir, srv_port(s), rst_only, err, sizeof(err)) == 0)
 		return 0;
 	return differs(s, "iptables could not %s the rule that drops packets (it needs root, and "
-			  "is meant for a private network namespace)",
-		       add ? "add" : "remove");
+			  "is meant for a private network namespace): %s",
+		       add ? "add" : "remove", err);
 }
 
 /* These stories change the firewall: as root only, else skipped. */
