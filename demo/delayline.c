@@ -58,13 +58,9 @@ struct line {
 	char err[200];	     /* the first thing that went wrong, or "" */
 };
 
-static volatile sig_atomic_t stop_asked;
+static volatile sig_atomic_t stop_asked; /* the signal that stops it, or 0 */
 
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_asked = 1;
-}
+static void on_stop(int sig) { stop_asked = sig; }
 
 /* One line to the parent, whole, without SIGPIPE should it be gone. */
 static void tell_parent(const struct line *l, const char *fmt, ...)
@@ -378,6 +374,12 @@ static void __attribute__((noreturn)) delayline_main(int ctl, int queue, int del
 	run_line(&l);
 	take_messages(&l, 0);
 	release_due(&l, 1);
+	if (stop_asked)
+		fail_once(
+			&l,
+			"the delay line was stopped by %s before the end of the story, and let go "
+			"of all it held at once",
+			slw_signal_name(stop_asked));
 	if (l.err[0])
 		tell_parent(&l, "error: %s", l.err);
 	else
