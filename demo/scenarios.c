@@ -711,8 +711,8 @@ static int delayed_race_client(struct side *s)
 	if (step_send(s, fd, ARE_YOU_HERE, 14, 0, NOTE_QUEUED) < 0)
 		return -1;
 	if (net_wait(fd, RST_EVENTS, 0) != 0)
-		return differs(s, "the RST has already reached the socket, though the network should "
-				  "hold it %d ms",
+		return differs(s, "the RST has already reached the socket, though the network "
+				  "should hold it %d ms",
 			       RACE_DELAY_MS);
 	say(s, "the server's host has already answered those 14 bytes with RST, but the network "
 	       "holds it %d ms: the client's socket knows nothing yet, and sends again at once",
@@ -724,8 +724,8 @@ static int delayed_race_client(struct side *s)
 	if (step_wait(s, fd, RST_EVENTS, 0, "RST from the server's host") < 0)
 		return -1;
 	say(s, "the RST answering the 14 bytes has arrived, %d ms late: the client's socket now "
-	       "holds the error EPIPE; the 13 bytes sent meanwhile drew a second RST, which finds "
-	       "no socket any more",
+	       "holds the error EPIPE; the 13 bytes sent meanwhile drew a second RST, which comes "
+	       "just after and finds nothing left to reset",
 	    RACE_DELAY_MS);
 	side_pace(s);
 	if (step_send(s, fd, QUESTION, -1, EPIPE,
@@ -761,7 +761,8 @@ static int delayed_race_parent(const struct scenario *sc, struct run *r)
 	if (net_queue_rule(net.srv.ss_family, 1, port, queue, err, sizeof(err)) < 0) {
 		differs(&net,
 			"iptables could not add the rule that hands the server's packets to the "
-			"delay line (it needs root, and is meant for a private network namespace): %s",
+			"delay line (it needs root, and is meant for a private network "
+			"namespace): %s",
 			err);
 		rc = -1;
 	} else {
@@ -771,7 +772,8 @@ static int delayed_race_parent(const struct scenario *sc, struct run *r)
 		    port, RACE_DELAY_MS, queue, RACE_DELAY_MS);
 		rc = run_pair(sc, r);
 		if (net_queue_rule(net.srv.ss_family, 0, port, queue, err, sizeof(err)) < 0)
-			rc = differs(&net, "iptables could not remove the delay line's rule: %s", err);
+			rc = differs(&net, "iptables could not remove the delay line's rule: %s",
+				     err);
 	}
 	if (r->aside_ended)
 		delayline_reaped(&dl, r->aside_status);
@@ -842,11 +844,11 @@ const struct scenario scenarios[] = {
 	  "as server-close, but the network drops the first RST before it reaches the client", 0,
 	  server_close_server, lost_rst_client, needs_root_parent },
 	{ "delayed-race", NULL,
-	  "server-close with the server's packets delayed: a second send() made while the RST is on "
-	  "its way succeeds and is lost too; the next fails with EPIPE (root)",
-	  "as server-close, but the network holds every packet from the server " STRING(
-		  RACE_DELAY_MS) " ms: the client "
-	  "sends again while the server's RST is still on its way",
+	  "server-close with the server's packets delayed: a second send() made while the RST is "
+	  "on its way succeeds and is lost too; the next fails with EPIPE (root)",
+	  "as server-close, but the network holds every packet from the server "
+	  STRING(RACE_DELAY_MS) " ms: the client sends again while the server's RST is still on "
+	  "its way",
 	  0, server_close_server, delayed_race_client, delayed_race_parent },
 };
 const size_t scenario_count = sizeof(scenarios) / sizeof(scenarios[0]);
