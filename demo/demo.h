@@ -77,13 +77,42 @@ int net_unread(int fd);
 /* Adds (add 1) or removes an iptables (ip6tables) rule that drops TCP
  * packets arriving on lo with dir ("--dport" or "--sport") port, only RSTs
  * when rst_only. Needs root; meant for a private network namespace.
- * Returns 0, or -1 when the rule could not be changed. */
-int net_drop_rule(int family, int add, const char *dir, int port, int rst_only);
+ * Returns 0, or -1 when the rule could not be changed, with what iptables
+ * said (or why it could not run) in err. */
+int net_drop_rule(int family, int add, const char *dir, int port, int rst_only, char *err,
+		  size_t errlen);
+/* The same for a rule that hands every TCP packet leaving on lo from port to
+ * nfnetlink queue `queue` (NFQUEUE, --queue-bypass: while nobody is bound to
+ * the queue, packets pass). */
+int net_queue_rule(int family, int add, int port, int queue, char *err, size_t errlen);
 /* The other side's notes: one byte each over a socketpair (MSG_NOSIGNAL, so
  * a side that has died raises no signal in the one that writes). */
 int sync_put(int fd, char c);
 /* The next note: the byte, -1 if the other side has gone, -2 on timeout. */
 int sync_get(int fd, int timeout_ms);
+
+/* ---- delayline.c: the network holds packets (root, iptables NFQUEUE) ---- */
+
+/* A process that binds nfnetlink queue `queue` and holds every packet the
+ * kernel hands it there (an iptables NFQUEUE rule sends them) delay_ms
+ * before letting it go, in the order they came. It is no side of the
+ * story: it logs nothing and keeps none of its parent's descriptors. */
+struct delayline {
+	pid_t pid; /* -1: none */
+	int fd;	   /* the parent's end of its socketpair, or -1 */
+	int reaped;
+	int status; /* its wait status, once reaped */
+};
+
+/* Fork it and wait until it has bound the queue. Returns 0, or -1 with the
+ * reason in err (the process has then ended and been reaped). */
+int delayline_start(struct delayline *dl, int queue, int delay_ms, char *err, size_t errlen);
+/* Someone else (run_wait) has reaped it, with status. */
+void delayline_reaped(struct delayline *dl, int status);
+/* It lets go at once of all it still holds, says how many packets it held
+ * in all (held) and ends; it is reaped. Returns 0, or -1 with what went
+ * wrong in err. */
+int delayline_stop(struct delayline *dl, unsigned long *held, char *err, size_t errlen);
 
 /* ---- side.c: the steps of a story, each checked against what it says ---- */
 
@@ -136,6 +165,12 @@ struct run {
 		int status;
 	} ended[RUN_MAX_PROCS]; /* children reaped so far (exit events logged) */
 	size_t nended;
+	/* A child of the parent that is no part of the story (the delay
+	 * line), or 0: run_wait reaps it without an exit event, and the
+	 * sides do not keep aside_fd (its descriptor, or -1). */
+	pid_t aside;
+	int aside_fd;
+	int aside_ended, aside_status;
 };
 
 /* A process of the story, as the parent sees it. */

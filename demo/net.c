@@ -118,44 +118,121 @@ int sync_get(int fd, int timeout_ms)
 	return r == 1 ? (unsigned char)c : -1;
 }
 
-int net_drop_rule(int family, int add, const char *dir, int port, int rst_only)
+/* Run iptables (ip6tables for AF_INET6) -w, -I (add) or -D, then rule: one
+ * exec with an argv, no shell. Returns 0, or -1 with what iptables said (its
+ * first line), or why it could not run, in err. */
+static int iptables(int family, int add, const char *const *rule, char *err, size_t errlen)
 {
-	char portstr[16];
-	const char *argv[20];
-	int n = 0, status;
+	const char *argv[24];
+	char out[512];
+	size_t got = 0;
+	int n = 0, p[2], status;
+	ssize_t r;
 	pid_t pid;
 
-	snprintf(portstr, sizeof(portstr), "%d", port);
 	argv[n++] = family == AF_INET6 ? "ip6tables" : "iptables";
 	argv[n++] = "-w";
 	argv[n++] = add ? "-I" : "-D";
-	argv[n++] = "INPUT";
-	argv[n++] = "-i";
-	argv[n++] = "lo";
-	argv[n++] = "-p";
-	argv[n++] = "tcp";
-	argv[n++] = dir;
-	argv[n++] = portstr;
-	if (rst_only) {
-		argv[n++] = "--tcp-flags";
-		argv[n++] = "RST";
-		argv[n++] = "RST";
-	}
-	argv[n++] = "-j";
-	argv[n++] = "DROP";
+	while (*rule && n < (int)(sizeof(argv) / sizeof(argv[0])) - 1)
+		argv[n++] = *rule++;
 	argv[n] = NULL;
-	pid = fork();
-	if (pid < 0)
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
 	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0)
-			dup2(null, 2);
+		/* Its words, if any, are for err, not for the story. */
+		dup2(p[1], 1);
+		dup2(p[1], 2);
 		execvp(argv[0], (char *const *)argv);
+		dprintf(2, "cannot run %s: %s", argv[0], strerror(errno));
 		_exit(127);
 	}
+	close(p[1]);
+	for (;;) {
+		char skip[256];
+		r = got < sizeof(out) - 1 ? read(p[0], out + got, sizeof(out) - 1 - got)
+					  : read(p[0], skip, sizeof(skip));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (got < sizeof(out) - 1)
+			got += (size_t)r;
+	}
+	close(p[0]);
+	out[got] = '\0';
+	out[strcspn(out, "\n")] = '\0';
 	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			snprintf(err, errlen, "waitpid: %s", strerror(errno));
 			return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+		}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (out[0])
+		snprintf(err, errlen, "%s", out);
+	else if (WIFEXITED(status))
+		snprintf(err, errlen, "%s exited with status %d", argv[0], WEXITSTATUS(status));
+	else
+		snprintf(err, errlen, "%s was killed by signal %d", argv[0],
+			 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return -1;
+}
+
+int net_drop_rule(int family, int add, const char *dir, int port, int rst_only, char *err,
+		  size_t errlen)
+{
+	char portstr[16];
+	const char *rule[16];
+	int n = 0;
+
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	rule[n++] = "INPUT";
+	rule[n++] = "-i";
+	rule[n++] = "lo";
+	rule[n++] = "-p";
+	rule[n++] = "tcp";
+	rule[n++] = dir;
+	rule[n++] = portstr;
+	if (rst_only) {
+		rule[n++] = "--tcp-flags";
+		rule[n++] = "RST";
+		rule[n++] = "RST";
+	}
+	rule[n++] = "-j";
+	rule[n++] = "DROP";
+	rule[n] = NULL;
+	return iptables(family, add, rule, err, errlen);
+}
+
+int net_queue_rule(int family, int add, int port, int queue, char *err, size_t errlen)
+{
+	char portstr[16], queuestr[16];
+	const char *rule[16];
+	int n = 0;
+
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	snprintf(queuestr, sizeof(queuestr), "%d", queue);
+	rule[n++] = "OUTPUT";
+	rule[n++] = "-o";
+	rule[n++] = "lo";
+	rule[n++] = "-p";
+	rule[n++] = "tcp";
+	rule[n++] = "--sport";
+	rule[n++] = portstr;
+	rule[n++] = "-j";
+	rule[n++] = "NFQUEUE";
+	rule[n++] = "--queue-num";
+	rule[n++] = queuestr;
+	rule[n++] = "--queue-bypass";
+	rule[n] = NULL;
+	return iptables(family, add, rule, err, errlen);
 }

@@ -37,6 +37,7 @@ pid_t run_spawn(struct run *r, struct side *s, int (*fn)(struct side *))
 	close_unless(r->listen_fd, s);
 	close_unless(r->sync[0], s);
 	close_unless(r->sync[1], s);
+	close_unless(r->aside_fd, s);
 	side_setup_sigpipe(s);
 	/* A story that stalls (a segment that never comes) ends here rather
 	 * than hanging: the parent then reports the SIGALRM. */
@@ -83,7 +84,8 @@ static int judge(const struct proc *p, int st)
 }
 
 /* Reap one child, whichever ends next, and log its exit event at once, so
- * that the log's times are the true ones whoever the parent waits for. */
+ * that the log's times are the true ones whoever the parent waits for (the
+ * child aside is reaped without one). */
 static int reap_one(struct run *r)
 {
 	int st;
@@ -91,6 +93,12 @@ static int reap_one(struct run *r)
 	do
 		pid = waitpid(-1, &st, 0);
 	while (pid < 0 && errno == EINTR);
+	if (pid > 0 && pid == r->aside) {
+		r->aside_ended = 1;
+		r->aside_status = st;
+		r->aside = 0;
+		return 0;
+	}
 	if (pid < 0 || r->nended >= RUN_MAX_PROCS)
 		return -1;
 	slw_exit(r->log, pid, st);
@@ -166,7 +174,9 @@ int run_pair(const struct scenario *sc, struct run *r)
 int scenario_run(const struct scenario *sc, const struct demo_opts *opt, struct slw *log, char *err,
 		 size_t errlen)
 {
-	struct run r = { .opt = opt, .log = log, .listen_fd = -1, .sync = { -1, -1 } };
+	struct run r = {
+		.opt = opt, .log = log, .listen_fd = -1, .sync = { -1, -1 }, .aside_fd = -1
+	};
 	char addr[SLW_ADDR_MAX];
 	int rc;
 

@@ -21,6 +21,7 @@
 #define QUESTION     "????\n"
 #define DONE	     "done\n"
 #define HELLO_AGAIN  "hello again\n"
+#define STILL_THERE  "still there?\n"
 
 #define FIN_EVENTS POLLRDHUP
 #define RST_EVENTS (POLLHUP | POLLERR)
@@ -93,20 +94,26 @@ static int recv_told(struct side *s, int fd, const char *want, const char *note)
 	return step_recv(s, fd, want, note);
 }
 
-/* The client's start: "hello" and "dont leave", each read by the server
+/* The client's two lines: "hello" and "dont leave", each read by the server
  * before the next is sent. */
-static int client_opening(struct side *s, int *fdp)
+static int client_lines(struct side *s, int fd)
 {
-	int fd = connect_one(s);
-	if (fd < 0)
-		return -1;
-	*fdp = fd;
 	side_pace(s);
 	if (send_told(s, fd, HELLO, 6, NULL) < 0 ||
 	    step_sync(s, NOTE_READ, "the server to read \"hello\"") < 0)
 		return -1;
 	side_pace(s);
 	return send_told(s, fd, DONT_LEAVE, 11, NULL);
+}
+
+/* The client's start: connected, its two lines sent and read. */
+static int client_opening(struct side *s, int *fdp)
+{
+	int fd = connect_one(s);
+	if (fd < 0)
+		return -1;
+	*fdp = fd;
+	return client_lines(s, fd);
 }
 
 /* The server's start: read "hello", and "dont leave" unless told not to. */
@@ -547,22 +554,30 @@ static int srv_port(const struct side *s)
 
 static int drop_rule(struct side *s, int add, const char *dir, int rst_only)
 {
-	if (net_drop_rule(s->srv.ss_family, add, dir, srv_port(s), rst_only) == 0)
+	char err[512];
+	if (net_drop_rule(s->srv.ss_family, add, dir, srv_port(s), rst_only, err, sizeof(err)) == 0)
 		return 0;
 	return differs(s, "iptables could not %s the rule that drops packets (it needs root, and "
-			  "is meant for a private network namespace)",
-		       add ? "add" : "remove");
+			  "is meant for a private network namespace): %s",
+		       add ? "add" : "remove", err);
 }
 
-/* These stories change the firewall: as root only, else skipped. */
+/* These stories change the firewall: as root only, else skipped (with a
+ * notice saying why: the network has to do what). */
+static int skipped_unless_root(const struct scenario *sc, const char *what)
+{
+	if (geteuid() == 0)
+		return 0;
+	story("%s: skipped: the network has to %s, which needs root; run it as root in a network "
+	      "namespace of its own (unshare -n)",
+	      sc->name, what);
+	return 1;
+}
+
 static int needs_root_parent(const struct scenario *sc, struct run *r)
 {
-	if (geteuid() != 0) {
-		story("%s: skipped: the network has to drop packets (iptables), which needs root; "
-		      "run it as root in a network namespace of its own (unshare -n)",
-		      sc->name);
+	if (skipped_unless_root(sc, "drop packets (iptables)"))
 		return 0;
-	}
 	return run_pair(sc, r);
 }
 
@@ -662,6 +677,116 @@ static int lost_rst_client(struct side *s)
 	return step_close(s, fd, NULL);
 }
 
+/* ---- delayed-race: the network delays the server's packets (root) ---- */
+
+/* How long the network holds each packet from the server: long enough that
+ * the client's second send is made well before the RST arrives, even on a
+ * loaded machine; well under the 1 s a SYN waits before it is sent again
+ * (the SYN-ACK is held too); and the kernel's retransmission timers, which
+ * learn the 300 ms round trip, stay out of the way. */
+#define RACE_DELAY_MS 300
+#define STRING_OF(x)  #x
+#define STRING(x)     STRING_OF(x) /* "300" */
+
+static int delayed_race_client(struct side *s)
+{
+	int one = 1, fd = connect_one(s);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
+		return differs(s, "setsockopt(TCP_NODELAY) failed: %s", strerror(errno));
+	say(s, "setsockopt(TCP_NODELAY) = 0   (every send() goes on the wire at once; without it "
+	       "a short line waits while the one before is unacknowledged, and the server's "
+	       "acknowledgments come %d ms late)",
+	    RACE_DELAY_MS);
+	if (client_lines(s, fd) < 0)
+		return -1;
+	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
+	    step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
+		return -1;
+	say(s, "the server's FIN has arrived, %d ms after the server sent it: it will send nothing "
+	       "more, but nothing tells the client that it has stopped reading",
+	    RACE_DELAY_MS);
+	side_pace(s);
+	if (step_send(s, fd, ARE_YOU_HERE, 14, 0, NOTE_QUEUED) < 0)
+		return -1;
+	if (net_wait(fd, RST_EVENTS, 0) != 0)
+		return differs(s, "the RST has already reached the socket, though the network "
+				  "should hold it %d ms",
+			       RACE_DELAY_MS);
+	say(s, "the server's host has already answered those 14 bytes with RST, but the network "
+	       "holds it %d ms: the client's socket knows nothing yet, and sends again at once",
+	    RACE_DELAY_MS);
+	if (step_send(s, fd, STILL_THERE, 13, 0,
+		      "this one too only copies into the socket buffer and goes on the wire at "
+		      "once: nothing reads it at the server's end, it is lost as well") < 0)
+		return -1;
+	if (step_wait(s, fd, RST_EVENTS, 0, "RST from the server's host") < 0)
+		return -1;
+	say(s, "the RST answering the 14 bytes has arrived, %d ms late: the client's socket now "
+	       "holds the error EPIPE; the 13 bytes sent meanwhile drew a second RST, which comes "
+	       "just after and finds nothing left to reset",
+	    RACE_DELAY_MS);
+	side_pace(s);
+	if (step_send(s, fd, QUESTION, -1, EPIPE,
+		      "an RST after the server's FIN: the kernel reports EPIPE") < 0 ||
+	    step_sigpipe(s, 1) < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
+/* The parent starts the delay line, then routes the server's packets
+ * through it (iptables NFQUEUE on lo's OUTPUT, from the server's port: the
+ * SYN-ACK, acknowledgments, FIN and RSTs) and runs the story; the rule goes
+ * and the delay line stops whatever happened. The capture on lo taps what
+ * has left OUTPUT: it sees each packet from the server when it is let go,
+ * that is when the client gets it. */
+static int delayed_race_parent(const struct scenario *sc, struct run *r)
+{
+	struct side net;
+	struct delayline dl;
+	char err[512];
+	unsigned long held;
+	int port, queue, rc;
+
+	if (skipped_unless_root(sc, "delay packets (iptables NFQUEUE and a delay line)"))
+		return 0;
+	run_side(r, &net, "network", 0);
+	port = srv_port(&net);
+	queue = port; /* one queue per port: two runs side by side keep apart */
+	if (delayline_start(&dl, queue, RACE_DELAY_MS, err, sizeof(err)) < 0)
+		return differs(&net, "the delay line could not start: %s", err);
+	r->aside = dl.pid;
+	r->aside_fd = dl.fd;
+	if (net_queue_rule(net.srv.ss_family, 1, port, queue, err, sizeof(err)) < 0) {
+		differs(&net,
+			"iptables could not add the rule that hands the server's packets to the "
+			"delay line (it needs root, and is meant for a private network "
+			"namespace): %s",
+			err);
+		rc = -1;
+	} else {
+		say(&net, "every packet from the server's port %d is held %d ms before it goes on "
+			  "(iptables NFQUEUE to queue %d, and a delay line): the client gets all "
+			  "the server sends %d ms late; the capture sees it when the client does",
+		    port, RACE_DELAY_MS, queue, RACE_DELAY_MS);
+		rc = run_pair(sc, r);
+		if (net_queue_rule(net.srv.ss_family, 0, port, queue, err, sizeof(err)) < 0)
+			rc = differs(&net, "iptables could not remove the delay line's rule: %s",
+				     err);
+	}
+	if (r->aside_ended)
+		delayline_reaped(&dl, r->aside_status);
+	r->aside = 0;
+	r->aside_fd = -1;
+	if (delayline_stop(&dl, &held, err, sizeof(err)) < 0)
+		return differs(&net, "%s", err);
+	if (rc == 0)
+		say(&net, "the delay line held %lu packets from the server, %d ms each", held,
+		    RACE_DELAY_MS);
+	return rc;
+}
+
 /* ---- the table ---- */
 
 const struct scenario scenarios[] = {
@@ -718,6 +843,13 @@ const struct scenario scenarios[] = {
 	  "RST, which is the one that counts (root)",
 	  "as server-close, but the network drops the first RST before it reaches the client", 0,
 	  server_close_server, lost_rst_client, needs_root_parent },
+	{ "delayed-race", NULL,
+	  "server-close with the server's packets delayed: a second send() made while the RST is "
+	  "on its way succeeds and is lost too; the next fails with EPIPE (root)",
+	  "as server-close, but the network holds every packet from the server "
+	  STRING(RACE_DELAY_MS) " ms: the client sends again while the server's RST is still on "
+	  "its way",
+	  0, server_close_server, delayed_race_client, delayed_race_parent },
 };
 const size_t scenario_count = sizeof(scenarios) / sizeof(scenarios[0]);
 

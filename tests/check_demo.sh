@@ -12,10 +12,10 @@ set -u
 DEMO=${RSTSCOPE_DEMO:-./rstscope-demo}
 REPEAT=${CHECK_DEMO_REPEAT:-1}
 MODES="default ignore handler nosignal"
-SCENARIOS="server-close client-exit abort-close unread-close shutdown-write connect-refused recv-reset peer-eof timeout lost-rst"
-# These make the network drop packets (iptables): run as root, each in a
-# network namespace of its own; skipped otherwise.
-ROOT_SCENARIOS="timeout lost-rst"
+SCENARIOS="server-close client-exit abort-close unread-close shutdown-write connect-refused recv-reset peer-eof timeout lost-rst delayed-race"
+# These make the network drop or delay packets (iptables): run as root, each
+# in a network namespace of its own; skipped otherwise.
+ROOT_SCENARIOS="timeout lost-rst delayed-race"
 
 command -v jq >/dev/null 2>&1 || { echo "check_demo: jq is needed (make deps installs it)"; exit 1; }
 [ -x "$DEMO" ] || { echo "check_demo: $DEMO is not built (run make)"; exit 1; }
@@ -58,7 +58,8 @@ def expected:
     "recv-reset":     ["6","11","-1:EPIPE"],
     "peer-eof":       ["6","11"],
     "timeout":        ["6","14","-1:ETIMEDOUT"],
-    "lost-rst":       ["6","11","14","-1:EPIPE"] }[$sc]
+    "lost-rst":       ["6","11","14","-1:EPIPE"],
+    "delayed-race":   ["6","11","14","13","-1:EPIPE"] }[$sc]
   | if $mode == "default" then .[0:index("-1:EPIPE")] else . end;
 # the stories with no EPIPE: no SIGPIPE, whatever --sigpipe says
 def nopipe: $sc == "connect-refused" or $sc == "peer-eof" or $sc == "timeout";
@@ -133,7 +134,7 @@ def call: "\(.ret)" + (if .errno then ":\(.errno)" else "" end);
   ($ev[] | select(.event == "send" and (.data | startswith("are you here")))
    | if .len != 14 or .data != "are you here?\n" then "line \(._n): \"are you here?\\n\" should be 14 bytes" else empty end),
   # the timeline: the peer's close comes before the send that draws the RST
-  (if $sc == "server-close" then
+  (if $sc == "server-close" or $sc == "delayed-race" then
      ($ev | map(select(.event == "close" and (.pid as $p | $ev | map(select(.event == "accept"))[0].pid == $p)))[0]) as $c
      | ($ev | map(select(.event == "send" and .len == 14))[0]) as $s
      | if $c == null or $s == null or ($c | tsn) > ($s | tsn)
@@ -145,6 +146,19 @@ def call: "\(.ret)" + (if .errno then ":\(.errno)" else "" end);
        then "client-exit, default: expected one accept and one refused connect, got \($na) and \($nr)"
        elif $mode != "default" and ($na != 2 or $nr != 0)
        then "client-exit: expected two sessions, got \($na) accepts and \($nr) refused connects"
+       else empty end
+   else empty end),
+  # delayed-race: the second send within the 300 ms the RST is held; EPIPE
+  # (once the RST has come) not before
+  (if $sc == "delayed-race" then
+     ($ev | map(select(.event == "send" and .len == 14))[0]) as $a
+     | ($ev | map(select(.event == "send" and .len == 13))[0]) as $b
+     | ($ev | map(select(.event == "send" and .errno == "EPIPE"))[0]) as $e
+     | if $a == null or $b == null then "delayed-race: the 14- and the 13-byte send should both be logged"
+       elif ($b | tsn) - ($a | tsn) >= 300000000
+       then "delayed-race: the 13-byte send came \((($b | tsn) - ($a | tsn)) / 1000000 | floor) ms after the 14 bytes, not within the RST's 300 ms delay"
+       elif $e != null and ($e | tsn) - ($a | tsn) < 300000000
+       then "delayed-race: EPIPE came \((($e | tsn) - ($a | tsn)) / 1000000 | floor) ms after the 14 bytes: the RST was not held 300 ms"
        else empty end
    else empty end)
   )
