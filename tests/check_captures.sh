@@ -25,7 +25,7 @@ while IFS='|' read -r name fails losses eofs; do
 	got_fails=$(printf '%s\n' "$json" | jq -r --arg rst "${rst:-none}" '
 		select(.kind=="call" and .cause != null and .ret != 0)
 		| "\(.errno // "killed"):\(.cause.why):\(if .cause.n == null then "null" elif (.cause.n|tostring) == $rst then "rst" else (.cause.n|tostring) end):\(.sigpipe)"' | tr '\n' ' ' | sed 's/ $//')
-	got_losses=$(printf '%s\n' "$json" | jq -r 'select(.kind=="call" and .event=="send" and .lost > 0) | "\(.side)#\(.send)=\(.lost)"' | tr '\n' ' ' | sed 's/ $//')
+	got_losses=$(printf '%s\n' "$json" | jq -r 'select(.kind=="call" and .event=="send" and .lost > 0) | "\(.side)#\(.send)=\(.lost)\(if .rst_in_flight then "+inflight" else "" end)"' | tr '\n' ' ' | sed 's/ $//')
 	got_eofs=$(printf '%s\n' "$json" | jq -r '
 		select(.kind=="call" and .event=="recv" and .ret == 0 and .cause != null)
 		| "\(.side):\(.cause.why):\(.cause.n)"' | tr '\n' ' ' | sed 's/ $//')
