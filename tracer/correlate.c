@@ -13,19 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corr_row.h"
 #include "explain.h"
 
 #define RECENT	       16    /* data segments remembered per side at first */
 #define RECENT_MAX     4096  /* ... and at most */
 #define PEND_MAX       256   /* unsettled sends per side before the oldest is forced */
 #define PEND_INL       4     /* ... of them held in the connection itself */
-#define ROW_SEGS       8     /* record numbers kept in a row itself; more go to the heap */
-#define ROW_LOST       4     /* send numbers named per RST row */
 #define QUEUE_MAX      65536 /* rows held before the oldest is forced out */
 #define LOOKAHEAD_NS   ((ts_ns)60 * 1000000) /* log read ahead of the packets */
 #define SCAN_BACK      4096		     /* rows searched from the tail for a back-annotation */
 #define RST_PULL_NS    ((ts_ns)50 * 1000000) /* sends returning this soon after an RST */
-#define PENDING_MAX_NS ((ts_ns)5 * 1000000000) /* a send printed unsettled after this */
+#define PENDING_MAX_NS ((ts_ns)5 * 1000000000)	 /* a send printed unsettled after this */
 #define PENDING_ZW_NS  ((ts_ns)300 * 1000000000) /* ... replaying, behind a window of 0 */
 #define DTEXT_MAX      ((size_t)16 << 20) /* deferred text held before waiting rows are forced */
 #define LIVE_SETTLE_NS ((ts_ns)250 * 1000000) /* live: late log lines still find their place */
@@ -34,20 +33,6 @@
  * or at once when a call on the receiving socket fails. */
 #define RST_LAND_NS ((ts_ns)2 * 1000000000)
 
-/* ROW_TEXT: lines already final, formatted into the deferred text (replay
- * only): they wait behind a row that is not final yet, as bytes. */
-enum row_kind { ROW_SEG, ROW_CALL, ROW_TEXT };
-
-/* A list of record numbers: inline while short, on the heap beyond. */
-struct nlist {
-	uint64_t inl[ROW_SEGS];
-	uint64_t *x;
-	uint32_t n, cap;
-};
-
-static const uint64_t *nl_items(const struct nlist *l) { return l->x ? l->x : l->inl; }
-
-/* Adds n in order (it is usually the largest); duplicates are ignored. */
 static void nl_add(struct nlist *l, uint64_t v)
 {
 	const uint64_t *items = nl_items(l);
@@ -85,63 +70,6 @@ static void nl_free(struct nlist *l)
 	l->x = NULL;
 }
 
-struct cconn;
-
-struct row {
-	uint64_t id;
-	ts_ns ts;
-	uint8_t kind;
-	uint8_t pending;   /* a send whose fate is not known yet */
-	uint8_t ghost;	   /* 1: a stand-in, already printed unsettled; 2: settled too */
-	uint8_t unsettled; /* printed before its fate was known */
-	/* ROW_TEXT: bytes [text_off, text_off + text_len) of the deferred text,
-	 * lines of times ts .. ts_last */
-	size_t text_off, text_len;
-	ts_ns ts_last;
-	uint8_t text_seg; /* its first line is a segment (for the tie-break) */
-	/* ROW_SEG */
-	uint64_t n;
-	struct kept_seg kseg;
-	struct seg_info info;
-	struct conn conn; /* a copy: the live one may be retired first */
-	uint64_t lost_lines[ROW_LOST];
-	uint32_t lost_sends[ROW_LOST];
-	uint8_t n_lost;
-	uint64_t lost_bytes; /* what those sends lose */
-	/* The first RST of a connection waits until it is known to have landed
-	 * (rst_hold; cc is its connection meanwhile), or shown not to have:
-	 * unlanded_by is then the record that shows it. */
-	uint8_t rst_hold, unlanded_outside;
-	uint64_t unlanded_by;
-	/* ROW_CALL */
-	struct call call;
-	struct cconn *cc; /* valid while pending */
-	uint64_t conn_id; /* 0: no captured connection */
-	int side;	  /* 0 client, 1 server, -1 unknown */
-	uint32_t send_no;
-	struct nlist segs, retrans; /* record numbers, in record order */
-	uint8_t by_time;	    /* matched by time: no SYN captured */
-	uint8_t segs_incomplete;    /* some of its segments were no longer remembered */
-	uint8_t has_seq;	    /* by time, or from the kernel: the send's sequence range */
-	uint8_t by_kseq;	    /* no SYN seen: mapped by the kernel's sequence numbers */
-	uint32_t seq_lo, seq_hi;
-	uint64_t acked, lost;
-	uint8_t settled_how;	    /* 0 acked, 1 reset, 2 closed, 3 end of input, 4 forced */
-	uint64_t settle_n;	    /* the RST that lost it */
-	uint64_t in_flight;	    /* that RST was on its way when it was sent: the data it answered */
-	uint64_t zero_win_n;	    /* settled unacknowledged while the peer's window was 0 */
-	uint64_t fin_n;		    /* the peer's FIN before the call, if any */
-	struct explain_evidence ev; /* what explain_call() was given (strings: see row_ev()) */
-	struct explanation x;	    /* its verdict: x.cause, x.n */
-	uint8_t sigpipe;	    /* the kernel raised SIGPIPE */
-	uint64_t sig_line;	    /* the log's signal event for it */
-	char disposition[12];
-	uint8_t killed;	   /* an exit event says SIGPIPE killed the process */
-	uint8_t was_reset; /* the connection had already been reset */
-	uint8_t beyond;	   /* logged after the end of the capture (corr_set_end()) */
-	uint64_t exit_line;
-};
-
 struct recent_seg {
 	uint64_t n;
 	uint32_t a, b;	       /* stream offsets [a, b) (ISN known) */
@@ -169,7 +97,8 @@ struct cside {
 	uint32_t retx, mark_ack;
 	uint8_t mark_any;
 	uint64_t off_end, off_line; /* the end of the logged sends' bytes, and its line */
-	uint64_t zero_win_n; /* this side's last window was 0: that segment (the peer's data waits) */
+	uint64_t zero_win_n; /* this side's last window was 0: that segment (the peer's data waits)
+			      */
 	/* The first ring and waiting list live here (no allocation for most
 	 * connections); larger ones go to the heap. */
 	struct row *pend_inl[PEND_INL];
@@ -254,7 +183,7 @@ struct correlator {
 	struct obuf sinkbuf;
 };
 
-#define BACK_NS	 ((ts_ns)1000000000) /* log times going back more than this: said */
+#define BACK_NS	  ((ts_ns)1000000000) /* log times going back more than this: said */
 #define EARLY_T30 10		      /* bytes on the wire this long (2^30 ns) before their call */
 enum { FIT_BACK = 1, FIT_OVERLAP = 2, FIT_EARLY = 4, FIT_APART = 8 };
 
@@ -355,8 +284,11 @@ static void pop_head(struct correlator *k)
 {
 	struct row *h = *qat(k, 0);
 	int waiting = h->pending && h->cc;
-	if (waiting)
+	if (waiting) {
 		h->unsettled = 1;
+		if (h->side >= 0) /* its bytes may wait behind a window of 0 */
+			h->zero_win_n = h->cc->side[1 - h->side].zero_win_n;
+	}
 	print_row(k, h);
 	if (waiting) {
 		struct row *g = malloc(sizeof *g);
@@ -640,9 +572,11 @@ static void rst_confirm(struct correlator *k, struct cconn *cc)
 		while (ps->npend) {
 			struct row *p = ps->pend[0];
 			if (side == rcv && cc->rst_ans_n && p->call.off >= 0) {
-				int later = cc->rst_ans_known
-						    ? !seq_after(cc->rst_ans_end, (uint32_t)p->call.off)
-						    : p->segs.n && nl_items(&p->segs)[0] > cc->rst_ans_n;
+				int later =
+					cc->rst_ans_known
+						? !seq_after(cc->rst_ans_end, (uint32_t)p->call.off)
+						: p->segs.n &&
+							  nl_items(&p->segs)[0] > cc->rst_ans_n;
 				if (later)
 					p->in_flight = cc->rst_ans_n;
 			}
@@ -681,469 +615,6 @@ static void rst_unland(struct correlator *k, struct cconn *cc, uint64_t n, int s
 
 /* ---- rendering ----------------------------------------------------------- */
 
-static const char *side_name(int side)
-{
-	return side == 0 ? "client" : side == 1 ? "server" : NULL;
-}
-
-static void json_u64_list(struct obuf *b, const char *key, const uint64_t *v, int n)
-{
-	ob_str(b, ",\"");
-	ob_str(b, key);
-	ob_str(b, "\":[");
-	for (int i = 0; i < n; i++) {
-		if (i)
-			ob_char(b, ',');
-		ob_u64(b, v[i]);
-	}
-	ob_char(b, ']');
-}
-
-static void json_str(struct obuf *b, const char *key, const char *v)
-{
-	ob_str(b, ",\"");
-	ob_str(b, key);
-	ob_str(b, "\":");
-	if (!v) {
-		ob_str(b, "null");
-		return;
-	}
-	ob_char(b, '"');
-	ob_json_escape(b, (const uint8_t *)v, strlen(v));
-	ob_char(b, '"');
-}
-
-static void json_int(struct obuf *b, const char *key, int64_t v, int present)
-{
-	ob_str(b, ",\"");
-	ob_str(b, key);
-	ob_str(b, "\":");
-	if (present)
-		ob_i64(b, v);
-	else
-		ob_str(b, "null");
-}
-
-static void sig_text(struct obuf *b, const struct row *r)
-{
-	if (r->sigpipe) {
-		ob_str(b, "; SIGPIPE raised");
-		if (r->killed)
-			ob_str(b, ": it killed the process");
-		else if (!strcmp(r->disposition, "handler"))
-			ob_str(b, ", caught by a handler");
-		else if (!strcmp(r->disposition, "ignore"))
-			ob_str(b, ", ignored (SIG_IGN)");
-	} else if (!strcmp(r->call.err, "EPIPE") && r->call.nosignal) {
-		ob_str(b, "; no SIGPIPE: MSG_NOSIGNAL");
-	} else if (!strcmp(r->call.err, "ECONNRESET")) {
-		ob_str(b, "; no signal");
-	}
-}
-
-/* The evidence's strings point into the row's own call (rows are reused):
- * set them again before the explanation is written. */
-static const struct explain_evidence *row_ev(struct row *r)
-{
-	struct explain_evidence *ev = &r->ev;
-	const struct call *c = &r->call;
-	ev->err = c->err;
-	ev->k_state = c->state;
-	ev->k_sk_err = c->sk_err;
-	ev->syscall = c->syscall;
-	ev->family = ev->kind == EXPLAIN_SEND	? "send"
-		     : ev->kind == EXPLAIN_RECV ? "recv"
-						: sendlog_event_name(c->event);
-	ev->beyond = r->beyond;
-	ev->conn = r->conn_id != 0;
-	return ev;
-}
-
-static void call_text(struct correlator *k, struct row *r)
-{
-	struct obuf *b = out_buf(k->out);
-	const struct call *c = &r->call;
-	ob_char(b, ' ');
-	size_t col = b->len;
-	ob_char(b, 'L');
-	ob_u64(b, c->line);
-	ob_pad(b, col, 4);
-	ob_char(b, ' ');
-	ob_time(k->out, r->ts);
-	ob_str(b, " ");
-	col = b->len;
-	if (r->conn_id) {
-		ob_char(b, '#');
-		ob_u64(b, r->conn_id);
-	}
-	ob_pad(b, col, 4);
-	ob_char(b, ' ');
-	const char *who = side_name(r->side);
-	if (who) {
-		ob_str(b, who);
-		ob_char(b, ' ');
-	}
-	if (c->comm[0]) {
-		/* The process as people know it: python3[4242]. */
-		ob_text_escape(b, (const uint8_t *)c->comm, strlen(c->comm), sizeof c->comm);
-		ob_char(b, '[');
-		ob_i64(b, c->pid);
-		ob_str(b, "] ");
-	} else {
-		ob_str(b, "pid ");
-		ob_i64(b, c->pid);
-		ob_char(b, ' ');
-	}
-	k->ct_what = b->len;
-	switch (c->event) {
-	case EV_SEND:
-		if (r->send_no) {
-			ob_str(b, "send #");
-			ob_u64(b, r->send_no);
-			ob_char(b, ' ');
-		} else {
-			ob_str(b, "send");
-		}
-		break;
-	case EV_SIGNAL:
-		ob_str(b, "signal ");
-		ob_text_str(b, c->sig);
-		if (c->disposition[0]) {
-			ob_str(b, " (");
-			ob_text_str(b, c->disposition);
-			ob_char(b, ')');
-		}
-		break;
-	case EV_EXIT:
-		if (c->exit_sig[0]) {
-			ob_str(b, "exit: killed by ");
-			ob_text_str(b, c->exit_sig);
-		} else {
-			ob_str(b, "exit: status ");
-			ob_i64(b, c->status);
-		}
-		break;
-	default: ob_str(b, sendlog_event_name(c->event)); break;
-	}
-	if (c->event != EV_SIGNAL && c->event != EV_EXIT) {
-		ob_char(b, '(');
-		if (c->event == EV_SHUTDOWN && c->how[0])
-			ob_text_str(b, c->how);
-		else if (c->has_data) {
-			ob_char(b, '"');
-			ob_text_escape(b, c->data, c->data_len, 32);
-			ob_char(b, '"');
-			if (c->len >= 0) {
-				ob_str(b, ", ");
-				ob_i64(b, c->len);
-			}
-		} else if (c->len >= 0)
-			ob_i64(b, c->len);
-		if (c->flags[0]) {
-			ob_str(b, ", ");
-			ob_text_str(b, c->flags);
-		}
-		ob_str(b, ") = ");
-		ob_i64(b, c->ret);
-		if (c->ret == -1) {
-			ob_char(b, ' ');
-			ob_text_str(b, c->err);
-		}
-	}
-	/* The note: what this call means. */
-	k->ct_note = b->len;
-	int said_beyond = 0;
-	if (c->event == EV_SEND && c->ret >= 0 && r->conn_id) {
-		int any = 0;
-		if (r->fin_n && (r->lost || r->pending || r->acked < (uint64_t)c->ret)) {
-			ob_str(b, "  -- only queued: the peer had closed (FIN at record ");
-			ob_u64(b, r->fin_n);
-			ob_char(b, ')');
-			any = 1;
-		} else if (r->fin_n) {
-			ob_str(b, "  -- sent after the peer's FIN (record ");
-			ob_u64(b, r->fin_n);
-			ob_str(b,
-			       "), and acknowledged: the peer had only shut down its sending side");
-			any = 1;
-		}
-		if (r->lost) {
-			ob_str(b, any ? "; " : "  -- ");
-			ob_u64(b, r->lost);
-			ob_str(b, r->lost == 1 ? " byte" : " bytes");
-			ob_str(b, " never acknowledged: lost");
-			if (r->settle_n) {
-				ob_str(b, " with the RST at record ");
-				ob_u64(b, r->settle_n);
-			}
-			if (r->in_flight) {
-				/* It answered earlier bytes: it had left before these. */
-				ob_str(b, ", which was already on its way when this send was made (it "
-					  "answered the data of record ");
-				ob_u64(b, r->in_flight);
-				ob_str(b, "): the send could not know, so it succeeded");
-			}
-			any = 1;
-		} else if (r->unsettled) {
-			uint64_t z = r->cc && r->side >= 0 ? r->cc->side[1 - r->side].zero_win_n : 0;
-			ob_str(b, any ? "; " : "  -- ");
-			ob_u64(b, r->acked);
-			ob_str(b, " bytes acknowledged so far; the rest unacknowledged for 5 s");
-			if (z) {
-				ob_str(b, ": the peer's receive window is full (record ");
-				ob_u64(b, z);
-				ob_str(b, "), the data waits, it is not lost");
-			}
-			any = 1;
-		} else if (r->settled_how == 3 && r->acked < (uint64_t)c->ret) {
-			ob_str(b, any ? "; " : "  -- ");
-			if (r->zero_win_n && !r->beyond) {
-				ob_str(b, "still waiting when the capture ended: the peer's receive "
-					  "window is full (record ");
-				ob_u64(b, r->zero_win_n);
-				ob_str(b, "), the data waits, it is not lost");
-			} else {
-				ob_str(b, r->beyond
-						  ? "after the end of the capture: its fate was not captured"
-						  : "not yet acknowledged when the capture ended");
-			}
-			any = 1;
-			said_beyond = r->beyond;
-		}
-		if (r->by_time) {
-			ob_str(b, any ? "; " : "  -- ");
-			ob_str(b, "no SYN captured: matched to segments by time");
-		}
-		if (r->segs_incomplete) {
-			ob_str(b, any || r->by_time ? "; " : "  -- ");
-			ob_str(b, "its earliest segments left before anything of this side was "
-				  "logged and are not all listed");
-		}
-	} else if (c->ret == -1 && c->event != EV_SIGNAL && c->event != EV_EXIT) {
-		ob_str(b, "  -- ");
-		explain_text(b, row_ev(r), &r->x);
-		said_beyond =
-			r->beyond && (r->x.cause == CAUSE_UNKNOWN || r->x.cause == CAUSE_NONE);
-		if (c->event == EV_SEND)
-			sig_text(b, r);
-		explain_kernel_text(b, row_ev(r), &r->x);
-	} else if (c->event == EV_RECV && c->ret == 0 && r->x.cause == CAUSE_PEER_FIN_EOF) {
-		ob_str(b, "  -- ");
-		explain_text(b, row_ev(r), &r->x);
-	} else if (c->event == EV_RECV && c->ret == 0) {
-		ob_str(b, "  -- end of stream: the peer's FIN");
-	} else if (c->event == EV_SHUTDOWN && c->ret == 0 && strstr(c->how, "WR")) {
-		ob_str(b, "  -- this side sends FIN; any later send() fails with EPIPE");
-	} else if (c->event == EV_CLOSE && c->ret == 0 && r->conn_id && !r->was_reset &&
-		   !r->fin_n) {
-		ob_str(b, "  -- the socket is gone: data arriving now draws an RST");
-	} else if (c->event == EV_EXIT && r->killed) {
-		ob_str(b, "  -- it died inside a send() that never returned: ");
-		explain_text(b, row_ev(r), &r->x);
-		ob_str(b, "; SIGPIPE's default action ended the process");
-	} else if (c->event == EV_SIGNAL && !strcmp(c->disposition, "handler")) {
-		ob_str(b, "  -- the handler ran; the process goes on");
-	} else if (c->event == EV_SIGNAL && !strcmp(c->disposition, "ignore")) {
-		ob_str(b, "  -- ignored: only the EPIPE return value tells");
-	}
-	if (r->beyond && !said_beyond)
-		ob_str(b, "  (after the end of the capture)");
-	else if (!r->beyond && !r->conn_id && c->has_ep)
-		ob_str(b, "  (no captured connection matches)");
-	ob_char(b, '\n');
-}
-
-/* "cause": {"n": the segment or null, "why": the code, "text": the sentence}. */
-static void json_cause(struct obuf *b, struct row *r)
-{
-	ob_str(b, ",\"cause\":{\"n\":");
-	if (r->x.n)
-		ob_u64(b, r->x.n);
-	else
-		ob_str(b, "null");
-	ob_str(b, ",\"why\":\"");
-	ob_str(b, explain_code(r->x.cause));
-	ob_str(b, "\",\"text\":\"");
-	explain_text(b, row_ev(r), &r->x); /* plain ASCII, no quotes: no escaping needed */
-	ob_str(b, "\"}");
-}
-
-static void call_json(struct correlator *k, struct row *r)
-{
-	struct obuf *b = out_buf(k->out);
-	const struct call *c = &r->call;
-	int sock = c->event != EV_SIGNAL && c->event != EV_EXIT;
-	ob_str(b, "{\"kind\":\"call\",\"ts\":");
-	ob_ts_json(b, r->ts);
-	json_int(b, "line", (int64_t)c->line, 1);
-	json_str(b, "event", sendlog_event_name(c->event));
-	json_int(b, "pid", c->pid, 1);
-	/* The convention (README, "JSON"): a key that does not apply to the
-	 * row is absent; one that applies but is not known is null. */
-	if (sock)
-		json_int(b, "fd", c->fd, c->fd >= 0);
-	json_int(b, "conn", (int64_t)r->conn_id, r->conn_id != 0);
-	if (sock || r->conn_id)
-		json_str(b, "side", side_name(r->side));
-	if (sock)
-		json_int(b, "ret", c->ret, 1);
-	if (c->err[0])
-		json_str(b, "errno", c->err);
-	if (c->event == EV_SEND || c->event == EV_RECV)
-		json_int(b, "off", c->off, c->off >= 0);
-	if (c->len >= 0)
-		json_int(b, "len", c->len, 1);
-	if (c->event == EV_SEND && r->conn_id) {
-		/* Only on a captured connection: counters of nothing would look real. */
-		json_int(b, "send", r->send_no, 1);
-		json_u64_list(b, "segments", nl_items(&r->segs), (int)r->segs.n);
-		if (r->segs_incomplete)
-			ob_str(b, ",\"segments_incomplete\":true");
-		if (r->retrans.n)
-			json_u64_list(b, "retransmissions", nl_items(&r->retrans),
-				      (int)r->retrans.n);
-		json_int(b, "acked", (int64_t)r->acked, 1);
-		json_int(b, "lost", (int64_t)r->lost, !r->unsettled);
-		if (r->zero_win_n || (r->unsettled && r->cc && r->side >= 0 &&
-				       r->cc->side[1 - r->side].zero_win_n))
-			json_int(b, "zero_window_at",
-				 (int64_t)(r->zero_win_n ? r->zero_win_n
-							 : r->cc->side[1 - r->side].zero_win_n),
-				 1);
-		if (r->unsettled) {
-			ob_str(b, ",\"unsettled\":true");
-			json_str(b, "unsettled_reason",
-				 "not acknowledged for 5 s; printed before its fate was known");
-		}
-		if (r->by_time)
-			json_str(b, "mapping", "time");
-		if (r->fin_n && c->ret >= 0)
-			json_int(b, "after_fin", (int64_t)r->fin_n,
-				 1); /* sent after the peer's FIN */
-		if (r->settle_n)
-			json_int(b, "lost_at", (int64_t)r->settle_n, 1);
-		if (r->in_flight) {
-			ob_str(b, ",\"rst_in_flight\":true");
-			json_int(b, "rst_answered", (int64_t)r->in_flight, 1);
-		}
-	}
-	if (c->ret == -1 && sock) {
-		json_cause(b, r);
-		if (c->event == EV_SEND) {
-			ob_str(b, ",\"sigpipe\":");
-			ob_str(b, r->sigpipe ? "true" : "false");
-			if (r->sig_line)
-				json_int(b, "signal_line", (int64_t)r->sig_line, 1);
-			if (r->disposition[0])
-				json_str(b, "disposition", r->disposition);
-			if (r->killed) {
-				json_str(b, "process", "killed by SIGPIPE");
-				json_int(b, "exit_line", (int64_t)r->exit_line, 1);
-			}
-		}
-	}
-	if (c->event == EV_RECV && c->ret == 0 && r->x.cause == CAUSE_PEER_FIN_EOF)
-		json_cause(b, r);
-	if (c->event == EV_SIGNAL) {
-		json_str(b, "sig", c->sig);
-		json_str(b, "disposition", c->disposition[0] ? c->disposition : NULL);
-	}
-	if (c->event == EV_EXIT && r->killed) {
-		json_cause(b, r);
-		ob_str(b, ",\"sigpipe\":true");
-	}
-	if (c->event == EV_EXIT) {
-		if (c->exit_sig[0])
-			json_str(b, "signal", c->exit_sig);
-		else
-			json_int(b, "status", c->status, c->status >= 0);
-	}
-	if (c->event == EV_SHUTDOWN && c->how[0])
-		json_str(b, "how", c->how);
-	/* What the kernel recorder (or strace) knew of the call. */
-	if (c->comm[0])
-		json_str(b, "comm", c->comm);
-	if (c->tid >= 0)
-		json_int(b, "tid", c->tid, 1);
-	if (c->syscall[0])
-		json_str(b, "syscall", c->syscall);
-	if (c->has_seq)
-		json_int(b, "seq", (int64_t)c->seq, 1);
-	if (c->state[0])
-		json_str(b, "state", c->state);
-	if (c->state_after[0])
-		json_str(b, "state_after", c->state_after);
-	if (c->sk_err[0])
-		json_str(b, "sk_err", c->sk_err);
-	if (c->ts_enter) {
-		ob_str(b, ",\"ts_enter\":");
-		ob_ts_json(b, c->ts_enter);
-	}
-	if (r->by_kseq)
-		json_str(b, "mapping", "kernel_seq");
-	if (c->ret == -1 && sock) {
-		size_t at = b->len;
-		ob_str(b, ",\"disagreement\":\"");
-		if (explain_disagreement(b, row_ev(r), &r->x))
-			ob_char(b, '"');
-		else
-			b->len = at;
-	}
-	if (r->beyond)
-		ob_str(b, ",\"beyond_capture\":true");
-	ob_str(b, "}\n");
-}
-
-/* Hands a call row to the output's sink: its text, in parts. */
-static void call_sink(struct correlator *k, struct row *r)
-{
-	const struct out_sink *s = out_sink(k->out);
-	if (!s || !s->call)
-		return;
-	if (!k->sinkbuf.p) {
-		k->sinkbuf.p = malloc(OUT_LINE_MAX);
-		if (!k->sinkbuf.p)
-			return;
-		k->sinkbuf.cap = OUT_LINE_MAX;
-	}
-	k->sinkbuf.len = 0;
-	out_swap_buf(k->out, &k->sinkbuf);
-	call_text(k, r);
-	out_swap_buf(k->out, &k->sinkbuf);
-	const char *p = k->sinkbuf.p;
-	size_t end = k->sinkbuf.len;
-	while (end > k->ct_note && (p[end - 1] == '\n' || p[end - 1] == ' '))
-		end--;
-	size_t what_end = k->ct_note;
-	while (what_end > k->ct_what && p[what_end - 1] == ' ')
-		what_end--;
-	size_t note = k->ct_note;
-	while (note < end && (p[note] == ' ' || p[note] == '-'))
-		note++;
-	const struct call *c = &r->call;
-	struct out_call_row row = {
-		.line = c->line,
-		.ts = r->ts,
-		.pid = c->pid,
-		.conn = r->conn_id,
-		.side = r->side,
-		.event = c->event,
-		.failed = c->ret == -1 && c->event != EV_SIGNAL && c->event != EV_EXIT,
-		.ret = c->ret,
-		.what = p + k->ct_what,
-		.what_len = what_end - k->ct_what,
-		.note = p + note,
-		.note_len = end - note,
-		.cause_n = r->x.n,
-		.lost_at = r->lost ? r->settle_n : 0,
-		.fin_n = r->fin_n,
-		.lost = r->lost,
-		.segs = c->event == EV_SEND ? nl_items(&r->segs) : NULL,
-		.nsegs = c->event == EV_SEND ? (int)r->segs.n : 0,
-	};
-	s->call(s->arg, &row);
-}
-
 static void print_row(struct correlator *k, struct row *r)
 {
 	if (r->kind == ROW_TEXT) {
@@ -1151,19 +622,19 @@ static void print_row(struct correlator *k, struct row *r)
 		return;
 	}
 	if (r->kind == ROW_SEG) {
-		struct seg_extra x = { r->n_lost,      r->lost_lines,	     r->lost_sends,
+		struct seg_extra x = { r->n_lost,      r->lost_lines,	    r->lost_sends,
 				       r->unlanded_by, r->unlanded_outside, r->lost_bytes };
 		r->info.conn = &r->conn;
 		out_segment_x(k->out, r->n, r->ts, &r->kseg.seg, &r->info,
 			      r->n_lost || r->unlanded_by ? &x : NULL);
 		return;
 	}
-	call_sink(k, r);
+	callrow_sink(k->out, &k->sinkbuf, r);
 	out_reserve(k->out, 8192);
 	if (out_options(k->out)->json)
-		call_json(k, r);
+		callrow_json(k->out, r);
 	else
-		call_text(k, r);
+		callrow_text(k->out, r, &k->ct_what, &k->ct_note);
 	out_event_done(k->out);
 }
 
@@ -1210,7 +681,7 @@ static void gather_evidence(struct row *r, const struct cconn *cc)
 		ev->kind = EXPLAIN_SEND;
 		ev->ret = -1;
 	}
-	row_ev(r);
+	callrow_ev(r);
 	if (!cc || s < 0)
 		return;
 	const struct conn *conn = cc->c;
@@ -1280,8 +751,8 @@ static void explain_exit(struct correlator *k, struct row *r, struct pid_slot *p
 }
 
 /* A connect() that failed leaves its socket without a local address (the
- * writer logs 0.0.0.0:PORT): the port is still the SYN's. The source address is then taken to be the peer's (true on
- * loopback, where the demos run). */
+ * writer logs 0.0.0.0:PORT): the port is still the SYN's. The source address is then taken to be
+ * the peer's (true on loopback, where the demos run). */
 static int unspecified(const struct call *c)
 {
 	static const uint8_t zero[16];
@@ -1387,8 +858,10 @@ static void process_call(struct correlator *k, const struct call *c)
 				if ((uint64_t)c->off < cs->off_end)
 					fit_warn(k, FIT_OVERLAP,
 						 "line %llu: this send's bytes (offset %lld) were "
-						 "already sent on this socket (up to offset %llu, line "
-						 "%llu): is the log appended twice, or from two runs?",
+						 "already sent on this socket (up to offset %llu, "
+						 "line "
+						 "%llu): is the log appended twice, or from two "
+						 "runs?",
 						 (unsigned long long)c->line, (long long)c->off,
 						 (unsigned long long)cs->off_end,
 						 (unsigned long long)cs->off_line);
@@ -1419,15 +892,19 @@ static void process_call(struct correlator *k, const struct call *c)
 						add_seg(r, g->n, g->retrans);
 						g->claimed = 1;
 						if ((int32_t)(call_t30 - g->t30) > EARLY_T30)
-							fit_warn(k, FIT_EARLY,
-								 "line %llu: the bytes of this send were "
-								 "on the wire about %d s before the call "
-								 "(record %llu): is the log's clock or "
-								 "\"ts\" off?",
-								 (unsigned long long)c->line,
-								 (int)((int64_t)(call_t30 - g->t30) *
-								       1074 / 1000),
-								 (unsigned long long)g->n);
+							fit_warn(
+								k, FIT_EARLY,
+								"line %llu: the bytes of this send "
+								"were "
+								"on the wire about %d s before the "
+								"call "
+								"(record %llu): is the log's clock "
+								"or "
+								"\"ts\" off?",
+								(unsigned long long)c->line,
+								(int)((int64_t)(call_t30 - g->t30) *
+								      1074 / 1000),
+								(unsigned long long)g->n);
 					}
 				} else if (!g->used) {
 					g->used = g->claimed = 1;
@@ -1468,7 +945,8 @@ static void process_call(struct correlator *k, const struct call *c)
 					 * with it, once it is known to have landed. */
 					r->settle_n = cc->rst_n;
 					struct row *rst = q_find_all(k, cc->rst_row);
-					if (rst && rst->n_lost < ROW_LOST && r->acked < (uint64_t)c->ret) {
+					if (rst && rst->n_lost < ROW_LOST &&
+					    r->acked < (uint64_t)c->ret) {
 						rst->lost_bytes += (uint64_t)c->ret - r->acked;
 						rst->lost_lines[rst->n_lost] = c->line;
 						rst->lost_sends[rst->n_lost++] = r->send_no;
@@ -1536,13 +1014,13 @@ static void process_call(struct correlator *k, const struct call *c)
 		}
 		if (dtext_room(k) == 0) {
 			/* Final, but rows before it wait: keep it as text. */
-			call_sink(k, r);
+			callrow_sink(k->out, &k->sinkbuf, r);
 			size_t start = k->dtext.len;
 			out_swap_buf(k->out, &k->dtext);
 			if (out_options(k->out)->json)
-				call_json(k, r);
+				callrow_json(k->out, r);
 			else
-				call_text(k, r);
+				callrow_text(k->out, r, &k->ct_what, &k->ct_note);
 			out_swap_buf(k->out, &k->dtext);
 			ts_ns ts = r->ts;
 			row_free_lists(r);
@@ -1612,7 +1090,8 @@ static void la_push(struct correlator *k, struct call *c)
 		struct call **n = malloc(ncap * sizeof *n);
 		if (!n) {
 			char msg[512];
-			snprintf(msg, sizeof msg, "%s: line %llu: out of memory for the calls read ahead",
+			snprintf(msg, sizeof msg,
+				 "%s: line %llu: out of memory for the calls read ahead",
 				 sendlog_path(k->log), (unsigned long long)c->line);
 			call_release(k, c);
 			log_fail(k, msg);
@@ -1793,9 +1272,9 @@ void corr_flush(struct correlator *k, ts_ns now)
 			break;
 		/* A first RST, and the sends it would lose, wait to know whether
 		 * it landed (a retransmission after it says it did not). */
-		struct cconn *held = h->kind == ROW_SEG && h->rst_hold ? h->cc
+		struct cconn *held = h->kind == ROW_SEG && h->rst_hold	      ? h->cc
 				     : h->pending && h->cc && h->cc->rst_held ? h->cc
-									     : NULL;
+									      : NULL;
 		if (held) {
 			if (k->now - held->rst_ts < RST_LAND_NS && k->dtext.len < DTEXT_MAX)
 				break;
@@ -2037,7 +1516,8 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 					struct row *p = qs->pend[i];
 					p->settle_n = n;
 					uint64_t got = acked_of(conn, side, p);
-					if (side != s && n_lost < ROW_LOST && got < (uint64_t)p->call.ret) {
+					if (side != s && n_lost < ROW_LOST &&
+					    got < (uint64_t)p->call.ret) {
 						lost_bytes += (uint64_t)p->call.ret - got;
 						lost_lines[n_lost] = p->call.line;
 						lost_sends[n_lost++] = p->send_no;
@@ -2144,7 +1624,8 @@ void corr_finish(struct correlator *k)
 			 "%s: %llu logged call%s (first: line %llu) came after the end of the "
 			 "capture (%s); they are marked, not explained from it",
 			 sendlog_path(k->log), (unsigned long long)k->beyond,
-			 k->beyond == 1 ? "" : "s", (unsigned long long)k->beyond_first, k->end_why);
+			 k->beyond == 1 ? "" : "s", (unsigned long long)k->beyond_first,
+			 k->end_why);
 		k->warn(msg, k->warn_arg);
 	}
 	/* Everything still pending: the input has ended. */

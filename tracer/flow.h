@@ -42,13 +42,13 @@ struct flow_side {
 	uint32_t data_end; /* highest seq + payload length sent (valid when sent_any) */
 	uint32_t acked;	   /* highest ack the other side sent for our data (valid when acked_any) */
 	uint32_t fin_seq;
-	uint64_t pkts, bytes;	 /* segments and payload bytes sent */
-	uint64_t fin_n;		 /* record number of the first FIN, 0 when none */
-	uint64_t rst_n;		 /* record number of the first RST, 0 when none */
-	uint64_t last_data_n;	 /* record number of the last new data segment */
-	uint64_t data_after_fin; /* payload bytes sent after the peer's FIN */
+	uint64_t pkts, bytes;	    /* segments and payload bytes sent */
+	uint64_t fin_n;		    /* record number of the first FIN, 0 when none */
+	uint64_t rst_n;		    /* record number of the first RST, 0 when none */
+	uint64_t last_data_n;	    /* record number of the last new data segment */
+	uint64_t data_after_fin;    /* payload bytes sent after the peer's FIN */
 	uint64_t first_after_fin_n; /* record number of the first data after the peer's FIN */
-	uint64_t retrans;	 /* retransmitted segments */
+	uint64_t retrans;	    /* retransmitted segments */
 	uint8_t isn_known, sent_any, acked_any;
 };
 
@@ -87,7 +87,7 @@ struct conn {
 	uint64_t rst_missed_n;
 	uint8_t rst_seq_off;   /* the first RST's seq was not the one its receiver expects */
 	uint8_t closed_by_rst; /* closed is that RST's doing */
-	int first_fin_from;  /* side that sent the first FIN, -1 when none */
+	int first_fin_from;    /* side that sent the first FIN, -1 when none */
 	struct flow_calls calls;
 	void *user; /* the correlator's per-connection state */
 	/* The labels: these stay last, the correlator copies from ep on. */

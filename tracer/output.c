@@ -548,8 +548,9 @@ static void ob_note_text(struct obuf *b, const struct conn *c, const struct seg_
 			ob_u64(b, in->rst_missed);
 			ob_str(b, ": that RST never reached ");
 			ob_str(b, from);
-			ob_str(b, "'s socket (a reset socket sends nothing more): it was dropped on "
-				  "the way");
+			ob_str(b,
+			       "'s socket (a reset socket sends nothing more): it was dropped on "
+			       "the way");
 		}
 		return;
 	}
