@@ -169,6 +169,18 @@ static int server_close_server(struct side *s)
 	return 0;
 }
 
+/* The end of the stories in which the server's RST lands after its FIN:
+ * the client's next send fails with EPIPE (and SIGPIPE, as --sigpipe says). */
+static int client_epipe_end(struct side *s, int fd)
+{
+	side_pace(s);
+	if (step_send(s, fd, QUESTION, -1, EPIPE,
+		      "an RST after the server's FIN: the kernel reports EPIPE") < 0 ||
+	    step_sigpipe(s, 1) < 0)
+		return -1;
+	return step_close(s, fd, NULL);
+}
+
 static int server_close_client(struct side *s)
 {
 	int fd = -1;
@@ -186,12 +198,7 @@ static int server_close_client(struct side *s)
 		return -1;
 	say(s, "the server's host answered those 14 bytes with RST: no socket there reads them, so "
 	       "they are lost; the client's socket now holds the error EPIPE");
-	side_pace(s);
-	if (step_send(s, fd, QUESTION, -1, EPIPE,
-		      "an RST after the server's FIN: the kernel reports EPIPE") < 0 ||
-	    step_sigpipe(s, 1) < 0)
-		return -1;
-	return step_close(s, fd, NULL);
+	return client_epipe_end(s, fd);
 }
 
 /* ---- abort-close ---- */
@@ -557,8 +564,9 @@ static int drop_rule(struct side *s, int add, const char *dir, int rst_only)
 	char err[512];
 	if (net_drop_rule(s->srv.ss_family, add, dir, srv_port(s), rst_only, err, sizeof(err)) == 0)
 		return 0;
-	return differs(s, "iptables could not %s the rule that drops packets (it needs root, and "
-			  "is meant for a private network namespace): %s",
+	return differs(s,
+		       "iptables could not %s the rule that drops packets (it needs root, and "
+		       "is meant for a private network namespace): %s",
 		       add ? "add" : "remove", err);
 }
 
@@ -643,8 +651,9 @@ static int lost_rst_middle(struct side *s, int fd)
 		return -1;
 	r = net_wait(fd, RST_EVENTS, 100);
 	if (r != 0)
-		return differs(s, "the RST reached the socket though the network should have dropped "
-				  "it");
+		return differs(s,
+			       "the RST reached the socket though the network should have dropped "
+			       "it");
 	say(s, "the server's host answered those 14 bytes with RST, but the network dropped it: "
 	       "the client's socket knows nothing, and its kernel will send the bytes again");
 	return 0;
@@ -669,12 +678,7 @@ static int lost_rst_client(struct side *s)
 		return -1;
 	say(s, "the 14 bytes went again (a retransmission, about 200 ms later), and this RST "
 	       "arrived: the client's socket now holds the error EPIPE");
-	side_pace(s);
-	if (step_send(s, fd, QUESTION, -1, EPIPE,
-		      "an RST after the server's FIN: the kernel reports EPIPE") < 0 ||
-	    step_sigpipe(s, 1) < 0)
-		return -1;
-	return step_close(s, fd, NULL);
+	return client_epipe_end(s, fd);
 }
 
 /* ---- delayed-race: the network delays the server's packets (root) ---- */
@@ -695,27 +699,31 @@ static int delayed_race_client(struct side *s)
 		return -1;
 	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
 		return differs(s, "setsockopt(TCP_NODELAY) failed: %s", strerror(errno));
-	say(s, "setsockopt(TCP_NODELAY) = 0   (every send() goes on the wire at once; without it "
-	       "a short line waits while the one before is unacknowledged, and the server's "
-	       "acknowledgments come %d ms late)",
+	say(s,
+	    "setsockopt(TCP_NODELAY) = 0   (every send() goes on the wire at once; without it "
+	    "a short line waits while the one before is unacknowledged, and the server's "
+	    "acknowledgments come %d ms late)",
 	    RACE_DELAY_MS);
 	if (client_lines(s, fd) < 0)
 		return -1;
 	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
 	    step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
 		return -1;
-	say(s, "the server's FIN has arrived, %d ms after the server sent it: it will send nothing "
-	       "more, but nothing tells the client that it has stopped reading",
+	say(s,
+	    "the server's FIN has arrived, %d ms after the server sent it: it will send nothing "
+	    "more, but nothing tells the client that it has stopped reading",
 	    RACE_DELAY_MS);
 	side_pace(s);
 	if (step_send(s, fd, ARE_YOU_HERE, 14, 0, NOTE_QUEUED) < 0)
 		return -1;
 	if (net_wait(fd, RST_EVENTS, 0) != 0)
-		return differs(s, "the RST has already reached the socket, though the network "
-				  "should hold it %d ms",
+		return differs(s,
+			       "the RST has already reached the socket, though the network "
+			       "should hold it %d ms",
 			       RACE_DELAY_MS);
-	say(s, "the server's host has already answered those 14 bytes with RST, but the network "
-	       "holds it %d ms: the client's socket knows nothing yet, and sends again at once",
+	say(s,
+	    "the server's host has already answered those 14 bytes with RST, but the network "
+	    "holds it %d ms: the client's socket knows nothing yet, and sends again at once",
 	    RACE_DELAY_MS);
 	if (step_send(s, fd, STILL_THERE, 13, 0,
 		      "this one too only copies into the socket buffer and goes on the wire at "
@@ -723,16 +731,12 @@ static int delayed_race_client(struct side *s)
 		return -1;
 	if (step_wait(s, fd, RST_EVENTS, 0, "RST from the server's host") < 0)
 		return -1;
-	say(s, "the RST answering the 14 bytes has arrived, %d ms late: the client's socket now "
-	       "holds the error EPIPE; the 13 bytes sent meanwhile drew a second RST, which comes "
-	       "just after and finds nothing left to reset",
+	say(s,
+	    "the RST answering the 14 bytes has arrived, %d ms late: the client's socket now "
+	    "holds the error EPIPE; the 13 bytes sent meanwhile drew a second RST, which comes "
+	    "just after and finds nothing left to reset",
 	    RACE_DELAY_MS);
-	side_pace(s);
-	if (step_send(s, fd, QUESTION, -1, EPIPE,
-		      "an RST after the server's FIN: the kernel reports EPIPE") < 0 ||
-	    step_sigpipe(s, 1) < 0)
-		return -1;
-	return step_close(s, fd, NULL);
+	return client_epipe_end(s, fd);
 }
 
 /* The parent starts the delay line, then routes the server's packets
@@ -766,9 +770,10 @@ static int delayed_race_parent(const struct scenario *sc, struct run *r)
 			err);
 		rc = -1;
 	} else {
-		say(&net, "every packet from the server's port %d is held %d ms before it goes on "
-			  "(iptables NFQUEUE to queue %d, and a delay line): the client gets all "
-			  "the server sends %d ms late; the capture sees it when the client does",
+		say(&net,
+		    "every packet from the server's port %d is held %d ms before it goes on "
+		    "(iptables NFQUEUE to queue %d, and a delay line): the client gets all "
+		    "the server sends %d ms late; the capture sees it when the client does",
 		    port, RACE_DELAY_MS, queue, RACE_DELAY_MS);
 		rc = run_pair(sc, r);
 		if (net_queue_rule(net.srv.ss_family, 0, port, queue, err, sizeof(err)) < 0)
@@ -821,8 +826,8 @@ const struct scenario scenarios[] = {
 	{ "connect-refused", NULL,
 	  "nothing listens on the port: the RST answering the SYN makes connect() fail with "
 	  "ECONNREFUSED",
-	  "the server stops listening before the client connects", 0, NULL,
-	  connect_refused_client, connect_refused_parent, 1 },
+	  "the server stops listening before the client connects", 0, NULL, connect_refused_client,
+	  connect_refused_parent, 1 },
 	{ "recv-reset", NULL,
 	  "the server aborts (SO_LINGER 0): the client's recv() gets ECONNRESET, its next send() "
 	  "EPIPE and SIGPIPE",
@@ -846,9 +851,9 @@ const struct scenario scenarios[] = {
 	{ "delayed-race", NULL,
 	  "server-close with the server's packets delayed: a second send() made while the RST is "
 	  "on its way succeeds and is lost too; the next fails with EPIPE (root)",
-	  "as server-close, but the network holds every packet from the server "
-	  STRING(RACE_DELAY_MS) " ms: the client sends again while the server's RST is still on "
-	  "its way",
+	  "as server-close, but the network holds every packet from the server " STRING(
+		  RACE_DELAY_MS) " ms: the client sends again while the server's RST is still on "
+				 "its way",
 	  0, server_close_server, delayed_race_client, delayed_race_parent },
 };
 const size_t scenario_count = sizeof(scenarios) / sizeof(scenarios[0]);
