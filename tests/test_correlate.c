@@ -1038,6 +1038,56 @@ static void test_rst_dropped_on_the_way_is_not_the_cause(void **state)
 	check_order(f);
 }
 
+/* The first RST waits until it is known to have landed; the kernel's
+ * rst_recv (the recorder's tcp_receive_reset) says so at once, where
+ * otherwise its receiver's silence does, 2 s later. */
+static void rst_held_story(struct fx *f, int kernel, uint64_t *n_rst, uint64_t *n_later)
+{
+	struct tconn c = tc4(40611, 8999), other = tc4(40612, 8998);
+	handshake(f, &c, 0, CISN, SISN);
+	seg(f, &c, 1, US(1000), FL_FA, SISN + 1, CISN + 1, 0);
+	seg(f, &c, 0, US(1100), FL_A, CISN + 1, SISN + 2, 0);
+	seg(f, &c, 0, US(2000), FL_PA, CISN + 1, SISN + 2, 14);
+	log_send(f, US(2010), CPID, &c, 0, 14, 14, NULL, 0, "");
+	*n_rst = seg(f, &c, 1, US(2020), FL_R, SISN + 2, 0, 0);
+	if (kernel)
+		log_ev(f, US(2030), 0,
+		       "\"event\":\"rst_recv\",\"local\":\"%s\",\"peer\":\"%s\","
+		       "\"state\":\"CLOSE_WAIT\",\"state_after\":\"CLOSE_WAIT\"",
+		       c.ep[0], c.ep[1]);
+	/* Another connection's segment, 100 ms later: what was printed by then? */
+	*n_later = seg(f, &other, 0, US(102000), FL_S, 777, 0, 0);
+	f->peek_at[0] = *n_later;
+}
+
+static void test_kernel_rst_recv_says_the_rst_landed_at_once(void **state)
+{
+	struct fx *f = *state;
+	uint64_t n_rst, n_later;
+	rst_held_story(f, 1, &n_rst, &n_later);
+	run(f);
+	assert_non_null(f->peek[0]);
+	assert_non_null(strstr(f->peek[0], "\"lost_at\":"));
+	assert_non_null(strstr(f->peek[0], "\"note\":\"rst_after_fin\""));
+	assert_absent(seg_row(f, n_rst), "landed");
+	assert_int_equal(count_kind(f, "call"), 1); /* the kernel's line makes no row */
+	check_order(f);
+}
+
+static void test_rst_waits_for_evidence_that_it_landed(void **state)
+{
+	struct fx *f = *state;
+	uint64_t n_rst, n_later;
+	rst_held_story(f, 0, &n_rst, &n_later);
+	run(f);
+	assert_non_null(f->peek[0]);
+	assert_null(strstr(f->peek[0], "\"lost_at\":"));
+	assert_null(strstr(f->peek[0], "\"note\":\"rst_after_fin\""));
+	/* In the end the same rows, in the same order. */
+	assert_int_equal(jint(seg_row(f, n_rst), "lost"), 14);
+	check_order(f);
+}
+
 /* A network with delay: the client's second send is made while the RST
  * answering its first is still on its way. Both succeed, both are lost
  * with that RST, and the second's row says the RST was already sent. */
@@ -1910,6 +1960,8 @@ int main(void)
 		T(test_recv_zero_names_the_peers_fin),
 		T(test_timeout_names_the_first_unacknowledged_segment),
 		T(test_rst_dropped_on_the_way_is_not_the_cause),
+		T(test_kernel_rst_recv_says_the_rst_landed_at_once),
+		T(test_rst_waits_for_evidence_that_it_landed),
 		T(test_send_while_the_rst_was_on_its_way),
 		T(test_send_after_a_captured_rst_that_had_not_arrived),
 		T(test_rst_outside_the_window_is_not_the_cause),

@@ -759,8 +759,26 @@ static int unspecified(const struct call *c)
 	return !memcmp(c->laddr, zero, c->family == 4 ? 4 : 16);
 }
 
+/* The kernel says a socket took an RST (tcp_receive_reset): the RST held on
+ * that connection landed. It makes no row: the capture has the RST. */
+static void kernel_rst(struct correlator *k, const struct call *c)
+{
+	if (!c->has_ep)
+		return;
+	int dir = 0;
+	struct conn *conn = flow_lookup_h(k->flows, c->hash, c->family, c->laddr, c->lport,
+					  c->paddr, c->pport, &dir);
+	struct cconn *cc = conn ? conn->user : NULL;
+	if (cc && cc->rst_held && dir == 1 - cc->rst_from)
+		rst_confirm(k, cc);
+}
+
 static void process_call(struct correlator *k, const struct call *c)
 {
+	if (EV_IS_KERNEL(c->event)) {
+		kernel_rst(k, c);
+		return;
+	}
 	/* The same row (warm in the cache) serves every call that is printed
 	 * at once; one that must wait keeps it, and the next call takes another. */
 	struct row *r = k->scratch ? row_start(k, k->scratch) : row_alloc(k);
@@ -1205,9 +1223,10 @@ static void read_log(struct correlator *k, ts_ns until)
 			k->call_first = c->ts;
 		if (c->ts > k->call_last)
 			k->call_last = c->ts;
-		if (EV_IS_KERNEL(c->event)) {
+		if (EV_IS_KERNEL(c->event) && c->event != EV_RST_RECV) {
 			/* The wire's side, as the kernel saw it: kept in the log
-			 * for the record; the rows come from the capture. */
+			 * for the record; the rows come from the capture. An
+			 * RST taken by a socket is used (kernel_rst()). */
 			call_release(k, c);
 			continue;
 		}
