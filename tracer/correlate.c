@@ -773,30 +773,13 @@ static void kernel_rst(struct correlator *k, const struct call *c)
 		rst_confirm(k, cc);
 }
 
-static void process_call(struct correlator *k, const struct call *c)
+/* The captured connection a call is on (NULL: none), and its side; the
+ * unmatched ones are counted. The kernel's seq, where given, sets the call's
+ * stream offset. A failing call on the socket a held RST went to says that
+ * RST landed. */
+static struct conn *call_conn(struct correlator *k, struct row *r, struct cconn **ccp)
 {
-	if (EV_IS_KERNEL(c->event)) {
-		kernel_rst(k, c);
-		return;
-	}
-	/* The same row (warm in the cache) serves every call that is printed
-	 * at once; one that must wait keeps it, and the next call takes another. */
-	struct row *r = k->scratch ? row_start(k, k->scratch) : row_alloc(k);
-	if (!r)
-		return;
-	k->scratch = r;
-	/* The call's own part of the row is cleared; the call is copied in. */
-	memset(&r->cc, 0, sizeof *r - offsetof(struct row, cc));
-	r->kind = ROW_CALL;
-	r->ts = c->ts;
-	r->call = *c;
-	c = &r->call; /* what follows may correct the copy (off from the kernel's seq) */
-	r->side = -1;
-	if (c->ts > k->end_ts) {
-		r->beyond = 1;
-		if (!k->beyond++)
-			k->beyond_first = c->line;
-	}
+	const struct call *c = &r->call;
 	struct cconn *cc = NULL;
 	struct conn *conn = NULL;
 	if (c->has_ep) {
@@ -840,6 +823,211 @@ static void process_call(struct correlator *k, const struct call *c)
 			}
 		}
 	}
+	*ccp = cc;
+	return conn;
+}
+
+/* A send that succeeded, on a captured connection: the segments already
+ * seen that carried its bytes, then its fate: acknowledged already, lost
+ * with an RST, or waiting among the side's pending sends. */
+static void send_taken(struct correlator *k, struct row *r, struct cconn *cc, struct conn *conn)
+{
+	const struct call *c = &r->call;
+	struct cside *cs = &cc->side[r->side];
+	conn->calls.bytes_sent_ok += (uint64_t)c->ret;
+	if (c->off >= 0 && c->ret > 0) {
+		if ((uint64_t)c->off < cs->off_end)
+			fit_warn(k, FIT_OVERLAP,
+				 "line %llu: this send's bytes (offset %lld) were "
+				 "already sent on this socket (up to offset %llu, "
+				 "line "
+				 "%llu): is the log appended twice, or from two "
+				 "runs?",
+				 (unsigned long long)c->line, (long long)c->off,
+				 (unsigned long long)cs->off_end, (unsigned long long)cs->off_line);
+		if ((uint64_t)c->off + (uint64_t)c->ret > cs->off_end) {
+			cs->off_end = (uint64_t)c->off + (uint64_t)c->ret;
+			cs->off_line = c->line;
+		}
+	}
+	uint32_t call_t30 = (uint32_t)((c->ts_enter ? c->ts_enter : c->ts) >> 30);
+	/* The segments that carried it, already seen. */
+	int have_isn = conn->side[r->side].isn_known;
+	if (!have_isn && c->has_seq && c->ret > 0) {
+		r->by_kseq = r->has_seq = 1;
+		r->seq_lo = c->seq;
+		r->seq_hi = c->seq + (uint32_t)c->ret;
+	}
+	for (int i = cs->rcount - 1; i >= 0; i--) { /* oldest first */
+		struct recent_seg *g = &cs->recent[(cs->rhead + cs->rcap - 1 - i) % cs->rcap];
+		if (r->by_kseq) {
+			if (overlaps(c->seq, (uint32_t)c->ret, g->seq, g->len)) {
+				add_seg(r, g->n, g->retrans);
+				g->claimed = 1;
+			}
+		} else if (have_isn) {
+			if (overlaps((uint32_t)c->off, (uint32_t)c->ret, g->a, g->b - g->a)) {
+				add_seg(r, g->n, g->retrans);
+				g->claimed = 1;
+				if ((int32_t)(call_t30 - g->t30) > EARLY_T30)
+					fit_warn(k, FIT_EARLY,
+						 "line %llu: the bytes of this send "
+						 "were "
+						 "on the wire about %d s before the "
+						 "call "
+						 "(record %llu): is the log's clock "
+						 "or "
+						 "\"ts\" off?",
+						 (unsigned long long)c->line,
+						 (int)((int64_t)(call_t30 - g->t30) * 1074 / 1000),
+						 (unsigned long long)g->n);
+			}
+		} else if (!g->used) {
+			g->used = g->claimed = 1;
+			add_seg(r, g->n, g->retrans);
+			r->by_time = 1;
+			if (!g->retrans) {
+				if (!r->has_seq || seq_after(r->seq_lo, g->seq))
+					r->seq_lo = g->seq;
+				if (!r->has_seq || seq_after(g->seq + g->len, r->seq_hi))
+					r->seq_hi = g->seq + g->len;
+				r->has_seq = 1;
+			}
+		}
+	}
+	if (!have_isn && !r->by_kseq)
+		r->by_time = 1;
+	else if (cs->forgot && seq_after(cs->forgot_end, (uint32_t)c->off))
+		r->segs_incomplete = 1;
+	/* A call can return late (the process was not running): what
+	 * counts is whether its bytes left after the peer's FIN. */
+	if (r->fin_n && r->segs.n && nl_items(&r->segs)[0] < r->fin_n)
+		r->fin_n = 0;
+	r->acked = acked_of(conn, r->side, r);
+	r->pending = 1;
+	r->cc = cc;
+	if (r->acked >= (uint64_t)c->ret && (have_isn || r->has_seq)) {
+		settle(k, r, 0);
+	} else if (cc->reset && !cc->rst_held) {
+		/* The RST came in before this call returned, and has
+		 * landed: its bytes are already lost. */
+		r->settle_n = cc->rst_n;
+		settle(k, r, 1);
+	} else {
+		if (cc->reset) {
+			/* The RST came in before this call returned (it
+			 * usually does on loopback): its bytes are lost
+			 * with it, once it is known to have landed. */
+			r->settle_n = cc->rst_n;
+			struct row *rst = q_find_all(k, cc->rst_row);
+			if (rst && rst->n_lost < ROW_LOST && r->acked < (uint64_t)c->ret) {
+				rst->lost_bytes += (uint64_t)c->ret - r->acked;
+				rst->lost_lines[rst->n_lost] = c->line;
+				rst->lost_sends[rst->n_lost++] = r->send_no;
+			}
+		}
+		/* Full (and no memory for more): the oldest is forced. */
+		if (cs->npend == PEND_MAX || (cs->npend == cs->pcap && pend_grow(cs) != 0))
+			settle(k, cs->pend[0], 4);
+		cs->pend[cs->npend++] = r;
+	}
+}
+
+/* A SIGPIPE signal or exit event: the failed send it belongs to (the
+ * process's last EPIPE send, while queued) takes it. */
+static void claim_signal(struct correlator *k, struct row *r)
+{
+	const struct call *c = &r->call;
+	struct pid_slot *ps = pid_slot(k, c->pid);
+	struct row *f = q_find(k, ps->row_id);
+	if (c->event == EV_SIGNAL) {
+		if (strcmp(c->sig, "SIGPIPE") != 0)
+			return;
+		if (f && !f->sig_line) {
+			f->sig_line = c->line;
+			snprintf(f->disposition, sizeof f->disposition, "%s", c->disposition);
+			r->conn_id = f->conn_id;
+			r->side = f->side;
+		} else {
+			ps->sig_line = c->line;
+			ps->sig_ts = c->ts;
+			snprintf(ps->sig_disp, sizeof ps->sig_disp, "%s", c->disposition);
+		}
+		return;
+	}
+	if (strcmp(c->exit_sig, "SIGPIPE") != 0)
+		return;
+	if (f) {
+		f->killed = 1;
+		f->exit_line = c->line;
+		snprintf(f->disposition, sizeof f->disposition, "default");
+		r->conn_id = f->conn_id;
+		r->side = f->side;
+	} else {
+		explain_exit(k, r, ps);
+	}
+}
+
+/* A call's row: printed now when it is final and nothing earlier waits,
+ * kept as text when earlier rows wait (replaying), else queued. */
+static void call_row_out(struct correlator *k, struct row *r)
+{
+	/* Final already (not a send waiting for its fate, not a failed send a
+	 * later signal line may still claim) and nothing earlier waits: print
+	 * it now instead of queueing it. */
+	const struct call *c = &r->call;
+	if (k->settle_ns == 0 && !r->pending && !(c->ret == -1 && c->event == EV_SEND)) {
+		if (k->qlen == 0) {
+			print_row(k, r);
+			row_free_lists(r);
+			return;
+		}
+		if (dtext_room(k) == 0) {
+			/* Final, but rows before it wait: keep it as text. */
+			callrow_sink(k->out, &k->sinkbuf, r);
+			size_t start = k->dtext.len;
+			out_swap_buf(k->out, &k->dtext);
+			if (out_options(k->out)->json)
+				callrow_json(k->out, r);
+			else
+				callrow_text(k->out, r, &k->ct_what, &k->ct_note);
+			out_swap_buf(k->out, &k->dtext);
+			ts_ns ts = r->ts;
+			row_free_lists(r);
+			push_text(k, start, ts, 0);
+			return;
+		}
+	}
+	k->scratch = NULL;
+	q_push(k, r);
+}
+
+static void process_call(struct correlator *k, const struct call *c)
+{
+	if (EV_IS_KERNEL(c->event)) {
+		kernel_rst(k, c);
+		return;
+	}
+	/* The same row (warm in the cache) serves every call that is printed
+	 * at once; one that must wait keeps it, and the next call takes another. */
+	struct row *r = k->scratch ? row_start(k, k->scratch) : row_alloc(k);
+	if (!r)
+		return;
+	k->scratch = r;
+	/* The call's own part of the row is cleared; the call is copied in. */
+	memset(&r->cc, 0, sizeof *r - offsetof(struct row, cc));
+	r->kind = ROW_CALL;
+	r->ts = c->ts;
+	r->call = *c;
+	c = &r->call; /* what follows may correct the copy (off from the kernel's seq) */
+	r->side = -1;
+	if (c->ts > k->end_ts) {
+		r->beyond = 1;
+		if (!k->beyond++)
+			k->beyond_first = c->line;
+	}
+	struct cconn *cc = NULL;
+	struct conn *conn = call_conn(k, r, &cc);
 	if (c->has_ep) {
 		struct pid_slot *ps = pid_slot(k, c->pid);
 		ps->has_ep = 1;
@@ -869,114 +1057,7 @@ static void process_call(struct correlator *k, const struct call *c)
 		}
 		if (!cc)
 			break;
-		{
-			struct cside *cs = &cc->side[r->side];
-			conn->calls.bytes_sent_ok += (uint64_t)c->ret;
-			if (c->off >= 0 && c->ret > 0) {
-				if ((uint64_t)c->off < cs->off_end)
-					fit_warn(k, FIT_OVERLAP,
-						 "line %llu: this send's bytes (offset %lld) were "
-						 "already sent on this socket (up to offset %llu, "
-						 "line "
-						 "%llu): is the log appended twice, or from two "
-						 "runs?",
-						 (unsigned long long)c->line, (long long)c->off,
-						 (unsigned long long)cs->off_end,
-						 (unsigned long long)cs->off_line);
-				if ((uint64_t)c->off + (uint64_t)c->ret > cs->off_end) {
-					cs->off_end = (uint64_t)c->off + (uint64_t)c->ret;
-					cs->off_line = c->line;
-				}
-			}
-			uint32_t call_t30 = (uint32_t)((c->ts_enter ? c->ts_enter : c->ts) >> 30);
-			/* The segments that carried it, already seen. */
-			int have_isn = conn->side[r->side].isn_known;
-			if (!have_isn && c->has_seq && c->ret > 0) {
-				r->by_kseq = r->has_seq = 1;
-				r->seq_lo = c->seq;
-				r->seq_hi = c->seq + (uint32_t)c->ret;
-			}
-			for (int i = cs->rcount - 1; i >= 0; i--) { /* oldest first */
-				struct recent_seg *g =
-					&cs->recent[(cs->rhead + cs->rcap - 1 - i) % cs->rcap];
-				if (r->by_kseq) {
-					if (overlaps(c->seq, (uint32_t)c->ret, g->seq, g->len)) {
-						add_seg(r, g->n, g->retrans);
-						g->claimed = 1;
-					}
-				} else if (have_isn) {
-					if (overlaps((uint32_t)c->off, (uint32_t)c->ret, g->a,
-						     g->b - g->a)) {
-						add_seg(r, g->n, g->retrans);
-						g->claimed = 1;
-						if ((int32_t)(call_t30 - g->t30) > EARLY_T30)
-							fit_warn(
-								k, FIT_EARLY,
-								"line %llu: the bytes of this send "
-								"were "
-								"on the wire about %d s before the "
-								"call "
-								"(record %llu): is the log's clock "
-								"or "
-								"\"ts\" off?",
-								(unsigned long long)c->line,
-								(int)((int64_t)(call_t30 - g->t30) *
-								      1074 / 1000),
-								(unsigned long long)g->n);
-					}
-				} else if (!g->used) {
-					g->used = g->claimed = 1;
-					add_seg(r, g->n, g->retrans);
-					r->by_time = 1;
-					if (!g->retrans) {
-						if (!r->has_seq || seq_after(r->seq_lo, g->seq))
-							r->seq_lo = g->seq;
-						if (!r->has_seq ||
-						    seq_after(g->seq + g->len, r->seq_hi))
-							r->seq_hi = g->seq + g->len;
-						r->has_seq = 1;
-					}
-				}
-			}
-			if (!have_isn && !r->by_kseq)
-				r->by_time = 1;
-			else if (cs->forgot && seq_after(cs->forgot_end, (uint32_t)c->off))
-				r->segs_incomplete = 1;
-			/* A call can return late (the process was not running): what
-			 * counts is whether its bytes left after the peer's FIN. */
-			if (r->fin_n && r->segs.n && nl_items(&r->segs)[0] < r->fin_n)
-				r->fin_n = 0;
-			r->acked = acked_of(conn, r->side, r);
-			r->pending = 1;
-			r->cc = cc;
-			if (r->acked >= (uint64_t)c->ret && (have_isn || r->has_seq)) {
-				settle(k, r, 0);
-			} else if (cc->reset && !cc->rst_held) {
-				/* The RST came in before this call returned, and has
-				 * landed: its bytes are already lost. */
-				r->settle_n = cc->rst_n;
-				settle(k, r, 1);
-			} else {
-				if (cc->reset) {
-					/* The RST came in before this call returned (it
-					 * usually does on loopback): its bytes are lost
-					 * with it, once it is known to have landed. */
-					r->settle_n = cc->rst_n;
-					struct row *rst = q_find_all(k, cc->rst_row);
-					if (rst && rst->n_lost < ROW_LOST &&
-					    r->acked < (uint64_t)c->ret) {
-						rst->lost_bytes += (uint64_t)c->ret - r->acked;
-						rst->lost_lines[rst->n_lost] = c->line;
-						rst->lost_sends[rst->n_lost++] = r->send_no;
-					}
-				}
-				/* Full (and no memory for more): the oldest is forced. */
-				if (cs->npend == PEND_MAX ||
-				    (cs->npend == cs->pcap && pend_grow(cs) != 0))
-					settle(k, cs->pend[0], 4);
-				cs->pend[cs->npend++] = r;
-			}
-		}
+		send_taken(k, r, cc, conn);
 		break;
 	case EV_RECV:
 		if (c->ret < 0)
@@ -986,68 +1067,11 @@ static void process_call(struct correlator *k, const struct call *c)
 		if (cc && c->ret == 0 && (strstr(c->how, "WR") || !c->how[0]))
 			cc->side[r->side].shut_wr = 1;
 		break;
-	case EV_SIGNAL: {
-		struct pid_slot *ps = pid_slot(k, c->pid);
-		struct row *f = q_find(k, ps->row_id);
-		if (strcmp(c->sig, "SIGPIPE") != 0)
-			break;
-		if (f && !f->sig_line) {
-			f->sig_line = c->line;
-			snprintf(f->disposition, sizeof f->disposition, "%s", c->disposition);
-			r->conn_id = f->conn_id;
-			r->side = f->side;
-		} else {
-			ps->sig_line = c->line;
-			ps->sig_ts = c->ts;
-			snprintf(ps->sig_disp, sizeof ps->sig_disp, "%s", c->disposition);
-		}
-		break;
-	}
-	case EV_EXIT: {
-		struct pid_slot *ps = pid_slot(k, c->pid);
-		struct row *f = q_find(k, ps->row_id);
-		if (strcmp(c->exit_sig, "SIGPIPE") != 0)
-			break;
-		if (f) {
-			f->killed = 1;
-			f->exit_line = c->line;
-			snprintf(f->disposition, sizeof f->disposition, "default");
-			r->conn_id = f->conn_id;
-			r->side = f->side;
-		} else {
-			explain_exit(k, r, ps);
-		}
-		break;
-	}
+	case EV_SIGNAL:
+	case EV_EXIT: claim_signal(k, r); break;
 	default: break;
 	}
-	/* Final already (not a send waiting for its fate, not a failed send a
-	 * later signal line may still claim) and nothing earlier waits: print
-	 * it now instead of queueing it. */
-	if (k->settle_ns == 0 && !r->pending && !(c->ret == -1 && c->event == EV_SEND)) {
-		if (k->qlen == 0) {
-			print_row(k, r);
-			row_free_lists(r);
-			return;
-		}
-		if (dtext_room(k) == 0) {
-			/* Final, but rows before it wait: keep it as text. */
-			callrow_sink(k->out, &k->sinkbuf, r);
-			size_t start = k->dtext.len;
-			out_swap_buf(k->out, &k->dtext);
-			if (out_options(k->out)->json)
-				callrow_json(k->out, r);
-			else
-				callrow_text(k->out, r, &k->ct_what, &k->ct_note);
-			out_swap_buf(k->out, &k->dtext);
-			ts_ns ts = r->ts;
-			row_free_lists(r);
-			push_text(k, start, ts, 0);
-			return;
-		}
-	}
-	k->scratch = NULL;
-	q_push(k, r);
+	call_row_out(k, r);
 }
 
 /* ---- the log look-ahead order ---------------------------------------------- */
