@@ -50,6 +50,9 @@ need_cmd xmllint libxml2-utils
 need_cmd chromium chromium
 # The terminal layout, in an 80-column pane.
 need_cmd tmux tmux
+# The root scenarios (timeout, lost-rst, delayed-race) and check_race.sh:
+# packets dropped or delayed (NFQUEUE) with iptables.
+need_cmd iptables iptables
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing:$missing"

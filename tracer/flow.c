@@ -554,6 +554,10 @@ int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t 
 			me->data_end = end;
 			me->sent_any = 1;
 			me->last_data_n = n;
+			/* New bytes after the peer's RST (it was still on its way
+			 * to us): lost as well. */
+			if (c->rst_from == 1 - d)
+				c->lost += seg->len;
 			if (me->fin_n && !seq_after(me->fin_seq, seg->seq)) {
 				info->note = NOTE_DATA_AFTER_OWN_FIN;
 				info->note_ref = me->fin_n;
