@@ -110,6 +110,7 @@ struct cconn {
 	uint8_t reset;
 	int rst_from;
 	uint64_t rst_n, rst_row;
+	struct row *rst_rowp; /* that row, while rst_row is its id (see rst_row_of()) */
 	/* Not yet known to have landed: the sends it would lose wait. */
 	uint8_t rst_held;
 	ts_ns rst_ts;
@@ -408,20 +409,6 @@ static struct row *q_find(struct correlator *k, uint64_t id)
 	return NULL;
 }
 
-/* The same, through the whole queue: for the rare look-up that must not miss
- * (a held RST). */
-static struct row *q_find_all(struct correlator *k, uint64_t id)
-{
-	if (!id)
-		return NULL;
-	for (size_t i = k->qlen; i > 0; i--) {
-		struct row *r = *qat(k, i - 1);
-		if (r->id == id)
-			return r;
-	}
-	return NULL;
-}
-
 /* ---- per-connection state ------------------------------------------------- */
 
 static struct cconn *cc_get(struct correlator *k, struct conn *c)
@@ -551,6 +538,15 @@ static void settle(struct correlator *k, struct row *r, uint8_t how)
 	}
 }
 
+/* The row of the connection's first RST while it is queued, else NULL. Row
+ * memory is only reused for rows (never freed before corr_free()), and a
+ * row that was printed has another id then, or none. */
+static struct row *rst_row_of(const struct cconn *cc)
+{
+	struct row *r = cc->rst_rowp;
+	return r && cc->rst_row && r->id == cc->rst_row && r->kind == ROW_SEG ? r : NULL;
+}
+
 /* The connection's first RST has landed (a call on the receiving socket
  * failed, or its receiver stayed silent RST_LAND_NS, or the connection
  * ended): the sends it caught are lost with it. A send of the receiver's
@@ -561,7 +557,7 @@ static void rst_confirm(struct correlator *k, struct cconn *cc)
 	if (!cc->rst_held)
 		return;
 	cc->rst_held = 0;
-	struct row *rr = q_find_all(k, cc->rst_row);
+	struct row *rr = rst_row_of(cc);
 	if (rr) {
 		rr->rst_hold = 0;
 		rr->cc = NULL;
@@ -589,9 +585,9 @@ static void rst_confirm(struct correlator *k, struct cconn *cc)
 /* The connection's first RST did not land (record n, from the side s it was
  * sent to, shows it; outside: RFC 5961's challenge ACK): it loses nothing,
  * its row says so, and the next RST is the one that may count. */
-static void rst_unland(struct correlator *k, struct cconn *cc, uint64_t n, int s, int outside)
+static void rst_unland(struct cconn *cc, uint64_t n, int s, int outside)
 {
-	struct row *rr = q_find_all(k, cc->rst_row);
+	struct row *rr = rst_row_of(cc);
 	if (rr) {
 		rr->rst_hold = 0;
 		rr->cc = NULL;
@@ -908,22 +904,22 @@ static void send_taken(struct correlator *k, struct row *r, struct cconn *cc, st
 	r->cc = cc;
 	if (r->acked >= (uint64_t)c->ret && (have_isn || r->has_seq)) {
 		settle(k, r, 0);
-	} else if (cc->reset && !cc->rst_held) {
-		/* The RST came in before this call returned, and has
-		 * landed: its bytes are already lost. */
-		r->settle_n = cc->rst_n;
-		settle(k, r, 1);
 	} else {
 		if (cc->reset) {
-			/* The RST came in before this call returned (it
-			 * usually does on loopback): its bytes are lost
-			 * with it, once it is known to have landed. */
+			/* The RST came in before this call returned (it usually
+			 * does on loopback): its bytes are lost with it, at once
+			 * if it has landed, else once it is known to have. Its
+			 * row, if it still waits, names this send. */
 			r->settle_n = cc->rst_n;
-			struct row *rst = q_find_all(k, cc->rst_row);
+			struct row *rst = rst_row_of(cc);
 			if (rst && rst->n_lost < ROW_LOST && r->acked < (uint64_t)c->ret) {
 				rst->lost_bytes += (uint64_t)c->ret - r->acked;
 				rst->lost_lines[rst->n_lost] = c->line;
 				rst->lost_sends[rst->n_lost++] = r->send_no;
+			}
+			if (!cc->rst_held) {
+				settle(k, r, 1);
+				return;
 			}
 		}
 		/* Full (and no memory for more): the oldest is forced. */
@@ -1525,11 +1521,14 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 			cs->zero_win_n = seg->win == 0 && !(seg->flags & TCPF_FIN) ? n : 0;
 		/* This side went on after the other's RST (flow.c): it did not land. */
 		if (info->rst_missed && cc->reset && cc->rst_from == 1 - s)
-			rst_unland(k, cc, n, s, info->rst_outside);
+			rst_unland(cc, n, s, info->rst_outside);
 		if ((seg->flags & TCPF_RST) && !cc->reset) {
 			is_rst_first = 1;
 			cc->reset = 1;
-			cc->rst_held = 1;
+			/* It waits to be known to have landed when it would lose
+			 * sends (an RST that loses none is final at once). */
+			cc->rst_held = cc->side[0].npend || cc->side[1].npend;
+			cc->rst_row = 0;
 			cc->rst_from = s;
 			cc->rst_n = n;
 			cc->rst_ts = ts;
@@ -1573,13 +1572,15 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	 * waits and no late evidence can come (replaying), this row is printed
 	 * as it is, without a copy into the queue. */
 	corr_flush(k, ts);
-	/* A first RST waits in the queue until it is known to have landed. */
-	if (k->qlen == 0 && k->settle_ns == 0 && !is_rst_first) {
+	/* A first RST that would lose sends waits in the queue until it is
+	 * known to have landed. */
+	int hold = is_rst_first && cc->rst_held;
+	if (k->qlen == 0 && k->settle_ns == 0 && !hold) {
 		struct seg_extra x = { n_lost, lost_lines, lost_sends, 0, 0, lost_bytes };
 		out_segment_x(k->out, n, ts, seg, info, n_lost ? &x : NULL);
 		return;
 	}
-	if (k->settle_ns == 0 && !is_rst_first && dtext_room(k) == 0) {
+	if (k->settle_ns == 0 && !hold && dtext_room(k) == 0) {
 		/* Replaying, nothing can change this line any more: keep it as
 		 * text behind the rows that wait. */
 		struct seg_extra x = { n_lost, lost_lines, lost_sends, 0, 0, lost_bytes };
@@ -1607,12 +1608,14 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 	r->lost_bytes = lost_bytes;
 	r->unlanded_by = 0;
 	r->unlanded_outside = 0;
-	r->rst_hold = (uint8_t)is_rst_first;
-	r->cc = is_rst_first ? cc : NULL;
+	r->rst_hold = (uint8_t)hold;
+	r->cc = hold ? cc : NULL;
 	memcpy(r->lost_lines, lost_lines, n_lost * sizeof *lost_lines);
 	memcpy(r->lost_sends, lost_sends, n_lost * sizeof *lost_sends);
-	if (is_rst_first)
+	if (is_rst_first) {
 		cc->rst_row = r->id;
+		cc->rst_rowp = r;
+	}
 	q_push(k, r);
 }
 
