@@ -1311,21 +1311,24 @@ void corr_flush(struct correlator *k, ts_ns now)
 			break;
 		/* A first RST, and the sends it would lose, wait to know whether
 		 * it landed (a retransmission after it says it did not). */
-		struct cconn *held = h->kind == ROW_SEG && h->rst_hold	      ? h->cc
-				     : h->pending && h->cc && h->cc->rst_held ? h->cc
-									      : NULL;
-		if (held) {
-			if (k->now - held->rst_ts < RST_LAND_NS && k->dtext.len < DTEXT_MAX)
-				break;
-			rst_confirm(k, held);
-			h->rst_hold = 0;
-		}
 		if (h->pending) {
 			struct cconn *cc = h->cc;
-			if (cc && (cc->c->closed || cc->reset))
+			if (cc && cc->rst_held) {
+				if (k->now - cc->rst_ts < RST_LAND_NS && k->dtext.len < DTEXT_MAX)
+					break;
+				rst_confirm(k, cc); /* settles h too */
+			} else if (cc && (cc->c->closed || cc->reset)) {
 				settle(k, h, 2);
-			else if (h->ts > k->now - pending_max(k, h) && k->dtext.len < DTEXT_MAX)
+			} else if (k->dtext.len < DTEXT_MAX &&
+				   (h->ts > k->now - PENDING_MAX_NS ||
+				    h->ts > k->now - pending_max(k, h))) {
 				break; /* wait for its acknowledgment */
+			}
+		} else if (h->rst_hold && h->kind == ROW_SEG) {
+			if (k->now - h->cc->rst_ts < RST_LAND_NS && k->dtext.len < DTEXT_MAX)
+				break;
+			rst_confirm(k, h->cc);
+			h->rst_hold = 0;
 		}
 		pop_head(k);
 	}
