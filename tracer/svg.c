@@ -30,6 +30,7 @@ struct srow {
 	uint8_t dir;	/* segment: the sending side; call: its side (0, 1; 2 unknown) */
 	uint8_t flags;	/* TCP flags */
 	uint8_t failed; /* call */
+	uint8_t again;	/* RST: the connection was reset already (its data is lost too) */
 	ts_ns ts;
 	uint64_t conn;
 	uint64_t id;   /* segment: n; call: line */
@@ -179,6 +180,7 @@ void svg_segment(struct svg *s, const struct out_seg_row *row)
 	if (row->seg->flags & TCPF_RST) {
 		r->ref = row->info->note_ref;
 		r->lost = row->info->note_bytes;
+		r->again = row->info->rst_again != 0;
 	}
 	r->note = keep_str(s, row->note, row->note_len);
 	r->note_len = r->note == SIZE_MAX ? 0 : (row->note_len > 1024 ? 1024 : row->note_len);
@@ -377,7 +379,8 @@ static double draw_conn(struct svg *s, FILE *f, const struct sconn *k, uint64_t 
 	int ngaps = 0;
 	int st[2] = { ST_NONE, ST_NONE };
 	ts_ns prev = 0;
-	/* The data segments an RST answered: their bytes were lost. */
+	/* The data segments an RST answered: their bytes were lost (also those
+	 * that came after the connection was reset, answered by another). */
 	for (size_t i = 0; i < s->n; i++) {
 		const struct srow *r = &s->rows[i];
 		if (r->conn != id)
@@ -416,7 +419,7 @@ static double draw_conn(struct svg *s, FILE *f, const struct sconn *k, uint64_t 
 			for (size_t j = i + 1; j < s->n && !lost; j++)
 				if (s->rows[j].conn == id && !s->rows[j].is_call &&
 				    (s->rows[j].flags & TCPF_RST) && s->rows[j].ref == r->id &&
-				    s->rows[j].lost)
+				    (s->rows[j].lost || s->rows[j].again))
 					lost = 1;
 			const char *cls = r->flags & TCPF_RST	? "rst"
 					  : r->flags & TCPF_FIN ? "fin"
