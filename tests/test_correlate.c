@@ -1204,6 +1204,28 @@ static void test_zero_window_stalled_sends_are_not_lost(void **state)
 	assert_int_equal(jint(summary_row(f, 1), "bytes_lost"), 0);
 }
 
+/* Replaying, a send behind a window of 0 waits past 5 s for its fate, also
+ * when the window update comes just before the acknowledgment. */
+static void test_zero_window_send_waits_for_its_ack(void **state)
+{
+	struct fx *f = *state;
+	struct tconn c = tc4(40613, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	seg(f, &c, 0, US(1000), FL_PA, CISN + 1, SISN + 1, 100);
+	uint64_t l = log_send(f, US(1010), CPID, &c, 0, 200, 200, NULL, 0, "");
+	uint64_t n_zero = seg(f, &c, 1, US(1020), FL_A, SISN + 1, CISN + 101, 0);
+	f->segs[n_zero - 1].win = 0;
+	seg(f, &c, 1, US(7000000), FL_A, SISN + 1, CISN + 101, 0); /* the window opens */
+	seg(f, &c, 0, US(7000010), FL_PA, CISN + 101, SISN + 1, 100);
+	seg(f, &c, 1, US(7000020), FL_A, SISN + 1, CISN + 201, 0);
+	run(f);
+	json_t *r = call_row(f, l);
+	assert_absent(r, "unsettled");
+	assert_int_equal(jint(r, "acked"), 200);
+	assert_int_equal(jint(r, "lost"), 0);
+	assert_absent(r, "zero_window_at"); /* it got through */
+}
+
 static void test_zero_window_sends_are_lost_when_the_connection_is_reset(void **state)
 {
 	struct fx *f = *state;
@@ -1967,6 +1989,7 @@ int main(void)
 		T(test_rst_outside_the_window_is_not_the_cause),
 		T(test_zero_window_is_named),
 		T(test_zero_window_stalled_sends_are_not_lost),
+		T(test_zero_window_send_waits_for_its_ack),
 		T(test_zero_window_sends_are_lost_when_the_connection_is_reset),
 		T(test_local_shutdown_epipe_without_rst),
 		T(test_shutdown_event_alone_explains_epipe),

@@ -285,11 +285,8 @@ static void pop_head(struct correlator *k)
 {
 	struct row *h = *qat(k, 0);
 	int waiting = h->pending && h->cc;
-	if (waiting) {
+	if (waiting)
 		h->unsettled = 1;
-		if (h->side >= 0) /* its bytes may wait behind a window of 0 */
-			h->zero_win_n = h->cc->side[1 - h->side].zero_win_n;
-	}
 	print_row(k, h);
 	if (waiting) {
 		struct row *g = malloc(sizeof *g);
@@ -526,8 +523,8 @@ static void settle(struct correlator *k, struct row *r, uint8_t how)
 			r->lost = (uint64_t)r->call.ret - r->acked;
 		cc->c->calls.bytes_acked += r->acked;
 		cc->c->calls.bytes_lost += r->lost;
-		if (r->side >= 0 && r->acked < (uint64_t)r->call.ret)
-			r->zero_win_n = cc->side[1 - r->side].zero_win_n;
+		if (r->acked >= (uint64_t)r->call.ret)
+			r->zero_win_n = 0; /* it waited, but got through */
 		pend_remove(&cc->side[r->side], r);
 	}
 	r->cc = NULL;
@@ -926,6 +923,8 @@ static void send_taken(struct correlator *k, struct row *r, struct cconn *cc, st
 		if (cs->npend == PEND_MAX || (cs->npend == cs->pcap && pend_grow(cs) != 0))
 			settle(k, cs->pend[0], 4);
 		cs->pend[cs->npend++] = r;
+		/* Sent while the peer's window is 0: it waits behind it. */
+		r->zero_win_n = cc->side[1 - r->side].zero_win_n;
 	}
 }
 
@@ -1295,7 +1294,7 @@ static void free_dead(struct correlator *k)
  * such a send waits longer (the queue's memory is bounded all the same). */
 static ts_ns pending_max(const struct correlator *k, const struct row *h)
 {
-	if (k->settle_ns == 0 && h->cc && h->side >= 0 && h->cc->side[1 - h->side].zero_win_n)
+	if (k->settle_ns == 0 && h->zero_win_n)
 		return PENDING_ZW_NS;
 	return PENDING_MAX_NS;
 }
@@ -1519,9 +1518,15 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 			}
 		}
 		track_unacked(cc, conn, n, ts, seg, info);
-		/* A window of 0: the other side's data waits (it is not lost). */
-		if ((seg->flags & TCPF_ACK) && !(seg->flags & (TCPF_RST | TCPF_SYN)))
+		/* A window of 0: the other side's data waits (it is not lost).
+		 * Its sends waiting now keep the last such segment, also once
+		 * the window opens (their acknowledgment comes after). */
+		if ((seg->flags & TCPF_ACK) && !(seg->flags & (TCPF_RST | TCPF_SYN))) {
 			cs->zero_win_n = seg->win == 0 && !(seg->flags & TCPF_FIN) ? n : 0;
+			struct cside *ws = &cc->side[1 - s];
+			for (int i = 0; cs->zero_win_n && i < ws->npend; i++)
+				ws->pend[i]->zero_win_n = n;
+		}
 		/* This side went on after the other's RST (flow.c): it did not land. */
 		if (info->rst_missed && cc->reset && cc->rst_from == 1 - s)
 			rst_unland(cc, n, s, info->rst_outside);
