@@ -1088,44 +1088,66 @@ static void test_rst_waits_for_evidence_that_it_landed(void **state)
 	check_order(f);
 }
 
+/* The delayed race: after the server's FIN the client sends 14 bytes (a),
+ * then 8 (b) before the RST answering a arrives; b draws a second RST; the
+ * send after both fails with EPIPE. before_delay: the capture is taken
+ * before the delay (at the server's end), so the first RST shows before b's
+ * bytes; else after it (the client's view). */
+struct race {
+	uint64_t n_a, l_a, n_b, l_b, n_rst1, n_rst2, l_epipe;
+};
+
+static struct race race_story(struct fx *f, uint16_t cport, int before_delay)
+{
+	struct race r;
+	struct tconn c = tc4(cport, 8999);
+	handshake(f, &c, 0, CISN, SISN);
+	seg(f, &c, 1, US(1000), FL_FA, SISN + 1, CISN + 1, 0);
+	seg(f, &c, 0, US(1100), FL_A, CISN + 1, SISN + 2, 0);
+	r.n_a = seg(f, &c, 0, US(2000), FL_PA, CISN + 1, SISN + 2, 14);
+	r.l_a = log_send(f, US(2010), CPID, &c, 0, 14, 14, NULL, 0, "");
+	if (before_delay)
+		r.n_rst1 = seg(f, &c, 1, US(2030), FL_R, SISN + 2, 0, 0);
+	r.n_b = seg(f, &c, 0, US(52000), FL_PA, CISN + 15, SISN + 2, 8);
+	r.l_b = log_send(f, US(52010), CPID, &c, 0, 8, 8, NULL, 14, "");
+	if (before_delay) {
+		r.n_rst2 = seg(f, &c, 1, US(52030), FL_R, SISN + 2, 0, 0);
+	} else {
+		r.n_rst1 = seg(f, &c, 1, US(302000), FL_R, SISN + 2, 0, 0);
+		r.n_rst2 = seg(f, &c, 1, US(352000), FL_R, SISN + 2, 0, 0);
+	}
+	r.l_epipe = log_send(f, US(400000), CPID, &c, 0, 5, -1, "EPIPE", 22, "");
+	return r;
+}
+
 /* A network with delay: the client's second send is made while the RST
  * answering its first is still on its way. Both succeed, both are lost
  * with that RST, and the second's row says the RST was already sent. */
 static void test_send_while_the_rst_was_on_its_way(void **state)
 {
 	struct fx *f = *state;
-	struct tconn c = tc4(40607, 8999);
-	handshake(f, &c, 0, CISN, SISN);
-	seg(f, &c, 1, US(1000), FL_FA, SISN + 1, CISN + 1, 0);
-	seg(f, &c, 0, US(1100), FL_A, CISN + 1, SISN + 2, 0);
-	uint64_t n_a = seg(f, &c, 0, US(2000), FL_PA, CISN + 1, SISN + 2, 14);
-	uint64_t l_a = log_send(f, US(2010), CPID, &c, 0, 14, 14, NULL, 0, "");
-	uint64_t n_b = seg(f, &c, 0, US(52000), FL_PA, CISN + 15, SISN + 2, 8);
-	uint64_t l_b = log_send(f, US(52010), CPID, &c, 0, 8, 8, NULL, 14, "");
-	uint64_t n_rst1 = seg(f, &c, 1, US(302000), FL_R, SISN + 2, 0, 0);
-	uint64_t n_rst2 = seg(f, &c, 1, US(352000), FL_R, SISN + 2, 0, 0);
-	uint64_t l = log_send(f, US(400000), CPID, &c, 0, 5, -1, "EPIPE", 22, "");
+	struct race x = race_story(f, 40607, 0);
 	run(f);
-	json_t *r = call_row(f, l_a);
+	json_t *r = call_row(f, x.l_a);
 	assert_int_equal(jint(r, "lost"), 14);
-	assert_int_equal(jint(r, "lost_at"), (int64_t)n_rst1);
+	assert_int_equal(jint(r, "lost_at"), (int64_t)x.n_rst1);
 	assert_absent(r, "rst_in_flight");
-	r = call_row(f, l_b);
+	r = call_row(f, x.l_b);
 	assert_int_equal(jint(r, "lost"), 8);
-	assert_int_equal(jint(r, "lost_at"), (int64_t)n_rst1);
+	assert_int_equal(jint(r, "lost_at"), (int64_t)x.n_rst1);
 	assert_true(jbool(r, "rst_in_flight"));
-	assert_int_equal(jint(r, "rst_answered"), (int64_t)n_a);
-	r = seg_row(f, n_rst1);
-	assert_int_equal(jint(r, "answers"), (int64_t)n_a);
+	assert_int_equal(jint(r, "rst_answered"), (int64_t)x.n_a);
+	r = seg_row(f, x.n_rst1);
+	assert_int_equal(jint(r, "answers"), (int64_t)x.n_a);
 	assert_int_equal(jint(r, "lost"), 22);
-	assert_list(r, "lost_calls", 2, (int64_t)l_a, (int64_t)l_b);
-	r = seg_row(f, n_rst2);
-	assert_int_equal(jint(r, "already_reset_by"), (int64_t)n_rst1);
-	assert_int_equal(jint(r, "answers"), (int64_t)n_b);
+	assert_list(r, "lost_calls", 2, (int64_t)x.l_a, (int64_t)x.l_b);
+	r = seg_row(f, x.n_rst2);
+	assert_int_equal(jint(r, "already_reset_by"), (int64_t)x.n_rst1);
+	assert_int_equal(jint(r, "answers"), (int64_t)x.n_b);
 	assert_int_equal(jint(r, "lost"), 0);
-	r = call_row(f, l);
+	r = call_row(f, x.l_epipe);
 	assert_string_equal(jstr(key(r, "cause"), "why"), "rst_in_close_wait");
-	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)n_rst1);
+	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)x.n_rst1);
 	check_order(f);
 }
 
@@ -1135,25 +1157,15 @@ static void test_send_while_the_rst_was_on_its_way(void **state)
 static void test_send_after_a_captured_rst_that_had_not_arrived(void **state)
 {
 	struct fx *f = *state;
-	struct tconn c = tc4(40608, 8999);
-	handshake(f, &c, 0, CISN, SISN);
-	seg(f, &c, 1, US(1000), FL_FA, SISN + 1, CISN + 1, 0);
-	seg(f, &c, 0, US(1100), FL_A, CISN + 1, SISN + 2, 0);
-	uint64_t n_a = seg(f, &c, 0, US(2000), FL_PA, CISN + 1, SISN + 2, 14);
-	log_send(f, US(2010), CPID, &c, 0, 14, 14, NULL, 0, "");
-	uint64_t n_rst1 = seg(f, &c, 1, US(2030), FL_R, SISN + 2, 0, 0);
-	seg(f, &c, 0, US(52000), FL_PA, CISN + 15, SISN + 2, 8);
-	uint64_t l_b = log_send(f, US(52010), CPID, &c, 0, 8, 8, NULL, 14, "");
-	seg(f, &c, 1, US(52030), FL_R, SISN + 2, 0, 0);
-	uint64_t l = log_send(f, US(400000), CPID, &c, 0, 5, -1, "EPIPE", 22, "");
+	struct race x = race_story(f, 40608, 1);
 	run(f);
-	json_t *r = call_row(f, l_b);
+	json_t *r = call_row(f, x.l_b);
 	assert_int_equal(jint(r, "lost"), 8);
-	assert_int_equal(jint(r, "lost_at"), (int64_t)n_rst1);
+	assert_int_equal(jint(r, "lost_at"), (int64_t)x.n_rst1);
 	assert_true(jbool(r, "rst_in_flight"));
-	assert_int_equal(jint(r, "rst_answered"), (int64_t)n_a);
-	r = call_row(f, l);
-	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)n_rst1);
+	assert_int_equal(jint(r, "rst_answered"), (int64_t)x.n_a);
+	r = call_row(f, x.l_epipe);
+	assert_int_equal(jint(key(r, "cause"), "n"), (int64_t)x.n_rst1);
 }
 
 /* An RST outside the window: its seq is not the one expected, and a bare
