@@ -410,6 +410,8 @@ static void test_rst_that_did_not_land_leaves_the_loss_to_the_next(void **state)
 	assert_int_equal(c->rst_from, -1);
 	assert_int_equal(c->lost, 0);
 	assert_int_equal(c->rst_missed_n, 11);
+	assert_int_equal(c->rst_missed_to, 0); /* the client's socket missed it */
+	assert_int_equal(c->rst_missed_outside, 0);
 	in = feed(f, &SRV, &CLI, 5002, 0, R, 0); /* 13 */
 	assert_ptr_equal(in.conn, c);
 	assert_int_equal(in.note, NOTE_RST_AFTER_FIN);

@@ -119,11 +119,7 @@ struct cconn {
 	uint8_t rst_ans_known; /* rst_ans_end is set */
 	uint8_t rst_after_fin; /* the RST sender had sent its FIN first */
 	uint8_t rst_refused;   /* it answered the other side's SYN (ack = ISN + 1) */
-	/* An RST that did not reach its socket (enum rst_miss), and that socket's side. */
-	uint64_t rst_missed_n;
-	uint8_t rst_missed;
-	int rst_missed_to;
-	struct cside side[2]; /* last: cc_get() clears up to their arrays */
+	struct cside side[2];  /* last: cc_get() clears up to their arrays */
 };
 
 /* The last failed send of each process, for the signal events after it. */
@@ -579,10 +575,10 @@ static void rst_confirm(struct correlator *k, struct cconn *cc)
 	}
 }
 
-/* The connection's first RST did not land (record n, from the side s it was
- * sent to, shows it; outside: RFC 5961's challenge ACK): it loses nothing,
+/* The connection's first RST did not land (record n shows it; outside:
+ * RFC 5961's challenge ACK; flow.c keeps the fact in the conn): it loses nothing,
  * its row says so, and the next RST is the one that may count. */
-static void rst_unland(struct cconn *cc, uint64_t n, int s, int outside)
+static void rst_unland(struct cconn *cc, uint64_t n, int outside)
 {
 	struct row *rr = rst_row_of(cc);
 	if (rr) {
@@ -594,9 +590,6 @@ static void rst_unland(struct cconn *cc, uint64_t n, int s, int outside)
 		rr->unlanded_outside = (uint8_t)outside;
 		rr->info.note_bytes = 0;
 	}
-	cc->rst_missed_n = cc->rst_n;
-	cc->rst_missed = outside ? RST_MISS_OUTSIDE : RST_MISS_DROPPED;
-	cc->rst_missed_to = s;
 	cc->reset = 0;
 	cc->rst_from = -1;
 	cc->rst_held = 0;
@@ -684,9 +677,9 @@ static void gather_evidence(struct row *r, const struct cconn *cc)
 		ev->rst_after_fin = cc->rst_after_fin;
 		ev->rst_answers_syn = cc->rst_refused;
 	}
-	if (cc->rst_missed_n && cc->rst_missed_to == s) {
-		ev->rst_missed_n = cc->rst_missed_n;
-		ev->rst_missed = (enum rst_miss)cc->rst_missed;
+	if (conn->rst_missed_n && conn->rst_missed_to == s) {
+		ev->rst_missed_n = conn->rst_missed_n;
+		ev->rst_missed = conn->rst_missed_outside ? RST_MISS_OUTSIDE : RST_MISS_DROPPED;
 	}
 	ev->peer_fin_n = conn->side[1 - s].fin_n;
 	ev->econnreset_before = cs->econnreset;
@@ -1529,7 +1522,7 @@ void corr_segment(struct correlator *k, uint64_t n, ts_ns ts, const struct tcp_s
 		}
 		/* This side went on after the other's RST (flow.c): it did not land. */
 		if (info->rst_missed && cc->reset && cc->rst_from == 1 - s)
-			rst_unland(cc, n, s, info->rst_outside);
+			rst_unland(cc, n, info->rst_outside);
 		if ((seg->flags & TCPF_RST) && !cc->reset) {
 			is_rst_first = 1;
 			cc->reset = 1;

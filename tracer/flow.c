@@ -594,7 +594,8 @@ int flow_update_h(struct flow_table *t, const struct tcp_segment *seg, uint32_t 
 			c->rst_seq_off && !seg->len && !(seg->flags & (TCPF_SYN | TCPF_FIN));
 		if (again || challenge) {
 			info->rst_missed = c->rst_missed_n = peer->rst_n;
-			info->rst_outside = !again;
+			info->rst_outside = c->rst_missed_outside = !again;
+			c->rst_missed_to = (uint8_t)d;
 			peer->rst_n = 0;
 			c->rst_from = -1;
 			c->rst_lost_n = 0;

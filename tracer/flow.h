@@ -85,9 +85,11 @@ struct conn {
 	 * seq was not the one expected (RFC 5961's challenge ACK). It is then
 	 * as if it had not been sent: rst_from and the loss wait for the next. */
 	uint64_t rst_missed_n;
-	uint8_t rst_seq_off;   /* the first RST's seq was not the one its receiver expects */
-	uint8_t closed_by_rst; /* closed is that RST's doing */
-	int first_fin_from;    /* side that sent the first FIN, -1 when none */
+	uint8_t rst_missed_outside; /* ... ignored (challenge ACK), not dropped */
+	uint8_t rst_missed_to;	    /* ... the side it was sent to */
+	uint8_t rst_seq_off;	    /* the first RST's seq was not the one its receiver expects */
+	uint8_t closed_by_rst;	    /* closed is that RST's doing */
+	int first_fin_from;	    /* side that sent the first FIN, -1 when none */
 	struct flow_calls calls;
 	void *user; /* the correlator's per-connection state */
 	/* The labels: these stay last, the correlator copies from ep on. */
