@@ -106,6 +106,14 @@ static int client_lines(struct side *s, int fd)
 	return send_told(s, fd, DONT_LEAVE, 11, NULL);
 }
 
+/* The client waits until the server has closed and its FIN has arrived. */
+static int client_await_fin(struct side *s, int fd)
+{
+	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0)
+		return -1;
+	return step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server");
+}
+
 /* The client's start: connected, its two lines sent and read. */
 static int client_opening(struct side *s, int *fdp)
 {
@@ -186,8 +194,7 @@ static int server_close_client(struct side *s)
 	int fd = -1;
 	if (client_opening(s, &fd) < 0)
 		return -1;
-	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
-	    step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
+	if (client_await_fin(s, fd) < 0)
 		return -1;
 	say(s, "the server's FIN has arrived: it will send nothing more, but nothing tells the "
 	       "client that it has stopped reading");
@@ -513,8 +520,7 @@ static int peer_eof_client(struct side *s)
 	int fd = -1;
 	if (client_opening(s, &fd) < 0)
 		return -1;
-	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
-	    step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
+	if (client_await_fin(s, fd) < 0)
 		return -1;
 	side_pace(s);
 	if (step_recv(s, fd, NULL,
@@ -664,8 +670,7 @@ static int lost_rst_client(struct side *s)
 	int fd = -1, rc;
 	if (client_opening(s, &fd) < 0)
 		return -1;
-	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
-	    step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
+	if (client_await_fin(s, fd) < 0)
 		return -1;
 	say(s, "the server's FIN has arrived; the network will now drop the next RST from the "
 	       "server (iptables), after the capture has seen it");
@@ -706,8 +711,7 @@ static int delayed_race_client(struct side *s)
 	    RACE_DELAY_MS);
 	if (client_lines(s, fd) < 0)
 		return -1;
-	if (step_sync(s, NOTE_CLOSED, "the server to close") < 0 ||
-	    step_wait(s, fd, FIN_EVENTS, RST_EVENTS, "FIN from the server") < 0)
+	if (client_await_fin(s, fd) < 0)
 		return -1;
 	say(s,
 	    "the server's FIN has arrived, %d ms after the server sent it: it will send nothing "
