@@ -10,22 +10,10 @@
 #  3. a flood (bounded in count and time) through a tiny buffer and a slow
 #     reader: the statistics account for every packet, shown or dropped.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
-RSTSCOPE_DEMO=${RSTSCOPE_DEMO:-$top/rstscope-demo}
-TOOLS=${TOOLS:-$top/build/tools}
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: live tests need root (they capture in a private network namespace): run 'sudo make check'"
-	exit 0
-fi
-if ! unshare -n true 2>/dev/null; then
-	echo "SKIP: live tests need network namespaces (unshare -n failed here)"
-	exit 0
-fi
-command -v jq >/dev/null || { echo "SKIP: jq is not installed (make deps)"; exit 0; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/lib.sh"
+needs_root_netns "live tests need" "they capture in a private network namespace"
+needs_cmd jq
+tmp_dir
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }

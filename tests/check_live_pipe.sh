@@ -6,20 +6,9 @@
 # of the pipe must already have the segment lines, in text and in JSON.
 # Before, a pipe got nothing until 120 KiB or the end.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
-RSTSCOPE_DEMO=${RSTSCOPE_DEMO:-$top/rstscope-demo}
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: live tests need root (they capture in a private network namespace): run 'sudo make check'"
-	exit 0
-fi
-if ! unshare -n true 2>/dev/null; then
-	echo "SKIP: live tests need network namespaces (unshare -n failed here)"
-	exit 0
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/lib.sh"
+needs_root_netns "live tests need" "they capture in a private network namespace"
+tmp_dir
 pass=0 fail=0
 
 for mode in text json; do

@@ -5,20 +5,9 @@
 #  2. a log that appears but the dropped user (-Z nobody) may not open;
 #  3. a log rewritten from the start (its line numbers start over).
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: live tests need root (they capture in a private network namespace): run 'sudo make check'"
-	exit 0
-fi
-if ! unshare -n true 2>/dev/null; then
-	echo "SKIP: live tests need network namespaces (unshare -n failed here)"
-	exit 0
-fi
-tmp=$(mktemp -d) || exit 1
-chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/lib.sh"
+needs_root_netns "live tests need" "they capture in a private network namespace"
+tmp_dir
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }

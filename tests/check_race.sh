@@ -16,17 +16,10 @@
 #      shows before the second send's bytes, with the client's saved calls:
 #      the same verdicts.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
-TOOLS=${TOOLS:-$top/build/tools}
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
+. "$(dirname "$0")/lib.sh"
 RACE="$here/programs/race.py"
-skip() { echo "SKIP: $*"; exit 0; }
-[ "$(id -u)" = 0 ] || skip "the race needs root (network namespaces, iptables NFQUEUE, a live capture): run 'sudo make check'"
-command -v jq >/dev/null || skip "jq is not installed (make deps)"
-command -v iptables >/dev/null || skip "iptables is not installed (make deps)"
+needs_root_netns "the race needs" "network namespaces, iptables NFQUEUE, a live capture"
+needs_cmd jq iptables
 [ -x "$TOOLS/delayline" ] || { echo "FAIL: $TOOLS/delayline is missing (make tools)"; exit 1; }
 ns="rsrace$$"
 A=${ns}a M=${ns}m B=${ns}b

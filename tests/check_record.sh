@@ -18,25 +18,11 @@
 #  6. without permission for BPF (cap_net_raw only), packets are captured and
 #     one line says why calls are not.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
-RSTSCOPE_DEMO=${RSTSCOPE_DEMO:-$top/rstscope-demo}
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
+. "$(dirname "$0")/lib.sh"
 PEER="$PY $here/programs/peer.py"
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: the kernel recorder's tests need root (BPF and a capture in a private network namespace): run 'sudo make check'"
-	exit 0
-fi
-if ! unshare -n true 2>/dev/null; then
-	echo "SKIP: the kernel recorder's tests need network namespaces (unshare -n failed here)"
-	exit 0
-fi
-command -v jq >/dev/null || { echo "SKIP: jq is not installed (make deps)"; exit 0; }
-tmp=$(mktemp -d) || exit 1
-chmod 755 "$tmp"
-[ -n "${KEEP_TMP:-}" ] && echo "tmp: $tmp" || trap 'rm -rf "$tmp"' EXIT INT TERM
+needs_root_netns "the kernel recorder's tests need" "BPF and a capture in a private network namespace"
+needs_cmd jq
+tmp_dir
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }

@@ -11,19 +11,10 @@ set -u
 # the sanitizer build (SAN=1) the programs strace runs keep ASan and UBSan
 # but leave leak detection to the rest of the suite.
 [ "${SAN:-}" = 1 ] && export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
-RSTSCOPE_DEMO=${RSTSCOPE_DEMO:-$top/rstscope-demo}
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: the strace cross-check needs root (a network namespace and a live capture): run 'sudo make check'"
-	exit 0
-fi
-unshare -n true 2>/dev/null || { echo "SKIP: network namespaces are not available (unshare -n failed)"; exit 0; }
-command -v jq >/dev/null || { echo "SKIP: jq is not installed (make deps)"; exit 0; }
-command -v strace >/dev/null || { echo "SKIP: strace is not installed (make deps)"; exit 0; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/lib.sh"
+needs_root_netns "the strace cross-check needs" "a network namespace and a live capture"
+needs_cmd jq strace
+tmp_dir
 pass=0 fail=0
 while read -r name scenario opts; do
 	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$name" ] || continue

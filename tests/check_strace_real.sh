@@ -11,17 +11,9 @@ set -u
 # the sanitizer build (SAN=1) the programs strace runs keep ASan and UBSan
 # but leave leak detection to the rest of the suite.
 [ "${SAN:-}" = 1 ] && export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: the real-program stories need root (a network namespace and a live capture): run 'sudo make check'"
-	exit 0
-fi
-unshare -n true 2>/dev/null || { echo "SKIP: network namespaces are not available (unshare -n failed)"; exit 0; }
-for c in jq strace python3; do
-	command -v $c >/dev/null || { echo "SKIP: $c is not installed (make deps)"; exit 0; }
-done
+. "$(dirname "$0")/lib.sh"
+needs_root_netns "the real-program stories need" "a network namespace and a live capture"
+needs_cmd jq strace python3
 tmp=${KEEP:-$(mktemp -d)} || exit 1
 mkdir -p "$tmp"
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -17,16 +17,10 @@
 #          the server's kernel held, and the next send's ECONNRESET is caused
 #          by that RST.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-[ "$(id -u)" = 0 ] || { echo "SKIP: the zero-window story needs root (the kernel recorder and a capture in a private network namespace): run 'sudo make check'"; exit 0; }
-unshare -n true 2>/dev/null || { echo "SKIP: network namespaces are not available here (unshare -n failed)"; exit 0; }
-command -v jq >/dev/null || { echo "SKIP: jq is not installed (make deps)"; exit 0; }
-tmp=$(mktemp -d) || exit 1
-[ -n "${KEEP_TMP:-}" ] && echo "tmp: $tmp" || trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/lib.sh"
+needs_root_netns "the zero-window story needs" "the kernel recorder and a capture in a private network namespace"
+needs_cmd jq
+tmp_dir
 pass=0 fail=0
 ok() { echo "ok   $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
