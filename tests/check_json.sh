@@ -4,12 +4,9 @@
 # recordings lack: a send no captured connection matches (its summary row),
 # and a payload that is not UTF-8 (base64, round-tripping).
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
+. "$(dirname "$0")/lib.sh"
 export TZ=UTC LC_ALL=C
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+tmp_dir
 for pcap in "$top"/captures/*.pcap; do
 	"$RSTSCOPE" -r "$pcap" -l "${pcap%.pcap}.sendlog" --json >"$tmp/$(basename "$pcap").json" 2>/dev/null
 done

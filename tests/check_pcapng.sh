@@ -5,13 +5,10 @@
 # the directions are those of the client. Also from standard input (the
 # packets kept in a temporary file).
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
+. "$(dirname "$0")/lib.sh"
 export TZ=UTC LC_ALL=C
 command -v tshark >/dev/null 2>&1 || { echo "SKIP: tshark is not installed (Debian: tshark)"; exit 0; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+tmp_dir
 fail=0 n=0
 fields() { # file: time, lengths, and every byte of every frame
 	tshark -r "$1" -T fields -e frame.time_epoch -e frame.len -e frame.cap_len 2>/dev/null

@@ -5,12 +5,9 @@
 # GOLDEN_UPDATE=1); server-close rendered by headless Chromium to a PNG that
 # is not blank; --svg-conn; text from the log escaped.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
+. "$(dirname "$0")/lib.sh"
 export TZ=UTC LC_ALL=C
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+tmp_dir
 fail=0 n=0 updated=0
 xml_ok() {
 	if command -v xmllint >/dev/null 2>&1; then

@@ -5,9 +5,7 @@
 # NO_COLOR and --color=never turn colour off; to a pipe the output is as
 # before, unless --color=always or --compact is asked for.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-RSTSCOPE=${RSTSCOPE:-$top/rstscope}
+. "$(dirname "$0")/lib.sh"
 export TZ=UTC LC_ALL=C
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed (Debian: tmux)"; exit 0; }
 tmp=$(mktemp -d) || exit 1

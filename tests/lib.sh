@@ -1,4 +1,4 @@
-# lib.sh: what the check_*.sh scripts that run as root share. Sourced
+# lib.sh: what the check_*.sh scripts share. Sourced
 # (. "$(dirname "$0")/lib.sh"), after `set -u`: the paths (make passes
 # RSTSCOPE, RSTSCOPE_DEMO and TOOLS; run by hand, the tree's own), and the
 # SKIP lines run-checks.sh counts.
