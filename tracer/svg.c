@@ -241,23 +241,26 @@ static void put_text(FILE *f, const char *p, size_t n)
 }
 static void put_cstr(FILE *f, const char *p) { put_text(f, p, strlen(p)); }
 
-/* Lines of at most width characters, cut at a space where there is one. */
-static int wrap_count(size_t n, int width)
+/* Lines of at most width characters, cut at a space where there is one:
+ * how many bytes of p (n of them) the next line takes. */
+static size_t line_cut(const char *p, size_t n, int width)
 {
-	return n ? (int)((n + (size_t)width - 1) / (size_t)width) : 0;
+	size_t k = n <= (size_t)width ? n : (size_t)width;
+	if (k < n) {
+		size_t sp = k;
+		while (sp > (size_t)width / 2 && p[sp] != ' ')
+			sp--;
+		if (p[sp] == ' ')
+			k = sp + 1;
+	}
+	return k;
 }
+
 static void put_wrapped(FILE *f, const char *p, size_t n, int width, double x, double y,
 			const char *anchor, const char *cls)
 {
 	while (n) {
-		size_t k = n <= (size_t)width ? n : (size_t)width;
-		if (k < n) {
-			size_t sp = k;
-			while (sp > (size_t)width / 2 && p[sp] != ' ')
-				sp--;
-			if (p[sp] == ' ')
-				k = sp + 1;
-		}
+		size_t k = line_cut(p, n, width);
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\">", x, y,
 			anchor, cls);
 		put_text(f, p, k);
@@ -268,24 +271,16 @@ static void put_wrapped(FILE *f, const char *p, size_t n, int width, double x, d
 	}
 }
 
+/* How many lines put_wrapped() makes of it. */
 static int lines_of(const char *p, size_t n, int width)
 {
-	/* as put_wrapped() cuts them */
 	int lines = 0;
 	while (n) {
-		size_t k = n <= (size_t)width ? n : (size_t)width;
-		if (k < n) {
-			size_t sp = k;
-			while (sp > (size_t)width / 2 && p[sp] != ' ')
-				sp--;
-			if (p[sp] == ' ')
-				k = sp + 1;
-		}
+		size_t k = line_cut(p, n, width);
 		p += k;
 		n -= k;
 		lines++;
 	}
-	(void)wrap_count;
 	return lines;
 }
 
